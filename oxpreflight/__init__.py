@@ -1,0 +1,14 @@
+"""oxpreflight: check OX.FUN / OPNX / CoinFLEX websocket order commands before sending them,
+and answer with the exchange's own code and message.
+
+    >>> from oxpreflight import Preflight
+    >>> pf = Preflight()
+    >>> pf.check({"op": "placeorder", "data": {"marketCode": "BTC-USD-SWAP-LIN",
+    ...           "side": "BUY", "orderType": "LIMIT", "quantity": 1}}).code
+    '20022'
+"""
+from .validators.engine import Preflight
+from .validators.verdict import Notice, Rejected, Verdict
+
+__all__ = ["Preflight", "Verdict", "Rejected", "Notice"]
+__version__ = "0.1.0"

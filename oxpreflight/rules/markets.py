@@ -1,0 +1,50 @@
+"""Market rules, for a market found in the catalogue: listing window, minimum quantity and
+the sanity bounds (skipped for a market without bounds, such as the embedded catalogue's)."""
+from ..validators.declare import (
+    MODIFY_COMMANDS as MODIFY, ORDER_COMMANDS as PLACE, BelowIncrement, Inactive, Is,
+    OutOfBound, Rule,
+)
+from .examples import order
+
+_LIMIT = Is("orderType", ("LIMIT",))
+_STOP = Is("orderType", ("STOP_LIMIT",))
+_STOP_LIMIT = order(orderType="STOP_LIMIT", price=None, stopPrice="68000", limitPrice="68100")
+_MODIFY = {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1000001, "price": "68000",
+           "quantity": "0.002"}
+
+RULES = (
+    Rule("200050", PLACE + MODIFY, Inactive(),
+         "The market is not active by the clock: `listedAt` in the future or `settlementAt` "
+         "reached.",
+         bad=order(marketCode="ETH-USD-SWAP-LIN-NEW", price="3800"), good=order(),
+         field="marketCode", name="market-active"),
+    Rule("100008", PLACE + MODIFY, BelowIncrement("quantity"),
+         "`quantity` below the market's minSize / qtyIncrement; the message names the "
+         "increment.",
+         bad=order(quantity="0.00001"), good=order(quantity="0.0001"), field="quantity",
+         fill="step", name="quantity-increment"),
+    Rule("710002", PLACE, _LIMIT & OutOfBound("price", "lower"),
+         "LIMIT `price` below the market's lowerPriceBound.",
+         bad=order(price="61383"), good=order(price="61384"), field="price",
+         name="limit-price-lower-bound"),
+    Rule("710003", PLACE, _LIMIT & OutOfBound("price", "upper"),
+         "LIMIT `price` above the market's upperPriceBound.",
+         bad=order(price="75027"), good=order(price="75026"), field="price",
+         name="limit-price-upper-bound"),
+    Rule("710002", PLACE, _STOP & OutOfBound("limitPrice", "lower"),
+         "STOP_LIMIT `limitPrice` below the market's lowerPriceBound.",
+         bad=dict(_STOP_LIMIT, stopPrice="61000", limitPrice="61000"), good=_STOP_LIMIT,
+         field="limitPrice", name="stop-limit-lower-bound"),
+    Rule("710003", PLACE, _STOP & OutOfBound("limitPrice", "upper"),
+         "STOP_LIMIT `limitPrice` above the market's upperPriceBound.",
+         bad=dict(_STOP_LIMIT, limitPrice="76000"), good=_STOP_LIMIT, field="limitPrice",
+         name="stop-limit-upper-bound"),
+    Rule("710002", MODIFY, OutOfBound("price", "lower"),
+         "modifyorder `price` below the market's lowerPriceBound.",
+         bad=dict(_MODIFY, price="60000"), good=_MODIFY, field="price",
+         name="modify-price-lower-bound"),
+    Rule("710003", MODIFY, OutOfBound("price", "upper"),
+         "modifyorder `price` above the market's upperPriceBound.",
+         bad=dict(_MODIFY, price="80000"), good=_MODIFY, field="price",
+         name="modify-price-upper-bound"),
+)

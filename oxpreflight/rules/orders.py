@@ -1,0 +1,150 @@
+"""placeorder and every placeorders item: fields, enumerations, numbers and prices, in the
+exchange's order of checks."""
+from ..validators.declare import (
+    ORDER_COMMANDS as PLACE, Absent, All, AtMostZero, Greater, Is, LongAtMostZero,
+    MarketType, Not, NotLong, NotNumber, NotOneOf, PriceMarket, Present, Rule, UnknownMarket,
+)
+from .examples import order
+
+SIDES = ("BUY", "SELL")
+ORDER_TYPES = ("LIMIT", "MARKET", "STOP_LIMIT", "STOP_MARKET")
+TIME_IN_FORCE = ("GTC", "IOC", "FOK", "MAKER_ONLY", "MAKER_ONLY_REPRICE")
+TRIGGER_TYPES = ("MARK_PRICE",)
+STP_MODES = ("NONE", "EXPIRE_MAKER", "EXPIRE_TAKER", "EXPIRE_BOTH")
+
+_STOP_LIMIT = order(orderType="STOP_LIMIT", price=None, stopPrice="68000", limitPrice="68100")
+_STOP_MARKET = order(orderType="STOP_MARKET", price=None, stopPrice="68000")
+_MARKET = order(orderType="MARKET", price=None)
+_AMOUNT = order(orderType="MARKET", price=None, quantity=None, marketCode="BTC-USDT",
+                amount="100")
+
+_LIMIT, _STOP, _STOP_MKT = Is("orderType", ("LIMIT",)), Is("orderType", ("STOP_LIMIT",)), \
+    Is("orderType", ("STOP_MARKET",))
+_BY_AMOUNT = Is("orderType", ("MARKET",)) & Absent("quantity")
+_POSITIVE = PriceMarket()
+
+RULES = (
+    Rule("20011", PLACE, Absent("marketCode", empty=True), "`marketCode` missing or empty.",
+         bad=order(marketCode=""), good=order(), field="marketCode", name="order-market-code"),
+    Rule("20012", PLACE, Absent("side"), "`side` missing.",
+         bad=order(side=None), good=order(), field="side", name="order-side"),
+    Rule("20013", PLACE, Absent("orderType"), "`orderType` missing.",
+         bad=order(orderType=None), good=order(), field="orderType", name="order-type"),
+    Rule("20014", PLACE, NotLong("clientOrderId"),
+         "`clientOrderId` given but not an integer within signed 64 bits (an integer-valued "
+         "string counts; 1.5, \"abc\", true and 2**63 do not).",
+         bad=order(clientOrderId=1.5), good=order(clientOrderId="42"),
+         field="clientOrderId", name="order-client-id-type"),
+    Rule("20008", PLACE, LongAtMostZero("clientOrderId"), "`clientOrderId` <= 0.",
+         bad=order(clientOrderId=0), good=order(clientOrderId=1),
+         field="clientOrderId", name="order-client-id-positive"),
+    Rule("20015", PLACE, UnknownMarket(), "`marketCode` not in the market catalogue.",
+         bad=order(marketCode="btcUSD"), good=order(), field="marketCode",
+         name="order-market-unknown"),
+    Rule("20016", PLACE, NotOneOf("side", SIDES), "`side` not BUY or SELL (case-sensitive).",
+         bad=order(side="buy"), good=order(side="SELL"), field="side", name="order-side-enum"),
+    Rule("20017", PLACE, NotOneOf("orderType", ORDER_TYPES),
+         "`orderType` not LIMIT, MARKET, STOP_LIMIT or STOP_MARKET.",
+         bad=order(orderType="TAKE_PROFIT"), good=order(), field="orderType",
+         name="order-type-enum"),
+    Rule("20017", PLACE, _STOP_MKT & MarketType(("FUTURE",), negate=True),
+         "STOP_MARKET on a market that is not a perpetual or future (the documentation says "
+         "\"stop market: perpetual markets only\"; decided here: the exchange answers that "
+         "the orderType is invalid).",
+         bad=dict(_STOP_MARKET, marketCode="BTC-USDT", stopPrice="63000"), good=_STOP_MARKET,
+         field="orderType", name="order-stop-market-perp-only"),
+    Rule("20018", PLACE, NotOneOf("timeInForce", TIME_IN_FORCE),
+         "`timeInForce` given and not GTC, IOC, FOK, MAKER_ONLY or MAKER_ONLY_REPRICE.",
+         bad=order(timeInForce="ioc"), good=order(timeInForce="IOC"), field="timeInForce",
+         name="order-time-in-force"),
+    Rule("20033", PLACE, NotOneOf("triggerType", TRIGGER_TYPES),
+         "`triggerType` given and not MARK_PRICE.",
+         bad=dict(_STOP_MARKET, triggerType="LAST_PRICE"),
+         good=dict(_STOP_MARKET, triggerType="MARK_PRICE"), field="triggerType",
+         name="order-trigger-type"),
+    Rule("20050", PLACE, NotOneOf("selfTradePreventionMode", STP_MODES),
+         "`selfTradePreventionMode` given and not NONE, EXPIRE_MAKER, EXPIRE_TAKER or "
+         "EXPIRE_BOTH.",
+         bad=order(selfTradePreventionMode="CANCEL"),
+         good=order(selfTradePreventionMode="EXPIRE_BOTH"), field="selfTradePreventionMode",
+         name="order-stp-mode"),
+    # quantity: missing 20006 (a MARKET order may give `amount` instead), not a number 20002,
+    # <= 0 20006; `amount` standing in for it is held to the same.
+    Rule("20006", PLACE, Absent("quantity") & Not(_BY_AMOUNT & Present("amount")),
+         "`quantity` missing (a MARKET order that gives `amount` needs none).",
+         bad=order(quantity=None), good=_AMOUNT, field="quantity", name="order-quantity"),
+    Rule("20002", PLACE, NotNumber("quantity"),
+         "`quantity` given but not a number (JSON number or numeric string).",
+         bad=order(quantity="one"), good=order(quantity=0.5), field="quantity",
+         name="order-quantity-number"),
+    Rule("20006", PLACE, AtMostZero("quantity"), "`quantity` <= 0.",
+         bad=order(quantity="0"), good=order(), field="quantity",
+         name="order-quantity-positive"),
+    Rule("20002", PLACE, _BY_AMOUNT & NotNumber("amount"),
+         "MARKET order by `amount`: `amount` not a number (decided here, as for quantity).",
+         bad=dict(_AMOUNT, amount="lots"), good=_AMOUNT, field="amount",
+         name="order-amount-number"),
+    Rule("20006", PLACE, _BY_AMOUNT & AtMostZero("amount"),
+         "MARKET order by `amount`: `amount` <= 0 (decided here, as for quantity).",
+         bad=dict(_AMOUNT, amount=0), good=_AMOUNT, field="amount",
+         name="order-amount-positive"),
+    Rule("20002", PLACE, NotNumber("displayQuantity"),
+         "`displayQuantity` given but not a number (decided here).",
+         bad=order(displayQuantity="some"), good=order(displayQuantity="0.0005"),
+         field="displayQuantity", name="order-display-quantity"),
+    # LIMIT
+    Rule("20022", PLACE, _LIMIT & Absent("price"), "LIMIT order without `price`.",
+         bad=order(price=None), good=order(), field="price", name="limit-price"),
+    Rule("20021", PLACE, _LIMIT & NotNumber("price"), "LIMIT `price` not a number.",
+         bad=order(price="market"), good=order(price=68000.0), field="price",
+         name="limit-price-number"),
+    Rule("20028", PLACE, _LIMIT & _POSITIVE & AtMostZero("price"),
+         "LIMIT `price` <= 0, except on REPO and SPREAD markets (rates and differences).",
+         bad=order(price="0"), good=order(marketCode="BTC-USD-REPO-LIN", price="-0.0001"),
+         field="price", name="limit-price-positive"),
+    # STOP_LIMIT
+    Rule("20020", PLACE, _STOP & (Absent("stopPrice") | NotNumber("stopPrice")),
+         "STOP_LIMIT `stopPrice` missing or not a number.",
+         bad=dict(_STOP_LIMIT, stopPrice=None), good=_STOP_LIMIT, field="stopPrice",
+         name="stop-limit-stop-price"),
+    Rule("20020", PLACE, _STOP & (Absent("limitPrice") | NotNumber("limitPrice")),
+         "STOP_LIMIT `limitPrice` missing or not a number.",
+         bad=dict(_STOP_LIMIT, limitPrice="x"), good=_STOP_LIMIT, field="limitPrice",
+         name="stop-limit-limit-price"),
+    Rule("20028", PLACE, _STOP & _POSITIVE & AtMostZero("stopPrice"),
+         "STOP_LIMIT `stopPrice` <= 0 (not on REPO/SPREAD).",
+         bad=dict(_STOP_LIMIT, stopPrice="-1"), good=_STOP_LIMIT, field="stopPrice",
+         name="stop-limit-stop-positive"),
+    Rule("20028", PLACE, _STOP & _POSITIVE & AtMostZero("limitPrice"),
+         "STOP_LIMIT `limitPrice` <= 0 (not on REPO/SPREAD).",
+         bad=dict(_STOP_LIMIT, side="SELL", limitPrice="0"), good=_STOP_LIMIT,
+         field="limitPrice", name="stop-limit-limit-positive"),
+    Rule("20029", PLACE, _STOP & Is("side", ("BUY",)) & Greater("stopPrice", "limitPrice"),
+         "STOP_LIMIT BUY with `stopPrice` > `limitPrice` (equal prices pass, as documented).",
+         bad=dict(_STOP_LIMIT, stopPrice="68200"), good=dict(_STOP_LIMIT, stopPrice="68100"),
+         field="stopPrice", name="stop-limit-buy-order"),
+    Rule("20030", PLACE, _STOP & Is("side", ("SELL",)) & Greater("limitPrice", "stopPrice"),
+         "STOP_LIMIT SELL with `limitPrice` > `stopPrice` (equal prices pass, as documented).",
+         bad=dict(_STOP_LIMIT, side="SELL"),
+         good=dict(_STOP_LIMIT, side="SELL", limitPrice="67900"),
+         field="limitPrice", name="stop-limit-sell-order"),
+    # STOP_MARKET
+    Rule("20020", PLACE, _STOP_MKT & (Absent("stopPrice") | NotNumber("stopPrice")),
+         "STOP_MARKET `stopPrice` missing or not a number.",
+         bad=dict(_STOP_MARKET, stopPrice=None), good=_STOP_MARKET, field="stopPrice",
+         name="stop-market-stop-price"),
+    Rule("20028", PLACE, _STOP_MKT & _POSITIVE & AtMostZero("stopPrice"),
+         "STOP_MARKET `stopPrice` <= 0.",
+         bad=dict(_STOP_MARKET, stopPrice=0), good=_STOP_MARKET, field="stopPrice",
+         name="stop-market-stop-positive"),
+    # Field types the documentation gives as integers.
+    Rule("20002", PLACE, NotLong("timestamp"),
+         "`timestamp` given but not an integer of milliseconds (decided here).",
+         bad=order(timestamp="now"), good=order(timestamp=1717348159900), field="timestamp",
+         name="order-timestamp-type"),
+    Rule("20002", PLACE, NotLong("recvWindow"),
+         "`recvWindow` given but not an integer of milliseconds (decided here).",
+         bad=order(timestamp=1717348159900, recvWindow=1.5),
+         good=order(timestamp=1717348159900, recvWindow=500), field="recvWindow",
+         name="order-recv-window-type"),
+)

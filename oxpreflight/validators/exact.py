@@ -1,0 +1,169 @@
+"""Exact number handling for the hot path.
+
+Values arrive as JSON numbers (int or float after decoding), numeric strings, or Decimal. They
+are compared as the decimal numbers they denote, never through binary floating point. Floats
+take a fast path that is exact by construction: float parsing is monotonic, so when two floats
+differ their decimal texts compare the same way; only a tie needs the exact decimal text, which
+for a float is its shortest ``repr`` (what ``json.dumps`` sends).
+"""
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal, InvalidOperation
+
+#: Marker for "present but not a number"; compares with nothing (identity checks only).
+BAD = object()
+
+_NUMERIC = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?").fullmatch
+_INTEGER = re.compile(r"[+-]?\d+").fullmatch
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+_SMALL = 10**18  # ints inside +-_SMALL encode in at most 19 characters
+
+
+class Tie(Exception):
+    """A float comparison tied and the exact text is not known (text decoded through floats)."""
+
+
+def exact_from_float(value: float) -> Decimal:
+    """The decimal a float stands for in JSON: its shortest round-trip text."""
+    return Decimal(repr(value))
+
+
+def tie_from_text(value: float) -> Decimal:
+    """Used while checking decoded text: the float may have lost digits, so re-decode exactly."""
+    raise Tie
+
+
+def number(value: object, size: list[int] | None = None) -> object:
+    """``value`` as int, float or Decimal; ``None`` when absent; ``BAD`` when not a number.
+
+    ``size``, when given, is a one-item list to which the encoded length of unusual values is
+    added, so the caller can bound the frame's length without encoding it.
+    """
+    cls = value.__class__
+    if cls is float:
+        return value if math.isfinite(value) else BAD
+    if cls is int:
+        if size is not None and not -_SMALL < value < _SMALL:
+            size[0] += len(str(value))
+        return value
+    if value is None:
+        return None
+    if cls is str:
+        if size is not None:
+            size[0] += len(value)
+        if _NUMERIC(value) is None:
+            return BAD
+        return Decimal(value)
+    if cls is Decimal:
+        if size is not None:
+            size[0] += len(str(value))
+        return value if value.is_finite() else BAD
+    if size is not None:
+        size[0] += encoded_size_bound(value)
+    return BAD
+
+
+def integer(value: object, size: list[int] | None = None) -> object:
+    """``value`` as an int within signed 64 bits; ``None`` when absent; ``BAD`` otherwise.
+
+    An integer-valued string (``"123"``) counts; ``1.5``, ``1.0``, ``"abc"``, ``true`` and
+    ``2**63`` do not.
+    """
+    cls = value.__class__
+    if cls is int:
+        if not INT64_MIN <= value <= INT64_MAX:
+            if size is not None:
+                size[0] += len(str(value))
+            return BAD
+        return value
+    if value is None:
+        return None
+    if cls is str:
+        if size is not None:
+            size[0] += len(value)
+        if _INTEGER(value) is None:
+            return BAD
+        parsed = int(value)
+        return parsed if INT64_MIN <= parsed <= INT64_MAX else BAD
+    if size is not None:
+        size[0] += encoded_size_bound(value)
+    return BAD
+
+
+def to_decimal(value: object, exact=exact_from_float) -> Decimal:
+    """A parsed number (int, float or Decimal) as a Decimal, floats through ``exact``."""
+    if value.__class__ is float:
+        return exact(value)
+    return Decimal(value)
+
+
+def compare(a: object, b: object, exact=exact_from_float) -> int:
+    """-1, 0 or 1 as the decimal values of two parsed numbers compare."""
+    if a.__class__ is float and b.__class__ is float and a != b:
+        return -1 if a < b else 1
+    da, db = to_decimal(a, exact), to_decimal(b, exact)
+    return (da > db) - (da < db)
+
+
+def below(value: object, bound: Decimal, bound_float: float, exact=exact_from_float) -> bool:
+    """``value < bound`` exactly, where ``bound_float`` is ``float(bound)``."""
+    if value.__class__ is float:
+        if value != bound_float:
+            return value < bound_float
+        return exact(value) < bound
+    return value < bound
+
+
+def above(value: object, bound: Decimal, bound_float: float, exact=exact_from_float) -> bool:
+    """``value > bound`` exactly, where ``bound_float`` is ``float(bound)``."""
+    if value.__class__ is float:
+        if value != bound_float:
+            return value > bound_float
+        return exact(value) > bound
+    return value > bound
+
+
+def off_grid(value: object, step: Decimal) -> bool:
+    """True when ``value`` is not a whole multiple of ``step`` (a positive Decimal)."""
+    if value.__class__ is float:
+        # Exact for |value / step| < 2**50: the only grid point whose nearest float can be
+        # ``value`` is round(value / step), and int / int division rounds correctly.
+        num, den = step.as_integer_ratio()
+        scaled = value * den / num
+        if abs(scaled) < 2**50:
+            k = round(scaled)
+            return k * num / den != value
+        value = exact_from_float(value)
+    try:
+        return value % step != 0
+    except InvalidOperation:
+        return True
+
+
+def as_text(value: object) -> str:
+    """A number or numeric string as the exchange echoes it: a string."""
+    if value.__class__ is float:
+        return repr(value)
+    return str(value)
+
+
+def encoded_size_bound(value: object) -> int:
+    """An upper bound on the length of ``value`` in compact JSON (escapes counted at worst)."""
+    cls = value.__class__
+    if cls is str:
+        return 6 * len(value) + 2
+    if cls is dict:
+        return 2 + sum(encoded_size_bound(k) + 2 + encoded_size_bound(v) for k, v in value.items())
+    if cls is list or cls is tuple:
+        return 2 + sum(encoded_size_bound(v) + 1 for v in value)
+    if cls is int:
+        return len(str(value)) if not -_SMALL < value < _SMALL else 20
+    if cls is float:
+        return 24
+    if value is None or cls is bool:
+        return 5
+    return len(str(value)) * 6 + 2

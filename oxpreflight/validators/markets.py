@@ -1,0 +1,122 @@
+"""The market catalogue: loading the exchange's REST or channel format, and the compact
+per-market record the check plans read on the hot path."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from importlib import resources
+from os import PathLike
+from typing import Any, Iterable, Optional
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
+
+#: Market types whose prices are rates or differences and may be zero or negative.
+RATE_TYPES = frozenset({"REPO", "SPREAD"})
+
+
+class Market(BaseModel):
+    """One market as ``GET /v3/markets`` (or the ``market:all`` channel) describes it."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    marketCode: str = Field(min_length=1, max_length=64)
+    type: str = "SPOT"
+    base: Optional[str] = None
+    counter: Optional[str] = None
+    tickSize: Optional[Decimal] = Field(default=None, gt=0)
+    minSize: Optional[Decimal] = Field(
+        default=None, gt=0, validation_alias=AliasChoices("minSize", "qtyIncrement")
+    )
+    listedAt: Optional[int] = None
+    settlementAt: Optional[int] = None
+    upperPriceBound: Optional[Decimal] = None
+    lowerPriceBound: Optional[Decimal] = None
+    markPrice: Optional[Decimal] = Field(
+        default=None, validation_alias=AliasChoices("markPrice", "marketPrice")
+    )
+
+
+class MarketError(ValueError):
+    """A market catalogue that cannot be used (bad file, bad JSON, bad entry)."""
+
+
+class MarketRecord:
+    """What the check plans need of one market, resolved once: Decimals plus float shadows
+    of the bounds for the exact fast comparisons in :mod:`oxpreflight.validators.exact`."""
+
+    __slots__ = ("code", "type", "rate", "tick", "step", "step_f", "step_text", "lo", "lo_f", "hi",
+                 "hi_f", "listed_at", "settles_at", "timed", "market")
+
+    def __init__(self, market: Market):
+        self.market = market
+        self.code = market.marketCode
+        self.type = market.type
+        self.rate = market.type in RATE_TYPES
+        self.tick = market.tickSize
+        self.step = market.minSize
+        self.step_f = None if market.minSize is None else float(market.minSize)
+        self.step_text = None if market.minSize is None else str(market.minSize)
+        self.lo = market.lowerPriceBound
+        self.hi = market.upperPriceBound
+        self.lo_f = None if self.lo is None else float(self.lo)
+        self.hi_f = None if self.hi is None else float(self.hi)
+        self.listed_at = market.listedAt
+        self.settles_at = market.settlementAt
+        self.timed = market.listedAt is not None or market.settlementAt is not None
+
+    def is_active(self, now: int) -> bool:
+        """Listed and not yet settled at ``now`` (epoch ms)."""
+        if self.listed_at is not None and now < self.listed_at:
+            return False
+        return self.settles_at is None or now < self.settles_at
+
+    def __repr__(self) -> str:
+        return f"MarketRecord({self.code!r}, {self.type!r})"
+
+
+def _entries(source: Any) -> list:
+    if isinstance(source, dict):
+        if "data" in source:
+            source = source["data"]
+        elif "marketCode" in source:
+            source = [source]
+        else:
+            raise MarketError("a market catalogue object needs a 'data' list")
+    if not isinstance(source, list):
+        raise MarketError("a market catalogue is a list of markets or {'data': [...]}")
+    return source
+
+
+def parse_markets(source: Any) -> list[Market]:
+    """Markets from a parsed ``/v3/markets`` reply, a ``market:all`` push, or a bare list."""
+    markets = []
+    for index, entry in enumerate(_entries(source)):
+        try:
+            markets.append(Market.model_validate(entry))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "entry"
+            raise MarketError(f"market #{index}: {where}: {first['msg']}") from None
+    return markets
+
+
+def load_markets(markets: Any = None) -> list[Market]:
+    """``None`` -> the embedded default catalogue; a path -> that JSON file; else parsed data."""
+    if markets is None:
+        text = resources.files(__package__).joinpath("default_markets.json").read_text("utf-8")
+        return parse_markets(json.loads(text))
+    if isinstance(markets, (str, PathLike)):
+        try:
+            with open(markets, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except OSError as exc:
+            raise MarketError(f"cannot read market catalogue {markets}: {exc.strerror}") from None
+        except ValueError as exc:
+            raise MarketError(f"market catalogue {markets} is not JSON: {exc}") from None
+        return parse_markets(data)
+    return parse_markets(markets)
+
+
+def index_markets(markets: Iterable[Market]) -> dict[str, MarketRecord]:
+    """The lookup table the plans use: marketCode -> MarketRecord."""
+    return {m.marketCode: MarketRecord(m) for m in markets}
