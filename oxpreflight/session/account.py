@@ -1,0 +1,231 @@
+"""The account layer: balances, positions, margin and status, as far as the client knows them.
+
+What is modelled (and nothing more; the exchange's own risk engine is not public):
+
+- 300001: ``status`` set and not ``"NORMAL"`` -> every placeorder and modifyorder.
+- 710006, spot markets only: a BUY whose cost (``quantity * price``; a MARKET order at the live
+  mark price; ``amount`` when given) exceeds the available balance of the counter asset, or a
+  SELL whose quantity exceeds the available base asset. Each order is checked alone against the
+  last known *available* balance: orders in flight reserve nothing until a balance push says so.
+- 710007, markets listed in ``reduce_only``: an order must shrink the held position (opposite
+  side, quantity at most the position).
+- 710004, markets with a ``position_limits`` entry: |position + order| above the limit while
+  growing the position. Open orders are not counted.
+- 710005, only with ``collateral`` and a margin rate for every market involved: after the order,
+  sum over futures positions of |position| * mark price * initial-margin rate (the order's
+  market valued at its mark price, or the order price when no mark is known) above collateral
+  while growing the position. Orders that reduce a position always pass.
+
+Positions and margin apply to FUTURE markets; REPO and SPREAD markets (prices are rates or
+differences) are only subject to 300001. An unknown balance, position limit, rate or price
+means the check is skipped, never guessed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Any, Mapping, Optional
+
+from ..validators import exact
+
+#: The codes the account layer can return; ``Account(checks=...)`` picks a subset.
+ACCOUNT_CODES = frozenset({"300001", "710004", "710005", "710006", "710007"})
+NORMAL = "NORMAL"
+_ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the client knows of its account (``Session(account=...)``; a dict works too).
+
+    ``balances``: asset -> available quantity. ``positions``: marketCode -> signed position.
+    ``position_limits``: marketCode -> largest allowed |position|. ``reduce_only``: markets
+    that only accept reducing orders. ``collateral`` with ``margin_rates`` (marketCode -> rate,
+    0.1 for 10x) or ``default_margin_rate``: the margin check. ``status``: ``None`` (unknown) or
+    the account status (``"NORMAL"`` passes). ``checks``: the codes to apply. Numbers may be
+    Decimal, int or numeric strings. Balances, positions and collateral are then kept current
+    from the balance/position channels and ``/v3/account`` replies given to ``observe``.
+    """
+
+    account_id: Optional[str] = None
+    status: Optional[str] = None
+    balances: Mapping[str, Any] = field(default_factory=dict)
+    positions: Mapping[str, Any] = field(default_factory=dict)
+    position_limits: Mapping[str, Any] = field(default_factory=dict)
+    reduce_only: frozenset = frozenset()
+    collateral: Any = None
+    margin_rates: Mapping[str, Any] = field(default_factory=dict)
+    default_margin_rate: Any = None
+    checks: frozenset = ACCOUNT_CODES
+
+    @classmethod
+    def of(cls, value: Any) -> "Account":
+        """An :class:`Account` from an Account or a dict of its fields."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, Mapping):
+            names = {f.name for f in fields(cls)}
+            unknown = sorted(str(k) for k in value if k not in names)
+            if unknown:
+                raise TypeError(f"unknown account field(s): {', '.join(unknown)}")
+            return cls(**value)
+        raise TypeError("account must be an Account, a dict of its fields, None or False")
+
+
+def decimal(value: Any, what: str = "value") -> Optional[Decimal]:
+    """A number (int, float via its shortest text, Decimal, numeric string) as Decimal."""
+    parsed = exact.number(value)
+    if parsed is None:
+        return None
+    if parsed is exact.BAD:
+        raise ValueError(f"{what} is not a number")
+    return exact.to_decimal(parsed)
+
+
+def _loose(value: Any) -> Optional[Decimal]:
+    parsed = exact.number(value)
+    return None if parsed is None or parsed is exact.BAD else exact.to_decimal(parsed)
+
+
+class AccountState:
+    """The mutable, Decimal copy of an :class:`Account` the session keeps current."""
+
+    __slots__ = ("status", "balances", "positions", "limits", "reduce_only", "collateral",
+                 "rates", "default_rate", "checks")
+
+    def __init__(self, account: Account):
+        self.status = account.status
+        self.balances = {str(k): decimal(v, f"balance of {k}")
+                         for k, v in account.balances.items()}
+        self.positions = {str(k): decimal(v, f"position in {k}")
+                          for k, v in account.positions.items()}
+        self.limits = {str(k): decimal(v, f"position limit of {k}")
+                       for k, v in account.position_limits.items()}
+        self.reduce_only = frozenset(account.reduce_only)
+        self.collateral = decimal(account.collateral, "collateral")
+        self.rates = {str(k): decimal(v, f"margin rate of {k}")
+                      for k, v in account.margin_rates.items()}
+        self.default_rate = decimal(account.default_margin_rate, "default_margin_rate")
+        unknown = set(account.checks) - ACCOUNT_CODES
+        if unknown:
+            raise ValueError(f"account checks not modelled: {', '.join(sorted(unknown))}")
+        self.checks = frozenset(account.checks)
+
+    # -- updates from observed messages ------------------------------------------------------------
+    def set_balances(self, rows: Any, asset_key: str) -> None:
+        for row in rows if isinstance(rows, list) else [rows]:
+            if isinstance(row, dict) and isinstance(row.get(asset_key), str):
+                available = _loose(row.get("available"))
+                if available is not None:
+                    self.balances[row[asset_key]] = available
+
+    def set_positions(self, rows: Any, market_key: str, size_key: str, replace: bool) -> None:
+        if replace:
+            self.positions = {}
+        for row in rows if isinstance(rows, list) else [rows]:
+            if isinstance(row, dict) and isinstance(row.get(market_key), str):
+                size = _loose(row.get(size_key))
+                if size is not None:
+                    self.positions[row[market_key]] = size
+
+    def set_collateral(self, value: Any) -> None:
+        collateral = _loose(value)
+        if collateral is not None:
+            self.collateral = collateral
+
+    # -- the checks ----------------------------------------------------------------------------
+    def check_status(self) -> Optional[tuple]:
+        """``(code, fill, field)`` for 300001, else ``None``."""
+        if "300001" in self.checks and self.status is not None \
+                and str(self.status).upper() != NORMAL:
+            return "300001", str(self.status), None
+        return None
+
+    def check_order(self, item: dict, record: Any, markets: dict) -> Optional[tuple]:
+        """``(code, fill, field)`` of the first account rejection of a placeorder item."""
+        side = item.get("side")
+        if side not in ("BUY", "SELL") or record is None:
+            return None
+        quantity = _loose(item.get("quantity"))
+        if record.type == "SPOT":
+            return self._spot(item, record, side, quantity)
+        if record.type != "FUTURE" or quantity is None:
+            return None
+        code = record.code
+        held = self.positions.get(code, _ZERO)
+        after = held + quantity if side == "BUY" else held - quantity
+        grows = abs(after) > abs(held)
+        if "710007" in self.checks and code in self.reduce_only and (
+                grows or (held > 0) != (after >= 0) or held == 0):
+            return "710007", None, "quantity"
+        limit = self.limits.get(code)
+        if "710004" in self.checks and limit is not None and grows and abs(after) > limit:
+            return "710004", None, "quantity"
+        if "710005" in self.checks and grows and self.collateral is not None:
+            required = self._required_margin(code, after, _order_price(item), markets)
+            if required is not None and self.collateral < required:
+                return "710005", None, "quantity"
+        return None
+
+    def _spot(self, item: dict, record: Any, side: str, quantity: Optional[Decimal]
+              ) -> Optional[tuple]:
+        if "710006" not in self.checks:
+            return None
+        base, counter = _assets(record)
+        if side == "SELL":
+            have = self.balances.get(base) if base else None
+            if have is not None and quantity is not None and quantity > have:
+                return "710006", None, "quantity"
+            return None
+        have = self.balances.get(counter) if counter else None
+        if have is None:
+            return None
+        amount = _loose(item.get("amount"))
+        if amount is not None and quantity is None:
+            cost = amount
+        else:
+            price = _order_price(item)
+            if price is None and item.get("orderType") == "MARKET":
+                price = record.market.markPrice
+            if price is None or quantity is None:
+                return None
+            cost = quantity * price
+        if cost > have:
+            return "710006", None, "amount" if quantity is None else "quantity"
+        return None
+
+    def _required_margin(self, code: str, after: Decimal, price: Optional[Decimal],
+                         markets: dict) -> Optional[Decimal]:
+        positions = dict(self.positions)
+        positions[code] = after
+        total = _ZERO
+        for market, size in positions.items():
+            if size == 0:
+                continue
+            record = markets.get(market)
+            if record is not None and record.type != "FUTURE":
+                continue
+            rate = self.rates.get(market, self.default_rate)
+            mark = record.market.markPrice if record is not None else None
+            if market == code and mark is None:
+                mark = price
+            if rate is None or mark is None:
+                return None  # cannot value this position: no verdict rather than a guess
+            total += abs(size) * mark * rate
+        return total
+
+
+def _order_price(item: dict) -> Optional[Decimal]:
+    for name in ("price", "limitPrice"):
+        value = _loose(item.get(name))
+        if value is not None:
+            return value
+    return None
+
+
+def _assets(record: Any) -> tuple:
+    base, counter = record.market.base, record.market.counter
+    if (base is None or counter is None) and record.code.count("-") == 1:
+        split = record.code.split("-")
+        base, counter = base or split[0], counter or split[1]
+    return base, counter

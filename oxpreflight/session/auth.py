@@ -1,0 +1,126 @@
+"""Login checks: the API key, the timestamp's distance from the clock, and the signature.
+
+The signature is ``Base64(HMAC-SHA256(key=API secret, msg=timestamp + "GET/auth/self/verify"))``
+where ``timestamp`` is the text of the frame's ``timestamp`` field. The secret lives only inside
+a :class:`Secret`, whose repr, str and pickle never reveal it.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from typing import Any, Optional
+
+from ..validators.verdict import Notice
+
+SIGNED_PATH = "GET/auth/self/verify"
+
+
+class Secret:
+    """An API secret kept out of every repr, message, log line and pickle."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, value: Any):
+        if isinstance(value, str):
+            key = value.encode("utf-8")
+        elif isinstance(value, (bytes, bytearray)):
+            key = bytes(value)
+        else:  # the value is deliberately left out of the message
+            raise TypeError("api_secret must be a str or bytes")
+        if not key:
+            raise ValueError("api_secret must not be empty")
+        self._key = key
+
+    def __repr__(self) -> str:
+        return "Secret(<hidden>)"
+
+    __str__ = __repr__
+
+    def __reduce__(self):
+        raise TypeError("an API secret cannot be pickled")
+
+    def sign(self, timestamp_text: str) -> bytes:
+        """The Base64 signature the exchange expects for this timestamp text."""
+        return _sign(self._key, timestamp_text)
+
+    def equals(self, text: Any) -> bool:
+        """True when ``text`` is the secret itself (a key and secret swapped), in constant time."""
+        return isinstance(text, str) and hmac.compare_digest(text.encode("utf-8"), self._key)
+
+    def text(self) -> str:
+        """The secret as text, for the redaction pass only (never for output)."""
+        return self._key.decode("utf-8", "surrogateescape")
+
+
+def _sign(key: bytes, timestamp_text: str) -> bytes:
+    mac = hmac.new(key, (timestamp_text + SIGNED_PATH).encode("utf-8"), hashlib.sha256)
+    return base64.b64encode(mac.digest())
+
+
+def timestamp_text(value: Any) -> Optional[str]:
+    """The text the client signed: an int as digits, a digit string as given; else ``None``."""
+    if value.__class__ is int:
+        return str(value)
+    if isinstance(value, str) and value.isdigit():
+        return value
+    return None
+
+
+def _as_bytes(value: Any) -> Optional[bytes]:
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape")
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    return None
+
+
+def check_login(data: dict, *, api_key: Optional[str], secret: Optional[Secret],
+                now: Optional[int], skew_ms: int) -> Optional[tuple]:
+    """``(code, field, hints)`` of the first credential problem of a login, else ``None``.
+
+    Order: apiKey (20025), timestamp skew (20024), signature (20000). ``hints`` are notices
+    naming the usual cause of a bad signature; they never contain the secret.
+    """
+    key = data.get("apiKey")
+    if api_key is not None and key != api_key:
+        return "20025", "apiKey", ()
+    if secret is not None and secret.equals(key):
+        return "20025", "apiKey", (_hint("W103", "apiKey", "the apiKey field holds the API "
+                                          "secret; the key and the secret look swapped"),)
+    stamp = data.get("timestamp")
+    text = timestamp_text(stamp)
+    if now is not None and text is not None and abs(int(text) - now) > skew_ms:
+        hints = ()
+        if abs(int(text) * 1000 - now) <= skew_ms:
+            hints = (_hint("W102", "timestamp", "the timestamp looks like seconds; the exchange "
+                                                "expects milliseconds"),)
+        return "20024", "timestamp", hints
+    if secret is None or text is None:
+        return None
+    given = _as_bytes(data.get("signature"))
+    expected = secret.sign(text)
+    if given is not None and hmac.compare_digest(given, expected):
+        return None
+    return "20000", "signature", _signature_hints(given, text, secret, key)
+
+
+def _signature_hints(given: Optional[bytes], text: str, secret: Secret, key: Any) -> tuple:
+    if given is None:
+        return ()
+    raw = base64.b64decode(secret.sign(text))
+    if hmac.compare_digest(given, raw.hex().encode()):
+        return (_hint("W101", "signature", "the signature is hex; the exchange expects Base64 "
+                                           "of the HMAC-SHA256 digest"),)
+    if text.isdigit() and len(text) > 3 and hmac.compare_digest(given, secret.sign(text[:-3])):
+        return (_hint("W102", "signature", "the signature was computed over the timestamp in "
+                                           "seconds; sign the millisecond text sent"),)
+    key_bytes = _as_bytes(key)
+    if key_bytes and hmac.compare_digest(given, _sign(key_bytes, text)):
+        return (_hint("W103", "signature", "the signature was computed with the API key as the "
+                                           "HMAC key; the key and the secret look swapped"),)
+    return ()
+
+
+def _hint(code: str, field: str, text: str) -> Notice:
+    return Notice(code, field, None, text)

@@ -1,0 +1,191 @@
+"""The send guard: accepted frames pass unchanged, rejected frames are never sent."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from oxpreflight import Preflight, Rejected, Verdict
+from oxpreflight.guard import failure_replies, guard
+
+GOOD = {"op": "placeorder", "tag": 1, "data": {
+    "marketCode": "BTC-USD-SWAP-LIN", "side": "BUY", "orderType": "MARKET", "quantity": 0.001}}
+BAD_MARKET = {"op": "placeorder", "tag": 2, "data": {
+    "marketCode": "NOPE", "side": "BUY", "orderType": "MARKET", "quantity": 1}}
+BAD_SIDE = dict(GOOD["data"], side="BOO")
+
+
+@pytest.fixture(scope="module")
+def pf() -> Preflight:
+    return Preflight()
+
+
+class Recorder:
+    def __init__(self, result=None):
+        self.frames: list = []
+        self.result = result
+
+    def __call__(self, frame, *args, **kwargs):
+        self.frames.append((frame, args, kwargs))
+        return self.result
+
+
+class FakeSession:
+    """The session interface (``submit``) with a verdict decided by the test."""
+
+    def __init__(self, verdict: Verdict):
+        self.verdict = verdict
+        self.submitted: list = []
+
+    def submit(self, frame):
+        self.submitted.append(frame)
+        return self.verdict
+
+
+@pytest.mark.parametrize("frame", [GOOD, json.dumps(GOOD), json.dumps(GOOD).encode(), "ping"])
+def test_guard_when_frame_accepted_then_same_object_sent(pf, frame):
+    send = Recorder(result="sent")
+    guarded = pf.guard(send)
+    assert guarded(frame) == "sent"
+    assert len(send.frames) == 1 and send.frames[0][0] is frame
+
+
+def test_guard_passes_extra_arguments_through(pf):
+    send = Recorder()
+    guard(pf, send)(GOOD, 5, text=True)
+    assert send.frames == [(GOOD, (5,), {"text": True})]
+
+
+def test_guard_when_rejected_then_raises_with_verdict_and_sends_nothing(pf):
+    send = Recorder()
+    with pytest.raises(Rejected) as info:
+        pf.guard(send)(json.dumps(BAD_MARKET))
+    assert send.frames == []
+    exc = info.value
+    assert (exc.code, exc.message) == ("20015", "marketCode is invalid")
+    assert exc.verdict.field == "marketCode" and exc.verdict.value == "NOPE"
+    assert exc.response["code"] == "20015" and exc.response["submitted"] is False
+    assert exc.response["tag"] == "2" and exc.response["data"]["marketCode"] == "NOPE"
+
+
+def test_guard_when_rejected_with_on_reject_then_callback_gets_reply(pf):
+    send, replies = Recorder(), []
+    guarded = pf.guard(send, on_reject=lambda reply: replies.append(reply) or "handled")
+    assert guarded(BAD_MARKET) == "handled"
+    assert send.frames == []
+    assert [r["code"] for r in replies] == ["20015"]
+    assert replies[0] == pf.check(BAD_MARKET).response | {"timestamp": replies[0]["timestamp"]}
+
+
+def test_guard_when_batch_has_two_bad_items_then_one_reply_per_item(pf):
+    frame = {"op": "placeorders", "tag": 3,
+             "dataArray": [GOOD["data"], BAD_MARKET["data"], GOOD["data"], BAD_SIDE]}
+    send, replies = Recorder(), []
+    result = pf.guard(send, on_reject=lambda r: replies.append(r) or r["code"])(frame)
+    assert send.frames == []
+    assert result == ["20015", "20016"]
+    assert [(r["event"], r["tag"], r["code"]) for r in replies] == [
+        ("placeorder", "3", "20015"), ("placeorder", "3", "20016")]
+
+
+def test_failure_replies_of_frame_level_batch_failure_is_one_reply(pf):
+    verdict = pf.check({"op": "placeorders", "tag": 4, "dataArray": []})
+    assert not verdict.ok
+    assert failure_replies(verdict) == [verdict.response]
+    assert failure_replies(pf.check(GOOD)) == []
+
+
+def test_guard_when_async_send_then_awaited_and_rejection_raised_on_await(pf):
+    sent = []
+
+    async def send(frame):
+        await asyncio.sleep(0)
+        sent.append(frame)
+        return len(sent)
+
+    guarded = pf.guard(send)
+
+    async def main():
+        assert asyncio.iscoroutinefunction(guarded)
+        assert await guarded(GOOD) == 1
+        with pytest.raises(Rejected):
+            await guarded(BAD_MARKET)
+
+    asyncio.run(main())
+    assert sent == [GOOD] and sent[0] is GOOD
+
+
+def test_guard_when_async_send_and_async_on_reject_then_callback_awaited(pf):
+    async def send(frame):
+        raise AssertionError("a rejected frame reached send")
+
+    async def on_reject(reply):
+        await asyncio.sleep(0)
+        return ("local", reply["code"])
+
+    assert asyncio.run(pf.guard(send, on_reject=on_reject)(BAD_MARKET)) == ("local", "20015")
+
+
+def test_guard_when_object_has_async_call_then_wrapper_is_async(pf):
+    class Sender:
+        def __init__(self):
+            self.frames = []
+
+        async def __call__(self, frame):
+            self.frames.append(frame)
+
+    sender = Sender()
+    guarded = pf.guard(sender, on_reject=lambda reply: reply["code"])
+    assert asyncio.iscoroutinefunction(guarded)
+    assert asyncio.run(guarded(BAD_MARKET)) == "20015"
+    asyncio.run(guarded(GOOD))
+    assert sender.frames == [GOOD]
+
+
+def test_guard_when_sync_callable_returns_awaitables_then_rejections_awaitable_too(pf):
+    sent = []
+
+    async def really_send(frame):
+        sent.append(frame)
+        return "ok"
+
+    guarded = pf.guard(lambda frame: really_send(frame), on_reject=lambda reply: reply["code"])
+
+    async def main():
+        assert await guarded(GOOD) == "ok"  # learns that send returns awaitables
+        assert await guarded(BAD_MARKET) == "20015"
+        with pytest.raises(Rejected):
+            await pf.guard(lambda frame: really_send(frame))(BAD_MARKET)
+
+    asyncio.run(main())
+    assert sent == [GOOD]
+
+
+def test_guard_with_session_then_session_decides(pf):
+    refused = Verdict(False, "05001", "Unauthorized", response={"code": "05001"})
+    session = FakeSession(refused)
+    send = Recorder()
+    with pytest.raises(Rejected) as info:
+        pf.guard(send, session=session)(GOOD)  # pf alone would accept it
+    assert info.value.code == "05001"
+    assert session.submitted == [GOOD] and send.frames == []
+
+    session.verdict = Verdict(True)
+    pf.guard(send, session=session)(BAD_MARKET)  # pf alone would reject it
+    assert send.frames[0][0] is BAD_MARKET
+
+
+def test_guard_when_send_not_callable_then_type_error(pf):
+    with pytest.raises(TypeError, match="send must be callable"):
+        pf.guard("not a function")
+    with pytest.raises(TypeError, match="on_reject must be callable"):
+        pf.guard(print, on_reject=42)
+
+
+def test_guard_when_frame_is_garbage_then_rejected_not_crashed(pf):
+    send = Recorder()
+    for frame in (None, 12, ["op"], b"\xff\xfe", "{", {"op": object()}):
+        with pytest.raises(Rejected):
+            pf.guard(send)(frame)
+    assert send.frames == []
