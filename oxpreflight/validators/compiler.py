@@ -61,6 +61,12 @@ class _Emitter:
         self.consts = consts
         self.lines: list[str] = []
         self.read: set[str] = set()
+        self.depth = 0
+        self.facts: set[str] = set()
+        self.known = self.const(frozenset(fields))
+
+    def line(self, text: str) -> None:
+        self.lines.append("    " * self.depth + text)
 
     # -- constants ---------------------------------------------------------------------------
     def const(self, value) -> str:
@@ -77,7 +83,7 @@ class _Emitter:
         var = "r_" + _name(field)
         if var not in self.read:
             self.read.add(var)
-            self.lines.append(f"{var} = d.get({field!r})")
+            self.line(f"{var} = d.get({field!r})")
         return var
 
     def num(self, field: str) -> str:
@@ -85,8 +91,8 @@ class _Emitter:
         if var not in self.read:
             r = self.raw(field)
             self.read.add(var)
-            self.lines.append(
-                f"{var} = {r} if ({r}.__class__ is float and {r} - {r} == 0) "
+            self.line(
+                f"{var} = {r} if {r} is None or ({r}.__class__ is float and {r} - {r} == 0) "
                 f"else exact.number({r}, S)")
         return var
 
@@ -95,16 +101,16 @@ class _Emitter:
         if var not in self.read:
             r = self.raw(field)
             self.read.add(var)
-            self.lines.append(
-                f"{var} = {r} if ({r}.__class__ is int and -1000000000000000000 < {r} "
-                f"< 1000000000000000000) else exact.integer({r}, S)")
+            self.line(
+                f"{var} = {r} if {r} is None or ({r}.__class__ is int and "
+                f"-1000000000000000000 < {r} < 1000000000000000000) else exact.integer({r}, S)")
         return var
 
     def market(self) -> str:
         if "m" not in self.read:
             r = self.raw("marketCode")
             self.read.add("m")
-            self.lines.append(f"m = M.get({r}) if {r}.__class__ is str else None")
+            self.line(f"m = M.get({r}) if {r}.__class__ is str else None")
         return "m"
 
     # -- conditions --------------------------------------------------------------------------
@@ -134,12 +140,12 @@ class _Emitter:
         r = self.raw(c.field)
         if len(c.values) == 1:
             return f"{r} == {c.values[0]!r}"
-        return f"({r}.__class__ is str and {r} in {self.const(frozenset(c.values))})"
+        return f"{r} in {self.const(tuple(c.values))}"
 
     def c_NotOneOf(self, c):
         r = self.raw(c.field)
-        values = self.const(frozenset(c.values))
-        return f"({r} is not None and ({r}.__class__ is not str or {r} not in {values}))"
+        # Tuple containment compares with ==, so an unhashable value cannot raise here.
+        return f"({r} not in {self.const(tuple(c.values))} and {r} is not None)"
 
     def c_NotLong(self, c):
         return f"{self.int(c.field)} is BAD"
@@ -150,13 +156,21 @@ class _Emitter:
 
     def c_LongAtMostZero(self, c):
         i = self.int(c.field)
-        return f"({i} is not None and {i} is not BAD and {i} <= 0)"
+        return f"({self._is_num(i)} and {i} <= 0)"
 
     def c_NotNumber(self, c):
         return f"{self.num(c.field)} is BAD"
 
     def _is_num(self, n: str) -> str:
+        field = n[2:]
+        if {"present:" + field, "valid:" + field} <= self.facts:
+            return "True"
+        if "valid:" + field in self.facts:
+            return f"{n} is not None"
         return f"{n} is not None and {n} is not BAD"
+
+    def _has_market(self, m: str) -> str:
+        return "True" if "market" in self.facts else f"{m} is not None"
 
     def c_AtMostZero(self, c):
         n = self.num(c.field)
@@ -175,19 +189,20 @@ class _Emitter:
     def c_MarketType(self, c):
         m = self.market()
         op = "not in" if c.negate else "in"
-        return f"({m} is not None and {m}.type {op} {self.const(frozenset(c.types))})"
+        return f"({self._has_market(m)} and {m}.type {op} {self.const(frozenset(c.types))})"
 
     def c_PriceMarket(self, c):
         m = self.market()
-        return f"({m} is None or not {m}.rate)"
+        return f"not {m}.rate" if "market" in self.facts else f"({m} is None or not {m}.rate)"
 
     def c_Inactive(self, c):
         m = self.market()
-        return f"({m} is not None and {m}.timed and now is not None and not {m}.is_active(now))"
+        return (f"({self._has_market(m)} and now is not None and "
+                f"not {m}.listed <= now < {m}.settles)")
 
     def _against(self, n: str, attr: str, helper: str, op: str) -> str:
         m = self.market()
-        return (f"({m} is not None and {m}.{attr} is not None and {self._is_num(n)} and "
+        return (f"({self._has_market(m)} and {m}.{attr} is not None and {self._is_num(n)} and "
                 f"({n} {op} {m}.{attr}_f if {n}.__class__ is float and {n} != {m}.{attr}_f "
                 f"else exact.{helper}({n}, {m}.{attr}, {m}.{attr}_f, X)))")
 
@@ -201,7 +216,7 @@ class _Emitter:
 
     def c_Expired(self, c):
         ts, rw = self.int("timestamp"), self.int("recvWindow")
-        return (f"({ts} is not None and {ts} is not BAD and now is not None and "
+        return (f"({self._is_num(ts)} and now is not None and "
                 f"now > {ts} + ({rw} if {rw}.__class__ is int else 1000))")
 
     def c_NoneOf(self, c):
@@ -210,11 +225,13 @@ class _Emitter:
     def c_OffGrid(self, c):
         n, m = self.num(c.field), self.market()
         attr = "tick" if c.grid == "tick" else "step"
-        return (f"({m} is not None and {m}.{attr} is not None and {self._is_num(n)} and "
-                f"exact.off_grid({n}, {m}.{attr}))")
+        return (f"({self._has_market(m)} and {m}.{attr} is not None and {self._is_num(n)} and "
+                f"(round({n} * {m}.{attr}_den / {m}.{attr}_num) * {m}.{attr}_num / {m}.{attr}_den "
+                f"!= {n} if {n}.__class__ is float and -{m}.{attr}_lim < {n} < {m}.{attr}_lim "
+                f"else exact.off_grid({n}, {m}.{attr})))")
 
     def c_UnknownFields(self, c):
-        return f"not d.keys() <= {self.const(frozenset(self.fields))}"
+        return "unknown"
 
     # -- values reported ---------------------------------------------------------------------
     def fill(self, rule: D.Rule) -> str:
@@ -226,22 +243,62 @@ class _Emitter:
             rw = self.int("recvWindow")
             return f"({rw} if {rw}.__class__ is int else 1000)"
         if rule.fill == "unknown":
-            return f"sorted(map(str, d.keys() - {self.const(frozenset(self.fields))}))"
+            return f"sorted(map(str, d.keys() - {self.known}))"
         raise RuleError(f"rule {rule.code}: unknown fill {rule.fill!r}")
 
     def value(self, rule: D.Rule) -> str:
         return self.raw(rule.field) if rule.field else "None"
 
     # -- the body ----------------------------------------------------------------------------
+    @staticmethod
+    def _guard(rule: D.Rule):
+        """The leading ``Is(field, (one value,))`` of a rule's condition, and the rest."""
+        c = rule.fails
+        if isinstance(c, D.All) and isinstance(c.parts[0], D.Is) and len(c.parts[0].values) == 1:
+            rest = c.parts[1:]
+            return c.parts[0], (rest[0] if len(rest) == 1 else D.All(*rest))
+        return None, c
+
+    def rule_line(self, rule: D.Rule, cond: D.Cond) -> str:
+        """The rule's ``if`` line; reads it needs are emitted first, at the current depth."""
+        expr = self.expr(cond)
+        ref = self.const(rule)
+        value, fill = self.value(rule), self.fill(rule)
+        if rule.is_warning:
+            return f"if {expr}: w = (w or []) + [({ref}, {value}, {fill})]"
+        return f"if {expr}: return ({ref}, {value}, {fill})"
+
+    def learn(self, rule: D.Rule, cond: D.Cond) -> None:
+        """Facts that hold once an unguarded rejection has passed, to drop re-tests later."""
+        if rule.is_warning:
+            return
+        if isinstance(cond, D.Absent):
+            self.facts.add("present:" + cond.field)
+        elif isinstance(cond, D.NotNumber) or isinstance(cond, D.NotLong):
+            self.facts.add("valid:" + cond.field)
+        elif isinstance(cond, D.UnknownMarket) and "present:marketCode" in self.facts:
+            self.facts.add("market")
+
     def body(self) -> list[str]:
-        for rule in self.rules:
-            cond = self.expr(rule.fails)
-            ref = self.const(rule)
-            value, fill = self.value(rule), self.fill(rule)
-            if rule.is_warning:
-                self.lines.append(f"if {cond}: w = (w or []) + [({ref}, {value}, {fill})]")
+        # Consecutive rows guarded by the same `Is(orderType, X)` share one `if` block, so an
+        # order of another type skips them with one comparison. Order of rows is unchanged.
+        index = 0
+        while index < len(self.rules):
+            guard, _ = self._guard(self.rules[index])
+            run = [self.rules[index]]
+            while guard is not None and index + len(run) < len(self.rules) and \
+                    self._guard(self.rules[index + len(run)])[0] == guard:
+                run.append(self.rules[index + len(run)])
+            if guard is None or len(run) == 1:
+                self.line(self.rule_line(run[0], run[0].fails))
+                self.learn(run[0], run[0].fails)
             else:
-                self.lines.append(f"if {cond}: return ({ref}, {value}, {fill})")
+                test = self.expr(guard)
+                lines = [self.rule_line(rule, self._guard(rule)[1]) for rule in run]
+                self.line(f"if {test}:")
+                for text in lines:
+                    self.line("    " + text)
+            index += len(run)
         # Size accounting: every documented field still unread is either absent or sized here.
         for field, spec in self.fields.items():
             if spec.kind in ("enum", "market"):
@@ -252,14 +309,14 @@ class _Emitter:
                 self.int(field)
             else:
                 r = self.raw(field)
-                self.lines.append(f"if {r} is not None: S[0] += exact.encoded_size_bound({r})")
-        unknown = self.const(frozenset(self.fields))
+                self.line(f"if {r} is not None: S[0] += exact.encoded_size_bound({r})")
+        unknown = self.known
         self.lines.append(
-            f"S[0] += len(d) * {FIELD_ROOM} + (0 if d.keys() <= {unknown} "
-            f"else sum(exact.encoded_size_bound(k) + exact.encoded_size_bound(v) "
-            f"for k, v in d.items() if k not in {unknown}))")
+            f"S[0] += len(d) * {FIELD_ROOM} + (sum(exact.encoded_size_bound(k) "
+            f"+ exact.encoded_size_bound(v) for k, v in d.items() if k not in {unknown}) "
+            f"if unknown else 0)")
         self.lines.append("return w")
-        return ["w = None"] + self.lines
+        return ["w = None", f"unknown = not d.keys() <= {unknown}"] + self.lines
 
 
 def _indent(lines, depth):

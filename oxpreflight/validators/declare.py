@@ -37,7 +37,10 @@ class All(Cond):
     parts: tuple
 
     def __init__(self, *parts: Cond):
-        object.__setattr__(self, "parts", parts)
+        flat = []
+        for part in parts:
+            flat.extend(part.parts if isinstance(part, All) else (part,))
+        object.__setattr__(self, "parts", tuple(flat))
 
     def describe(self) -> str:
         return " and ".join(p.describe() for p in self.parts)

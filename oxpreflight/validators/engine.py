@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from functools import partial
 from decimal import Decimal
 from typing import Any, Callable, Optional
 
@@ -237,16 +238,12 @@ class Preflight:
                 ) -> Verdict:
         entry = CODES[rule.code]
         message = entry.format(fill)
-        field = rule.field
-        if rule.fill is None and value is not None and field is None:
-            value = value
         stamp = now if now is not None else system_clock()
-        op_for_reply = op if isinstance(op, str) and op in self.plans else (
-            op if isinstance(op, str) else None)
-        reply = failure_reply(op_for_reply, tag, data, entry.code, message, stamp)
+        snapshot = dict(data) if data.__class__ is dict else data
         warnings = (Notice("W000", None, None, f"internal error ({note}); please report it"),) \
             if note else ()
-        return Verdict(False, entry.code, message, field, value, (), warnings, reply, index)
+        return Verdict(False, entry.code, message, rule.field, value, (), warnings, None, index,
+                       partial(failure_reply, op, tag, snapshot, entry.code, message, stamp))
 
 
 __all__ = ["Preflight", "system_clock", "encoded_length", "BATCH_OF"]

@@ -44,8 +44,9 @@ class MarketRecord:
     """What the check plans need of one market, resolved once: Decimals plus float shadows
     of the bounds for the exact fast comparisons in :mod:`oxpreflight.validators.exact`."""
 
-    __slots__ = ("code", "type", "rate", "tick", "step", "step_f", "step_text", "lo", "lo_f", "hi",
-                 "hi_f", "listed_at", "settles_at", "timed", "market")
+    __slots__ = ("code", "type", "rate", "tick", "tick_num", "tick_den", "tick_lim", "step", "step_num", "step_den",
+                 "step_lim", "step_f", "step_text", "lo", "lo_f", "hi",
+                 "hi_f", "listed_at", "settles_at", "listed", "settles", "market")
 
     def __init__(self, market: Market):
         self.market = market
@@ -53,6 +54,11 @@ class MarketRecord:
         self.type = market.type
         self.rate = market.type in RATE_TYPES
         self.tick = market.tickSize
+        self.tick_num, self.tick_den = _ratio(market.tickSize)
+        self.step_num, self.step_den = _ratio(market.minSize)
+        # Below these magnitudes a float's grid test is exact (see exact.off_grid).
+        self.tick_lim = float(2**50 * (market.tickSize or 0))
+        self.step_lim = float(2**50 * (market.minSize or 0))
         self.step = market.minSize
         self.step_f = None if market.minSize is None else float(market.minSize)
         self.step_text = None if market.minSize is None else str(market.minSize)
@@ -62,16 +68,21 @@ class MarketRecord:
         self.hi_f = None if self.hi is None else float(self.hi)
         self.listed_at = market.listedAt
         self.settles_at = market.settlementAt
-        self.timed = market.listedAt is not None or market.settlementAt is not None
+        # Bounds of the active window for one chained comparison on the hot path.
+        self.listed = -(2**63) if market.listedAt is None else market.listedAt
+        self.settles = 2**63 if market.settlementAt is None else market.settlementAt
 
     def is_active(self, now: int) -> bool:
         """Listed and not yet settled at ``now`` (epoch ms)."""
-        if self.listed_at is not None and now < self.listed_at:
-            return False
-        return self.settles_at is None or now < self.settles_at
+        return self.listed <= now < self.settles
 
     def __repr__(self) -> str:
         return f"MarketRecord({self.code!r}, {self.type!r})"
+
+
+def _ratio(step: Optional[Decimal]) -> tuple:
+    """``step`` as an integer fraction, for the exact float test of grid multiples."""
+    return (1, 1) if step is None else step.as_integer_ratio()
 
 
 def _entries(source: Any) -> list:

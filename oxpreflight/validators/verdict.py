@@ -1,7 +1,7 @@
 """Verdicts: what ``check`` and ``submit`` answer."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 
 class Notice:
@@ -36,13 +36,13 @@ class Verdict:
     the exchange would send. ``warnings``: :class:`Notice` objects, never rejections.
     """
 
-    __slots__ = ("ok", "code", "message", "field", "value", "items", "warnings", "response",
-                 "index")
+    __slots__ = ("ok", "code", "message", "field", "value", "items", "warnings", "_response",
+                 "index", "_reply")
 
     def __init__(self, ok: bool, code: Optional[str] = None, message: Optional[str] = None,
                  field: Optional[str] = None, value: Any = None, items: tuple = (),
                  warnings: tuple = (), response: Optional[dict] = None,
-                 index: Optional[int] = None):
+                 index: Optional[int] = None, reply: Optional[Callable[[], dict]] = None):
         self.ok = ok
         self.code = code
         self.message = message
@@ -50,8 +50,16 @@ class Verdict:
         self.value = value
         self.items = items
         self.warnings = warnings
-        self.response = response
+        self._response = response
         self.index = index
+        self._reply = reply  # builds the response on first use: rejections stay cheap
+
+    @property
+    def response(self) -> Optional[dict]:
+        """The failure reply the exchange would send (``None`` when accepted)."""
+        if self._response is None and self._reply is not None:
+            self._response, self._reply = self._reply(), None
+        return self._response
 
     def __bool__(self) -> bool:
         return self.ok
