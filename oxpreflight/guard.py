@@ -86,7 +86,7 @@ def guard(pf: Any, send: Callable, *, on_reject: Optional[Callable[[dict], Any]]
         return await result if inspect.isawaitable(result) else result
 
     if _is_async(send):
-        @functools.wraps(send)
+        @functools.wraps(send, updated=())
         async def guarded_async(frame: Any, *args: Any, **kwargs: Any) -> Any:
             verdict = check(frame)
             if verdict.ok:
@@ -97,7 +97,7 @@ def guard(pf: Any, send: Callable, *, on_reject: Optional[Callable[[dict], Any]]
 
     returns_awaitables = False
 
-    @functools.wraps(send)
+    @functools.wraps(send, updated=())
     def guarded(frame: Any, *args: Any, **kwargs: Any) -> Any:
         nonlocal returns_awaitables
         verdict = check(frame)

@@ -79,6 +79,8 @@ class GuardedConnection:
         return f"GuardedConnection({self.connection!r})"
 
     def __getattr__(self, name: str) -> Any:
+        if name == "connection":  # not set yet: no recursion
+            raise AttributeError(name)
         return getattr(self.connection, name)
 
     # -- sending -------------------------------------------------------------------------------
@@ -122,9 +124,7 @@ class GuardedConnection:
                 self._ready.set()
                 if session is not None:
                     session.observe(message)
-        except asyncio.CancelledError:
-            raise
-        except BaseException as exc:  # ConnectionClosed, or a bug: raised by recv in turn
+        except Exception as exc:  # ConnectionClosed, or a bug: raised by recv in turn
             self._end = exc
             self._ready.set()
 
