@@ -162,9 +162,14 @@ class Preflight:
         if obj.__class__ is not dict:
             return self._reject(self._not_json, None, None, None, None, None, self._now())
         try:
-            return self._check_object(obj, markets, exact.tie_from_text, True)
+            verdict = self._check_object(obj, markets, exact.tie_from_text, True)
         except exact.Tie:  # a float tied with a bound: decide on the exact decimal text
             return self._check_object(_exact_decode(text), markets, exact.exact_from_float, True)
+        value = verdict.value
+        if value.__class__ is float and value.is_integer() and not -2**63 <= value < 2**64:
+            # orjson decodes integers beyond 64 bits as floats; decide on the exact integers.
+            return self._check_object(_exact_decode(text), markets, exact.exact_from_float, True)
+        return verdict
 
     def _check_object(self, frame: dict, markets: dict, X: Callable, measured: bool) -> Verdict:
         now = self._now()

@@ -29,7 +29,7 @@ def failure_reply(op: Optional[str], tag: Any, data: Any, code: str, message: st
     reply: dict[str, Any] = {}
     if isinstance(op, str):
         reply["event"] = BATCH_OF.get(op, op)
-    reply["submitted" if op in _ORDER_OPS else "success"] = False
+    reply["submitted" if isinstance(op, str) and op in _ORDER_OPS else "success"] = False
     if tag is not None and (tag.__class__ is str or tag.__class__ is int):
         reply["tag"] = str(tag)
     reply["message"] = message
