@@ -82,7 +82,8 @@ def decimal(value: Any, what: str = "value") -> Optional[Decimal]:
     return exact.to_decimal(parsed)
 
 
-def _loose(value: Any) -> Optional[Decimal]:
+def loose(value: Any) -> Optional[Decimal]:
+    """A number as Decimal, or ``None`` when absent or not a number (for observed data)."""
     parsed = exact.number(value)
     return None if parsed is None or parsed is exact.BAD else exact.to_decimal(parsed)
 
@@ -115,7 +116,7 @@ class AccountState:
     def set_balances(self, rows: Any, asset_key: str) -> None:
         for row in rows if isinstance(rows, list) else [rows]:
             if isinstance(row, dict) and isinstance(row.get(asset_key), str):
-                available = _loose(row.get("available"))
+                available = loose(row.get("available"))
                 if available is not None:
                     self.balances[row[asset_key]] = available
 
@@ -124,12 +125,12 @@ class AccountState:
             self.positions = {}
         for row in rows if isinstance(rows, list) else [rows]:
             if isinstance(row, dict) and isinstance(row.get(market_key), str):
-                size = _loose(row.get(size_key))
+                size = loose(row.get(size_key))
                 if size is not None:
                     self.positions[row[market_key]] = size
 
     def set_collateral(self, value: Any) -> None:
-        collateral = _loose(value)
+        collateral = loose(value)
         if collateral is not None:
             self.collateral = collateral
 
@@ -146,7 +147,7 @@ class AccountState:
         side = item.get("side")
         if side not in ("BUY", "SELL") or record is None:
             return None
-        quantity = _loose(item.get("quantity"))
+        quantity = loose(item.get("quantity"))
         if record.type == "SPOT":
             return self._spot(item, record, side, quantity)
         if record.type != "FUTURE" or quantity is None:
@@ -155,8 +156,8 @@ class AccountState:
         held = self.positions.get(code, _ZERO)
         after = held + quantity if side == "BUY" else held - quantity
         grows = abs(after) > abs(held)
-        if "710007" in self.checks and code in self.reduce_only and (
-                grows or (held > 0) != (after >= 0) or held == 0):
+        flips = (held > 0 > after) or (held < 0 < after)
+        if "710007" in self.checks and code in self.reduce_only and (grows or flips):
             return "710007", None, "quantity"
         limit = self.limits.get(code)
         if "710004" in self.checks and limit is not None and grows and abs(after) > limit:
@@ -180,7 +181,7 @@ class AccountState:
         have = self.balances.get(counter) if counter else None
         if have is None:
             return None
-        amount = _loose(item.get("amount"))
+        amount = loose(item.get("amount"))
         if amount is not None and quantity is None:
             cost = amount
         else:
@@ -217,7 +218,7 @@ class AccountState:
 
 def _order_price(item: dict) -> Optional[Decimal]:
     for name in ("price", "limitPrice"):
-        value = _loose(item.get(name))
+        value = loose(item.get(name))
         if value is not None:
             return value
     return None

@@ -63,7 +63,8 @@ class OrderBook:
         self.open[order_id] = order
         if client_id is not None:
             self._by_client.setdefault(client_id, {})[order_id] = order
-            self._answered(client_id, order.market)
+            if old is None:  # a new order answers one pending placement, a fill or edit none
+                self._answered(client_id, order.market)
         return order
 
     def closed(self, row: dict) -> None:

@@ -1,0 +1,79 @@
+"""Session verdicts: the exchange's code and message, the failure reply it would send, and a
+redaction pass that keeps the API secret out of anything returned."""
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Optional
+
+from ..validators.codes import CODES
+from ..validators.replies import failure_reply
+from ..validators.verdict import Notice, Verdict
+
+
+def state_reject(code: str, *, op: Any, tag: Any, data: Any, now: int, fill: Any = None,
+                 field: Optional[str] = None, value: Any = None, index: Optional[int] = None,
+                 warnings: tuple = ()) -> Verdict:
+    """A rejection built the way the engine builds its own: ``CODES`` message (``xxx`` filled),
+    and the failure reply for ``op``, built on first use (login replies carry no ``data``, as
+    the exchange's)."""
+    entry = CODES[code]
+    message = entry.format(fill)
+    snapshot = None if op == "login" or not isinstance(data, dict) else dict(data)
+    return Verdict(False, entry.code, message, field, value, (), warnings, None, index,
+                   partial(failure_reply, op, tag, snapshot, entry.code, message, now))
+
+
+def with_items(verdict: Verdict, rejected: dict[int, Verdict]) -> Verdict:
+    """A batch verdict whose items at the keys of ``rejected`` are replaced."""
+    items = tuple(rejected.get(i, item) for i, item in enumerate(verdict.items))
+    first = rejected[min(rejected)]
+    warnings = tuple(w for item in items for w in item.warnings)
+    return Verdict(False, first.code, first.message, first.field, first.value, items, warnings,
+                   None, first.index, partial(getattr, first, "response"))
+
+
+def redact(verdict: Verdict, secret: str) -> Verdict:
+    """``verdict`` with every occurrence of ``secret`` replaced (a copy only when needed)."""
+    if verdict.ok and not verdict.warnings and not verdict.items:
+        return verdict
+    if not _contains(_parts(verdict), secret):
+        return verdict
+    clean = lambda value: _replace(value, secret)  # noqa: E731
+    return Verdict(verdict.ok, verdict.code, clean(verdict.message), verdict.field,
+                   clean(verdict.value), tuple(redact(i, secret) for i in verdict.items),
+                   tuple(Notice(w.code, w.field, clean(w.value), clean(w.message))
+                         for w in verdict.warnings),
+                   clean(verdict.response), verdict.index)
+
+
+def _parts(verdict: Verdict) -> list:
+    parts = [verdict.message, verdict.value, verdict.response]
+    parts += [(w.value, w.message) for w in verdict.warnings]
+    parts += [_parts(i) for i in verdict.items]
+    return parts
+
+
+def _contains(value: Any, secret: str) -> bool:
+    if isinstance(value, str):
+        return secret in value
+    if isinstance(value, (bytes, bytearray)):
+        return secret.encode("utf-8", "surrogateescape") in value
+    if isinstance(value, dict):
+        return any(_contains(k, secret) or _contains(v, secret) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_contains(v, secret) for v in value)
+    return secret in str(value) if value is not None else False
+
+
+def _replace(value: Any, secret: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(secret, "<redacted>")
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).replace(secret.encode("utf-8", "surrogateescape"), b"<redacted>")
+    if isinstance(value, dict):
+        return {_replace(k, secret): _replace(v, secret) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_replace(v, secret) for v in value)
+    if value is not None and secret in str(value):
+        return "<redacted>"
+    return value

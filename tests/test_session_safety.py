@@ -1,0 +1,209 @@
+"""Session safety: the API secret never leaks, and concurrent submits never beat the rate."""
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import pickle
+import threading
+
+import pytest
+
+from oxpreflight import Preflight, Rejected
+from oxpreflight.rules.examples import MARKETS, NOW, order
+
+SECRET = "sEcReT-7f3a9c1e5b2d"
+KEY = "public-key-1"
+LOGIN_OK = {"event": "login", "success": True, "tag": "1", "timestamp": str(NOW)}
+
+
+def sign(timestamp, secret=SECRET) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}GET/auth/self/verify".encode(), hashlib.sha256)
+    return base64.b64encode(mac.digest()).decode()
+
+
+def login(**data) -> dict:
+    base = {"apiKey": KEY, "timestamp": NOW, "signature": sign(NOW)}
+    base.update(data)
+    return {"op": "login", "tag": 1, "data": base}
+
+
+def _everything(verdict) -> str:
+    """Every piece of a verdict a user could print, log or send on."""
+    parts = [repr(verdict), str(verdict.message), repr(verdict.value),
+             json.dumps(verdict.response, default=str), json.dumps(verdict.as_dict()),
+             str(Rejected(verdict))]
+    parts += [repr(w) + str(w.message) + repr(w.value) for w in verdict.warnings]
+    parts += [_everything(item) for item in verdict.items]
+    return "\n".join(parts)
+
+
+FRAMES = [
+    login(), login(signature="wrong"), login(apiKey=SECRET), login(apiKey=SECRET, timestamp="x"),
+    login(apiKey=SECRET, timestamp=NOW - 99_999), login(signature=SECRET),
+    login(signature=sign(NOW).encode().hex()), login(timestamp=NOW // 1000),
+    login(apiKey=SECRET, signature=""), login(apiKey="other"),
+    {"op": "login", "tag": SECRET[:20], "data": {"apiKey": SECRET}},
+    {"op": "placeorder", "tag": 1, "data": order(marketCode=SECRET)},
+    {"op": "placeorder", "tag": 1, "data": order(clientOrderId=SECRET)},
+    {"op": "placeorders", "dataArray": [order(), order(side=SECRET)]},
+    {"op": SECRET, "data": {}}, {"op": "placeorder", "data": order(), SECRET: 1},
+    {"op": "cancelorder", "data": {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1}},
+    json.dumps(login(apiKey=SECRET)), "not json " + SECRET,
+]
+
+
+def test_secret_never_in_verdicts_reprs_or_logs(caplog):
+    caplog.set_level(logging.DEBUG)
+    pf = Preflight(markets=MARKETS, clock=lambda: NOW)
+    s = pf.session(api_key=KEY, api_secret=SECRET)
+    seen = []
+    for frame in FRAMES:
+        seen.append(_everything(s.submit(frame)))
+    s.observe(LOGIN_OK)
+    s.observe("garbage " + SECRET)
+    s.observe({"table": "order", "data": [{"notice": "OrderOpened", "orderId": SECRET}]})
+    for frame in FRAMES:
+        seen.append(_everything(s.submit(frame)))
+    seen += [repr(s), str(s), repr(vars(s)) if hasattr(s, "__dict__") else ""]
+    seen += [r.getMessage() + repr(r.args) for r in caplog.records]
+    text = "\n".join(seen)
+    assert SECRET not in text
+    assert "<redacted>" in text  # the swapped-key frames were scrubbed, not merely absent
+    assert "api_secret=set" in repr(s)
+
+
+def test_secret_not_in_errors_or_pickles():
+    pf = Preflight(markets=MARKETS, clock=lambda: NOW)
+    s = pf.session(api_secret=SECRET)
+    with pytest.raises(TypeError) as caught:
+        pickle.dumps(s._secret)
+    assert SECRET not in str(caught.value)
+    with pytest.raises(TypeError) as caught:
+        pf.session(api_secret=12345)
+    assert "12345" not in str(caught.value)
+
+
+def test_secret_as_bytes_works_the_same():
+    pf = Preflight(markets=MARKETS, clock=lambda: NOW)
+    s = pf.session(api_secret=SECRET.encode())
+    assert s.submit(login()).ok
+    assert s.submit(login(signature=sign(NOW, "x"))).code == "20000"
+
+
+# -- concurrency --------------------------------------------------------------------------------
+class SteppingClock:
+    """A deterministic clock shared by threads: every read advances it by ``step`` ms; each
+    thread can see the last value it read (the session reads the clock last in ``submit``)."""
+
+    def __init__(self, start: int, step: int):
+        self._now, self._step, self._lock = start, step, threading.Lock()
+        self.mine = threading.local()
+
+    def __call__(self) -> int:
+        with self._lock:
+            self._now += self._step
+            self.mine.last = self._now
+            return self._now
+
+
+def _session(clock, **options):
+    s = Preflight(markets=MARKETS, clock=clock).session(**options)
+    s.observe(LOGIN_OK)
+    return s
+
+
+def _hammer(s, threads: int, per_thread: int, frame) -> list:
+    accepted, lock, start = [], threading.Lock(), threading.Barrier(threads)
+
+    def work():
+        start.wait()
+        for _ in range(per_thread):
+            verdict = s.submit(frame)
+            if verdict.ok:
+                with lock:
+                    accepted.append(1)
+
+    pool = [threading.Thread(target=work) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return accepted
+
+
+def test_threads_submitting_at_once_never_pass_more_than_rate_limit():
+    s = _session(lambda: NOW)
+    accepted = _hammer(s, threads=16, per_thread=25, frame={"op": "placeorder", "data": order()})
+    assert len(accepted) == 50
+
+
+def test_threads_with_batches_never_pass_more_than_rate_limit():
+    s = _session(lambda: NOW)
+    batch = {"op": "placeorders", "dataArray": [order()] * 3}
+    accepted = _hammer(s, threads=12, per_thread=10, frame=batch)
+    assert len(accepted) * 3 == 48  # 16 batches of 3; the 17th would make 51
+
+
+def test_threads_with_a_moving_clock_never_exceed_rate_in_any_window():
+    clock = SteppingClock(NOW, 1)
+    s = _session(clock, rate_limit=20, rate_window_ms=100)
+    record, lock = [], threading.Lock()
+
+    def work():
+        for _ in range(100):
+            if s.submit({"op": "placeorder", "data": order()}).ok:
+                with lock:
+                    record.append(clock.mine.last)
+
+    pool = [threading.Thread(target=work) for _ in range(8)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    record.sort()
+    assert len(record) > 20  # the clock moved through several windows
+    for i, t in enumerate(record):
+        assert sum(1 for u in record[i:] if u < t + 100) <= 20
+
+
+def test_asyncio_tasks_never_pass_more_than_rate_limit():
+    s = _session(lambda: NOW)
+
+    async def one():
+        await asyncio.sleep(0)
+        return s.submit({"op": "placeorder", "data": order()}).ok
+
+    async def main():
+        return await asyncio.gather(*(one() for _ in range(200)))
+
+    assert sum(asyncio.run(main())) == 50
+
+
+def test_observe_from_threads_while_submitting_is_consistent():
+    s = _session(lambda: NOW, rate_limit=10_000)
+    opened = [{"table": "order", "data": [{"notice": "OrderOpened", "orderId": str(i),
+                                           "marketCode": "BTC-USD-SWAP-LIN", "side": "BUY"}]}
+              for i in range(500)]
+    closed = [{"table": "order", "data": [{"notice": "OrderClosed", "orderId": str(i),
+                                           "marketCode": "BTC-USD-SWAP-LIN"}]}
+              for i in range(0, 500, 2)]
+
+    def feed(messages):
+        for m in messages:
+            s.observe(m)
+
+    writers = [threading.Thread(target=feed, args=(opened,))]
+    writers[0].start()
+    writers[0].join()
+    pool = [threading.Thread(target=feed, args=(closed,)),
+            threading.Thread(target=lambda: [s.submit({"op": "placeorder", "data": order()})
+                                             for _ in range(300)])]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    assert s.open_orders == frozenset(str(i) for i in range(1, 500, 2))
