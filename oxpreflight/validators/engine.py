@@ -72,6 +72,16 @@ def _exact_decode(text: Any) -> Any:
     return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
 
 
+def _reply_from_text(text: Any, reply: partial, index: Optional[int]) -> dict:
+    """A rejected text frame's reply, echoing the order as written (big integers and long
+    decimals keep their digits); decoded again only when the reply is asked for."""
+    op, tag, data, *rest = reply.args
+    if data.__class__ is dict:
+        frame = _exact_decode(text)
+        data = frame.get("data") if index is None else frame["dataArray"][index]
+    return reply.func(op, tag, data, *rest)
+
+
 class Preflight:
     """Checks outgoing websocket frames the way the exchange would.
 
@@ -169,6 +179,10 @@ class Preflight:
         if value.__class__ is float and value.is_integer() and not -2**63 <= value < 2**64:
             # orjson decodes integers beyond 64 bits as floats; decide on the exact integers.
             return self._check_object(_exact_decode(text), markets, exact.exact_from_float, True)
+        if not verdict.ok:
+            for item in verdict.items or (verdict,):
+                if item._reply is not None and item._reply.__class__ is partial:
+                    item._reply = partial(_reply_from_text, text, item._reply, item.index)
         return verdict
 
     def _check_object(self, frame: dict, markets: dict, X: Callable, measured: bool) -> Verdict:
@@ -233,7 +247,7 @@ class Preflight:
         if first is None:
             return Verdict(True, items=items, warnings=warnings)
         return Verdict(False, first.code, first.message, first.field, first.value, items,
-                       warnings, first.response, first.index)
+                       warnings, None, first.index, lambda: first.response)
 
     @staticmethod
     def _notices(found: list) -> tuple:
