@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from oxpreflight import Preflight, Verdict
-from oxpreflight.rules.examples import LIMIT, MARKETS, NOW, order
+from oxpreflight.rules.examples import MARKETS, NOW, order
 from oxpreflight.validators.markets import MarketError
 
 SHARED = "/work/shared/data/markets-v3.json"
