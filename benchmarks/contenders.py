@@ -5,14 +5,15 @@ required fields, the enumerations, a positive quantity and amount, a 64-bit posi
 clientOrderId, a non-empty marketCode. None knows the markets (unknown code, bounds, increments,
 ticks), the clock, or the cross-field rules (so the 20029 frame passes all of them).
 
-The pydantic model is ``oxpreflight.models.PlaceOrder`` when that module exists, else the
-equivalent model below.
+Two pydantic contenders: the project's own ``oxpreflight.models.PlaceOrder`` (when that module
+exists; it also checks the STOP_LIMIT price order, so it rejects the 20029 frame), and the
+plain model below, whose constraints pydantic-core checks without calling Python.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Literal, Optional, Union
+from typing import Annotated, Any, Callable, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 INT64_MAX = 2**63 - 1
 
@@ -54,60 +55,45 @@ class BenchCancelOrder(BaseModel):
     clientOrderId: Optional[int] = Field(default=None, ge=1, le=INT64_MAX)
 
 
-def _project_models() -> tuple[type, type, str]:
-    """(placeorder model, cancelorder model, where they come from)."""
+def _project_models() -> Optional[tuple[type, type]]:
+    """(placeorder model, cancelorder model) of ``oxpreflight.models``, None when absent."""
     try:
         from oxpreflight import models
     except ImportError:
-        return BenchPlaceOrder, BenchCancelOrder, "benchmarks/contenders.py (oxpreflight.models absent)"
+        return None
     place = getattr(models, "PlaceOrder", None)
-    cancel = getattr(models, "CancelOrder", None)
+    cancel = getattr(models, "CancelOrder", BenchCancelOrder)
     if not (isinstance(place, type) and issubclass(place, BaseModel)):
-        return BenchPlaceOrder, BenchCancelOrder, "benchmarks/contenders.py (no models.PlaceOrder)"
+        return None
     if "data" in place.model_fields:  # a whole-frame model: take its payload's type
         place = place.model_fields["data"].annotation
-    if not (isinstance(cancel, type) and issubclass(cancel, BaseModel)):
-        cancel = BenchCancelOrder
-    elif "data" in cancel.model_fields:
+    if isinstance(cancel, type) and issubclass(cancel, BaseModel) and "data" in cancel.model_fields:
         cancel = cancel.model_fields["data"].annotation
-    where = "oxpreflight.models.PlaceOrder"
-    if cancel is BenchCancelOrder:
-        where += " (cancelorder: benchmarks/contenders.py)"
-    return place, cancel, where
+    return place, cancel
 
 
-PlaceOrder, CancelOrder, MODEL_SOURCE = _project_models()
 Tag = Union[int, str, None]
 
 
-class PlaceOrderFrame(BaseModel):
-    """``{"op": "placeorder", "tag": ..., "data": PlaceOrder}``."""
-
-    op: Literal["placeorder"]
-    tag: Tag = None
-    data: PlaceOrder  # type: ignore[valid-type]
-
-
-class PlaceOrdersFrame(BaseModel):
-    """``{"op": "placeorders", "tag": ..., "dataArray": [PlaceOrder, ...]}``."""
-
-    op: Literal["placeorders"]
-    tag: Tag = None
-    dataArray: list[PlaceOrder] = Field(min_length=1)  # type: ignore[valid-type]
+def frame_models(place: type, cancel: type) -> dict[str, type[BaseModel]]:
+    """Envelope models ``{"op", "tag", "data" | "dataArray"}`` around the payload models."""
+    return {
+        "placeorder": create_model("PlaceOrderFrame", op=(Literal["placeorder"], ...),
+                                   tag=(Tag, None), data=(place, ...)),
+        "placeorders": create_model("PlaceOrdersFrame", op=(Literal["placeorders"], ...),
+                                    tag=(Tag, None),
+                                    dataArray=(Annotated[list[place], Field(min_length=1)], ...)),
+        "cancelorder": create_model("CancelOrderFrame", op=(Literal["cancelorder"], ...),
+                                    tag=(Tag, None), data=(cancel, ...)),
+    }
 
 
-class CancelOrderFrame(BaseModel):
-    """``{"op": "cancelorder", "tag": ..., "data": CancelOrder}``."""
-
-    op: Literal["cancelorder"]
-    tag: Tag = None
-    data: CancelOrder  # type: ignore[valid-type]
-
-
-def pydantic_model(frame: dict) -> type[BaseModel]:
-    """The frame model for ``frame``'s op."""
-    return {"placeorder": PlaceOrderFrame, "placeorders": PlaceOrdersFrame,
-            "cancelorder": CancelOrderFrame}[frame["op"]]
+#: The project's own models (Decimal numbers through Python validators, cross-field checks),
+#: when ``oxpreflight.models`` exists.
+_PROJECT = _project_models()
+PROJECT_MODELS = frame_models(*_PROJECT) if _PROJECT else None
+#: The plain models above: native types only, validated entirely inside pydantic-core.
+PLAIN_MODELS = frame_models(BenchPlaceOrder, BenchCancelOrder)
 
 
 # -- JSON Schema: the same constraints ---------------------------------------------------------

@@ -1,0 +1,1 @@
+"""The benchmark suite of issue 4: ``python benchmarks/run.py`` (see README.md here)."""
