@@ -92,7 +92,7 @@ class CodeRow:
     def what(self) -> str:
         """One phrase: which rules enforce it, or who can know it and why."""
         if self.status == "enforced":
-            text = "rules " + ", ".join(r.name for r in self.rules)
+            text = "enforced by " + ", ".join(r.name for r in self.rules)
             return text + (f"; session: {self.reason}" if self.reason else "")
         if self.status == "session":
             return f"session-enforced: {self.reason}"
@@ -160,6 +160,14 @@ def _shown(frame: Any) -> str:
     return text
 
 
+def location(verdict: Any) -> str:
+    """Where a verdict points: ``price``, ``dataArray[1].marketCode``, ``dataArray[1]``, ``""``."""
+    where = verdict.field or ""
+    if verdict.index is not None:
+        where = f"dataArray[{verdict.index}]" + (f".{where}" if where else "")
+    return where
+
+
 def verdict_text(verdict: Any) -> str:
     """One line for a verdict: ``accepted`` (with warnings) or ``rejected CODE message``."""
     if verdict.ok:
@@ -167,9 +175,7 @@ def verdict_text(verdict: Any) -> str:
             return "accepted"
         return "accepted with warnings: " + "; ".join(
             f"{w.code} {w.message}" for w in verdict.warnings)
-    where = verdict.field or ""
-    if verdict.index is not None:
-        where = f"dataArray[{verdict.index}]" + (f".{where}" if where else "")
+    where = location(verdict)
     return f"rejected {verdict.code} {verdict.message}" + (f" (field {where})" if where else "")
 
 

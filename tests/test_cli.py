@@ -1,0 +1,495 @@
+"""The command line: check, audit, codes, explain; exit codes, output formats, workers."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oxpreflight import Preflight, cli, docs
+from oxpreflight.rules import RULES
+from oxpreflight.rules.examples import NOW
+from oxpreflight.validators.codes import CODES
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAMES = ROOT / "examples" / "frames.jsonl"
+CAPTURE = ROOT / "examples" / "capture.jsonl"
+
+LIMIT = {"op": "placeorder", "tag": 1, "data": {
+    "marketCode": "BTC-USD-SWAP-LIN", "side": "BUY", "orderType": "LIMIT",
+    "quantity": "0.001", "price": "68000"}}
+NO_PRICE = {"op": "placeorder", "tag": 2, "data": {
+    "marketCode": "BTC-USD-SWAP-LIN", "side": "BUY", "orderType": "LIMIT", "quantity": "0.001"}}
+
+
+def jsonl(*frames) -> str:
+    return "".join((f if isinstance(f, str) else json.dumps(f)) + "\n" for f in frames)
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(text, name="frames.jsonl", mode="w"):
+        path = tmp_path / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return str(path)
+    return write
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def counts(out: str) -> dict:
+    """The summary rows (``name   1,234``) of check or audit output."""
+    rows = re.findall(r"^([a-z][a-z ()]*?) {2,}([\d,]+)$", out, re.M)
+    return {name: int(value.replace(",", "")) for name, value in rows}
+
+
+def one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    assert lines[0].startswith("oxpreflight: error: ")
+    return lines[0]
+
+
+# -- check: verdicts and exit codes --------------------------------------------------------------
+def test_check_when_all_frames_pass_then_exit_0(capsys, write):
+    code, out, err = run(capsys, "check", write(jsonl(LIMIT, LIMIT, "ping")))
+    assert code == 0
+    assert "line " not in out
+    assert counts(out) == {"frames checked": 3, "accepted": 3, "rejected": 0, "warnings": 0}
+
+
+def test_check_when_a_frame_is_rejected_then_line_code_message_and_exit_1(capsys, write):
+    code, out, _ = run(capsys, "check", write(jsonl(LIMIT, NO_PRICE)))
+    assert code == 1
+    assert "line 2: 20022 price is required for LIMIT order (field price)" in out
+    assert "20022           1  price is required for LIMIT order" in out
+
+
+def test_check_when_example_file_then_every_documented_case_shows(capsys):
+    code, out, _ = run(capsys, "check", str(FRAMES))
+    assert code == 1  # the example mixes good and bad frames on purpose
+    for expected in ("line 3: 20022", "line 4: 20029", "line 5: 20034", "line 6: 20015",
+                     "line 7: 20016 side is invalid (field dataArray[1].side)",
+                     "line 9: 20010", "line 10: 20009"):
+        assert expected in out
+    assert counts(out) == {"frames checked": 13, "accepted": 6, "rejected": 7, "warnings": 2,
+                           "frames with warnings": 1}
+
+
+def test_check_when_warnings_flag_then_each_warning_line_is_printed(capsys):
+    _, plain, _ = run(capsys, "check", str(FRAMES))
+    _, shown, _ = run(capsys, "check", str(FRAMES), "--warnings")
+    assert "warning W002" not in plain.split("\n\n")[0]
+    assert "line 12: warning W002 price 3800.05 is not a multiple of the tick size" in shown
+    assert "line 12: warning W001" in shown
+
+
+def test_check_when_batch_has_two_bad_items_then_one_line_each_counted_once(capsys, write):
+    good = dict(LIMIT["data"])
+    frame = {"op": "placeorders", "tag": 3, "dataArray": [
+        good, dict(good, side="buy"), dict(good, marketCode="nope")]}
+    code, out, _ = run(capsys, "check", write(jsonl(frame)))
+    assert code == 1
+    assert "line 1: 20016 side is invalid (field dataArray[1].side)" in out
+    assert "line 1: 20015 marketCode is invalid (field dataArray[2].marketCode)" in out
+    assert counts(out)["rejected"] == 1  # one frame, rejected with its first code
+
+
+def test_check_when_blank_lines_then_skipped_and_counted_not_checked(capsys, write):
+    code, out, _ = run(capsys, "check", write("\n" + jsonl(LIMIT) + "   \n\t\n" + jsonl(LIMIT)))
+    assert code == 0
+    assert counts(out)["frames checked"] == 2
+    assert counts(out)["blank lines (skipped)"] == 3
+
+
+def test_check_when_crlf_line_ends_then_same_verdicts(capsys, write):
+    code, out, _ = run(capsys, "check", write(jsonl(LIMIT, NO_PRICE).replace("\n", "\r\n")))
+    assert code == 1
+    assert "line 2: 20022" in out
+    assert counts(out)["frames checked"] == 2
+
+
+def test_check_when_line_is_not_utf8_then_20009_not_a_crash(capsys, write):
+    path = write(jsonl(LIMIT).encode() + b'{"op":"placeorder\xff"}\n' + jsonl(LIMIT).encode())
+    code, out, err = run(capsys, "check", path)
+    assert code == 1
+    assert "line 2: 20009 JSON data format is invalid" in out
+    assert "Traceback" not in err
+
+
+def test_check_when_last_line_has_no_newline_then_it_is_checked(capsys, write):
+    code, out, _ = run(capsys, "check", write(jsonl(LIMIT) + json.dumps(NO_PRICE)))
+    assert (code, "line 2: 20022" in out) == (1, True)
+
+
+def test_check_when_file_is_empty_then_zero_frames_and_exit_0(capsys, write):
+    code, out, _ = run(capsys, "check", write(""))
+    assert code == 0
+    assert counts(out)["frames checked"] == 0
+
+
+def test_check_when_stdin_dash_then_reads_standard_input(capsys, monkeypatch):
+    stdin = io.TextIOWrapper(io.BytesIO(jsonl(LIMIT, NO_PRICE).encode()))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, out, _ = run(capsys, "check", "-")
+    assert (code, "line 2: 20022" in out) == (1, True)
+
+
+# -- check: options --------------------------------------------------------------------------------
+def expiring(timestamp: int) -> dict:
+    return {"op": "placeorder", "tag": 9, "data": dict(LIMIT["data"], timestamp=timestamp,
+                                                       recvWindow=500)}
+
+
+def test_check_when_now_is_past_recv_window_then_100015(capsys, write):
+    path = write(jsonl(expiring(NOW - 10_000)))
+    code, out, _ = run(capsys, "check", path, "--now", str(NOW))
+    assert code == 1
+    assert "line 1: 100015 recvWindow 500 has expired" in out
+    assert run(capsys, "check", path, "--now", str(NOW - 9_800))[0] == 0
+
+
+def test_check_when_no_clock_then_time_rules_are_off(capsys, write):
+    assert run(capsys, "check", write(jsonl(expiring(1))), "--no-clock")[0] == 0
+
+
+def test_check_when_markets_file_has_bounds_then_710003(capsys, write):
+    markets = write(json.dumps({"success": True, "data": [
+        {"marketCode": "BTC-USD-SWAP-LIN", "type": "FUTURE", "tickSize": "1", "minSize": "0.0001",
+         "upperPriceBound": "75026", "lowerPriceBound": "61384"}]}), name="markets.json")
+    high = {"op": "placeorder", "data": dict(LIMIT["data"], price="80000")}
+    frames = write(jsonl(high))
+    assert run(capsys, "check", frames)[0] == 0  # the embedded catalogue has no bounds
+    code, out, _ = run(capsys, "check", frames, "--markets", markets)
+    assert (code, "line 1: 710003 The price is higher than the maximum" in out) == (1, True)
+
+
+def test_check_when_json_then_one_parsable_verdict_per_line_and_summary_on_stderr(capsys):
+    code, out, err = run(capsys, "check", str(FRAMES), "--json")
+    assert code == 1
+    verdicts = [json.loads(line) for line in out.splitlines()]
+    assert [v["line"] for v in verdicts] == list(range(1, 14))
+    by_line = {v["line"]: v for v in verdicts}
+    assert by_line[3] == {"line": 3, "ok": False, "code": "20022",
+                          "message": "price is required for LIMIT order", "field": "price"}
+    assert by_line[2] == {"line": 2, **Preflight().check(LIMIT).as_dict()}
+    assert by_line[7]["items"][1]["code"] == "20016"
+    assert [w["code"] for w in by_line[12]["warnings"]] == ["W001", "W002"]
+    assert "frames checked" in err
+
+
+def test_check_accepted_json_template_equals_as_dict_encoding():
+    from oxpreflight.validators.verdict import ACCEPTED
+
+    assert cli._ACCEPTED_JSON % 7 == json.dumps({"line": 7, **ACCEPTED.as_dict()},
+                                                separators=(",", ":"))
+
+
+def big_capture(lines: int) -> str:
+    frames = []
+    for i in range(lines):
+        frame = {"op": "placeorder", "tag": i, "data": dict(LIMIT["data"], clientOrderId=i + 1)}
+        if i % 97 == 0:
+            frame["data"].pop("price")
+        if i % 89 == 0:
+            frame["data"]["price"] = "68000.5"
+        frames.append(frame if i % 131 else "not json")
+    return jsonl(*frames) + "\n"
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_check_when_workers_2_then_output_identical_to_workers_1(capsys, write, monkeypatch,
+                                                                   as_json):
+    monkeypatch.setattr(cli, "BLOCK_SIZE", 4096)  # many blocks, several in flight
+    path = write(big_capture(2000))
+    extra = ["--json"] if as_json else ["--warnings"]
+    one = run(capsys, "check", path, "--workers", "1", *extra)
+    two = run(capsys, "check", path, "--workers", "2", *extra)
+    assert one[0] == two[0] == 1
+    assert one[1] == two[1] and one[2] == two[2]
+    assert one[1].count("20022") >= 20
+
+
+# -- check: usage errors -------------------------------------------------------------------------
+def test_check_when_file_is_missing_then_exit_2_with_one_line(capsys, tmp_path):
+    code, out, err = run(capsys, "check", str(tmp_path / "nope.jsonl"))
+    assert code == 2 and out == ""
+    assert "No such file or directory" in one_error_line(err)
+
+
+def test_check_when_file_is_a_directory_then_exit_2_with_one_line(capsys, tmp_path):
+    code, _, err = run(capsys, "check", str(tmp_path))
+    assert code == 2
+    assert "directory" in one_error_line(err)
+
+
+@pytest.mark.parametrize("content", [None, "{not json", '{"data": [{"marketCode": ""}]}'])
+def test_check_when_markets_file_is_bad_then_exit_2_with_one_line(capsys, write, tmp_path,
+                                                                  content):
+    markets = str(tmp_path / "absent.json") if content is None else write(content, "m.json")
+    code, _, err = run(capsys, "check", str(FRAMES), "--markets", markets)
+    assert code == 2
+    assert "market catalogue" in one_error_line(err)
+
+
+@pytest.mark.parametrize("argv", [
+    ["check"], ["check", "x", "--bogus"], ["check", "x", "--now", "soon"],
+    ["check", "x", "--now", "1", "--no-clock"], ["check", "x", "--workers", "0"], [],
+    ["frobnicate"],
+])
+def test_cli_when_usage_is_wrong_then_exit_2(capsys, argv):
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert "Traceback" not in err and "error" in err
+
+
+# -- progress ------------------------------------------------------------------------------------
+class FakeTerminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_when_stderr_is_a_terminal_then_bar_is_drawn_and_cleared():
+    stream = FakeTerminal()
+    bar = cli.Progress(stream, total=1000)
+    bar.last -= 1  # as if the last redraw were a second ago
+    bar.advance(500, 10)
+    bar.close()
+    text = stream.getvalue()
+    assert "50% [###############...............] 10 lines" in text
+    assert text.endswith("\r\x1b[K")
+
+
+def test_progress_when_stderr_is_not_a_terminal_then_nothing_is_written():
+    stream = io.StringIO()
+    bar = cli.Progress(stream, total=1000)
+    bar.last -= 1
+    bar.advance(500, 10)
+    bar.close()
+    assert stream.getvalue() == ""
+
+
+# -- codes and explain ---------------------------------------------------------------------------
+def test_codes_when_run_then_every_code_in_table_order_is_accounted_for(capsys):
+    code, out, _ = run(capsys, "codes")
+    assert code == 0
+    listed = [line.split()[0] for line in out.splitlines() if not line.startswith(" ")]
+    assert listed == list(CODES)
+    assert "NOT ACCOUNTED FOR" not in out
+    assert "enforced by stop-limit-buy-order" in out
+    assert "server-only: a timeout inside the exchange" in out
+    assert "session-enforced: needs the account's balances" in out
+
+
+def test_codes_when_markdown_then_one_row_per_code(capsys):
+    _, out, _ = run(capsys, "codes", "--markdown")
+    rows = [line for line in out.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) == len(CODES) + 1
+
+
+def test_explain_when_20029_then_rule_condition_and_both_examples_run(capsys):
+    code, out, _ = run(capsys, "explain", "20029")
+    assert code == 0
+    assert out.startswith("20029  stopPrice must be less than limitPrice for Buy Stop Order")
+    assert "rule stop-limit-buy-order" in out
+    assert "fails when: `orderType` is STOP_LIMIT and `side` is BUY and `stopPrice` > " \
+           "`limitPrice`" in out
+    assert "-> rejected 20029 stopPrice must be less than limitPrice for Buy Stop Order " \
+           "(field stopPrice)" in out
+    assert "-> accepted" in out
+
+
+@pytest.mark.parametrize("code", sorted({r.code for r in RULES if not r.is_warning}))
+def test_explain_when_a_rule_code_then_each_failing_example_shows_that_code(code):
+    text = docs.explain(code)
+    assert text.count(f"-> rejected {code} ") == len(docs.rules_for(code))
+
+
+def test_explain_when_session_code_then_says_who_enforces_it(capsys):
+    code, out, _ = run(capsys, "explain", "05001")
+    assert code == 0 and "a session enforces it" in out
+
+
+def test_explain_when_code_is_unknown_then_exit_2_with_one_line(capsys):
+    code, _, err = run(capsys, "explain", "99999")
+    assert code == 2
+    assert "unknown code '99999'" in one_error_line(err)
+
+
+def test_rule_table_markdown_when_generated_twice_then_identical_with_one_row_per_rule():
+    table = docs.rule_table_markdown()
+    assert table == docs.rule_table_markdown()
+    rows = table.splitlines()[2:]
+    assert len(rows) == len(RULES)
+    assert rows[0].startswith("| 1 | 20027 | frame-too-long | The length of the message")
+    assert all(row.count(" | ") == 5 for row in rows)  # no unescaped pipe in a cell
+
+
+def test_example_frame_when_data_only_then_wrapped_with_first_command():
+    rule = next(r for r in RULES if r.name == "limit-price")
+    assert docs.example_frame(rule, {"a": 1}) == {"op": "placeorder", "tag": 1, "data": {"a": 1}}
+    assert docs.example_frame(rule, "ping") == "ping"
+
+
+# -- audit ---------------------------------------------------------------------------------------
+def sent(frame, ts=NOW):
+    return {"direction": "sent", "ts": ts, "frame": frame}
+
+
+def received(frame, ts=NOW + 20):
+    return {"direction": "received", "ts": ts, "frame": frame}
+
+
+LOGIN = {"op": "login", "tag": "L", "data": {"apiKey": "k", "timestamp": NOW, "signature": "s"}}
+LOGGED_IN = {"event": "login", "success": True, "tag": "L", "data": {"accountId": "1"}}
+
+
+def reply(tag, code=None, message=None, event="placeorder", **data):
+    out = {"event": event, "submitted": code is None, "tag": str(tag), "timestamp": str(NOW),
+           "data": data}
+    if code is not None:
+        out.update(code=code, message=message or CODES[code].message)
+    return out
+
+
+def test_audit_when_example_capture_then_two_disagreements_grouped_by_code(capsys):
+    code, out, _ = run(capsys, "audit", str(CAPTURE))
+    assert code == 1
+    assert ("line 6: placeorder tag 3: local accepted, exchange rejected 710003 The price is "
+            "higher than the maximum (reply line 7)") in out
+    assert ("line 17: placeorder tag 8: local rejected 20018 timeInForce is invalid, exchange "
+            "accepted (reply line 18)") in out
+    assert "710003                1  The price is higher than the maximum  (lines 6)" in out
+    assert "20018                 1  timeInForce is invalid  (lines 17)" in out
+    assert counts(out)["agreements"] == 7  # incl. the batch matched by clientOrderId
+
+
+def test_audit_when_json_then_one_object_per_disagreement(capsys):
+    code, out, err = run(capsys, "audit", str(CAPTURE), "--json")
+    found = [json.loads(line) for line in out.splitlines()]
+    assert code == 1
+    assert [(f["line"], f["kind"], f["exchange"]["code"], f["local"]["code"]) for f in found] \
+        == [(6, "exchange-rejected", "710003", None), (17, "local-rejected", None, "20018")]
+    assert "disagreements" in err
+
+
+def test_audit_when_every_reply_agrees_then_exit_0(capsys, write):
+    capture = jsonl(sent(LOGIN), received(LOGGED_IN), sent(LIMIT), received(reply(1)),
+                    sent(NO_PRICE), received(reply(2, "20022")))
+    code, out, _ = run(capsys, "audit", write(capture))
+    assert code == 0
+    assert (counts(out)["agreements"], counts(out)["disagreements"]) == (3, 0)
+
+
+def test_audit_when_codes_differ_then_reported_local_to_exchange(capsys, write):
+    capture = jsonl(sent(LOGIN), received(LOGGED_IN), sent(NO_PRICE),
+                    received(reply(2, "20021")))
+    code, out, _ = run(capsys, "audit", write(capture))
+    assert code == 1
+    assert "local rejected 20022 price is required for LIMIT order, exchange rejected 20021" \
+        in out
+    assert "20022 -> 20021" in out
+
+
+def test_audit_when_batch_replies_arrive_out_of_order_then_matched_by_client_order_id(
+        capsys, write):
+    items = [dict(LIMIT["data"], clientOrderId=1), dict(LIMIT["data"], clientOrderId=2,
+                                                         marketCode="nope")]
+    capture = jsonl(sent(LOGIN), received(LOGGED_IN),
+                    sent({"op": "placeorders", "tag": 5, "dataArray": items}),
+                    received(reply(5, "20015", clientOrderId="2")),
+                    received(reply(5, clientOrderId="1")))
+    assert run(capsys, "audit", write(capture))[0] == 0
+
+
+def test_audit_when_reply_and_frames_unmatched_then_listed_not_disagreements(capsys, write):
+    capture = jsonl(sent(LOGIN), received(LOGGED_IN), sent(LIMIT),
+                    received(reply(77, "20022")), {"direction": "sideways", "frame": {}},
+                    "not json at all")
+    code, out, _ = run(capsys, "audit", write(capture))
+    assert code == 0
+    assert "unanswered (sent lines): 3" in out
+    assert "unmatched replies (lines): 4" in out
+    assert 'skipped lines: 5 (direction is not "sent" or "received"), 6 (not JSON)' in out
+
+
+def test_audit_when_capture_starts_after_login_then_hint_and_logged_in_option(capsys, write):
+    path = write(jsonl(sent(LIMIT), received(reply(1))))
+    code, out, _ = run(capsys, "audit", path)
+    assert code == 1 and "05001" in out and "try --logged-in" in out
+    assert run(capsys, "audit", path, "--logged-in")[0] == 0
+
+
+def test_audit_when_ts_given_then_it_is_the_clock_of_that_line(capsys, write):
+    order = expiring(NOW)
+    late = jsonl(sent(LOGIN), received(LOGGED_IN), sent(order, ts=NOW + 600),
+                 received(reply(9)))
+    code, out, _ = run(capsys, "audit", write(late))
+    assert code == 1 and "local rejected 100015 recvWindow 500 has expired" in out
+    on_time = late.replace(f'"ts": {NOW + 600}', f'"ts": {NOW + 100}')
+    assert run(capsys, "audit", write(on_time, "b.jsonl"))[0] == 0
+
+
+def test_audit_when_session_is_unavailable_then_frames_checked_alone(capsys, write,
+                                                                     monkeypatch):
+    def no_session(self, **options):
+        raise ImportError("oxpreflight.session")
+
+    monkeypatch.setattr(Preflight, "session", no_session)
+    capture = jsonl(sent(LIMIT), received(reply(1, "710003")))
+    code, out, _ = run(capsys, "audit", write(capture))
+    assert code == 1
+    assert "710003" in out and "checked alone" in out
+
+
+def test_audit_when_capture_is_missing_then_exit_2_with_one_line(capsys, tmp_path):
+    code, _, err = run(capsys, "audit", str(tmp_path / "none.jsonl"))
+    assert code == 2
+    one_error_line(err)
+
+
+# -- real processes ------------------------------------------------------------------------------
+def python_m(*argv, stdin=None):
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-m", "oxpreflight", *argv], cwd=ROOT, env=env,
+                          input=stdin, capture_output=True, text=True, timeout=120)
+
+
+def test_python_m_check_example_then_exit_1_and_summary():
+    done = python_m("check", "examples/frames.jsonl")
+    assert done.returncode == 1
+    assert "line 3: 20022 price is required for LIMIT order (field price)" in done.stdout
+    assert "frames checked" in done.stdout and done.stderr == ""
+
+
+def test_python_m_check_missing_file_then_exit_2_one_line_no_traceback():
+    done = python_m("check", "does/not/exist.jsonl")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip() == ("oxpreflight: error: cannot read does/not/exist.jsonl: "
+                                   "No such file or directory")
+
+
+def test_python_m_check_stdin_with_workers_then_same_as_one_worker(tmp_path):
+    text = big_capture(30_000)
+    one = python_m("check", "-", "--json", stdin=text)
+    two = python_m("check", "-", "--json", "--workers", "2", stdin=text)
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 30_001 - 1
+
+
+def test_python_m_audit_example_then_exit_1():
+    done = python_m("audit", "examples/capture.jsonl")
+    assert done.returncode == 1 and "710003" in done.stdout
