@@ -1,5 +1,5 @@
 """login: the three required fields."""
-from ..validators.declare import Absent, NotLong, Present, Rule, All
+from ..validators.declare import Absent, NotLong, Rule
 
 _LOGIN = {"apiKey": "k3y", "timestamp": 1717348160000, "signature": "c2lnbmF0dXJl"}
 
@@ -21,7 +21,7 @@ RULES = (
     Rule("20023", ("login",), Absent("timestamp", empty=True),
          "`timestamp` missing (or null, or the empty string).",
          bad=_login(timestamp=None), good=_login(), field="timestamp", name="login-timestamp"),
-    Rule("20002", ("login",), All(Present("timestamp"), NotLong("timestamp")),
+    Rule("20002", ("login",), NotLong("timestamp"),
          "`timestamp` given but not an integer of milliseconds (an integer-valued string "
          "counts). Decided here: the exchange signs the timestamp's text, so only digits make "
          "sense.", bad=_login(timestamp="yesterday"), good=_login(timestamp="1717348160000"),
