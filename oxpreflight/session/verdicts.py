@@ -5,22 +5,17 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Optional
 
-from ..validators.codes import CODES
-from ..validators.replies import failure_reply
+from ..validators.replies import rejection
 from ..validators.verdict import Notice, Verdict
 
 
 def state_reject(code: str, *, op: Any, tag: Any, data: Any, now: int, fill: Any = None,
                  field: Optional[str] = None, value: Any = None, index: Optional[int] = None,
                  warnings: tuple = ()) -> Verdict:
-    """A rejection built the way the engine builds its own: ``CODES`` message (``xxx`` filled),
-    and the failure reply for ``op``, built on first use (login replies carry no ``data``, as
-    the exchange's)."""
-    entry = CODES[code]
-    message = entry.format(fill)
-    snapshot = None if op == "login" or not isinstance(data, dict) else dict(data)
-    return Verdict(False, entry.code, message, field, value, (), warnings, None, index,
-                   partial(failure_reply, op, tag, snapshot, entry.code, message, now))
+    """:func:`~oxpreflight.validators.replies.rejection` for a state code; login replies carry
+    no ``data``, as the exchange's."""
+    return rejection(code, op=op, tag=tag, data=None if op == "login" else data, now=now,
+                     fill=fill, field=field, value=value, index=index, warnings=warnings)
 
 
 def with_items(verdict: Verdict, rejected: dict[int, Verdict]) -> Verdict:

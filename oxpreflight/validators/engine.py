@@ -15,11 +15,10 @@ from typing import Any, Callable, Optional
 import orjson
 
 from . import exact
-from .codes import CODES
 from .compiler import ENVELOPE_ROOM, compile_plans
-from .declare import BATCH_OF, Rule
+from .declare import Rule
 from .markets import MarketRecord, index_markets, load_markets
-from .replies import failure_reply
+from .replies import rejection
 from .verdict import ACCEPTED, Notice, Verdict
 
 
@@ -115,17 +114,16 @@ class Preflight:
         if frame.__class__ is dict:  # the hot path, one call shorter
             try:
                 return self._check_object(frame, self.markets, exact.exact_from_float, False)
-            except Exception:
-                pass  # answered below, through the guarded path
+            except Exception as exc:
+                return self._internal_error(exc)
         return self.check_with(frame, self.markets)
 
     def check_with(self, frame: Any, markets: dict[str, MarketRecord]) -> Verdict:
         """:meth:`check` against another market table (a session's live one)."""
         try:
             return self._check(frame, markets)
-        except Exception as exc:  # a bug here must still answer, never raise into a send path
-            return self._reject(Rule("20002", (), None, "", None, None), None, None, None,
-                                None, None, self._now(), note=type(exc).__name__)
+        except Exception as exc:
+            return self._internal_error(exc)
 
     def session(self, **options: Any):
         """A :class:`oxpreflight.session.Session` on this Preflight (state: login, rate, orders)."""
@@ -258,16 +256,16 @@ class Preflight:
         return tuple(out)
 
     def _reject(self, rule: Rule, value: Any, fill: Any, data: Any, op: Any, tag: Any,
-                now: Optional[int], index: Optional[int] = None, note: Optional[str] = None
-                ) -> Verdict:
-        entry = CODES[rule.code]
-        message = entry.format(fill)
-        stamp = now if now is not None else system_clock()
-        snapshot = dict(data) if data.__class__ is dict else data
-        warnings = (Notice("W000", None, None, f"internal error ({note}); please report it"),) \
-            if note else ()
-        return Verdict(False, entry.code, message, rule.field, value, (), warnings, None, index,
-                       partial(failure_reply, op, tag, snapshot, entry.code, message, stamp))
+                now: Optional[int], index: Optional[int] = None) -> Verdict:
+        return rejection(rule.code, op=op, tag=tag, data=data,
+                         now=now if now is not None else system_clock(), fill=fill,
+                         field=rule.field, value=value, index=index)
+
+    def _internal_error(self, exc: Exception) -> Verdict:
+        """A bug here must still answer, never raise into a send path: 20002 plus W000."""
+        note = Notice("W000", None, None, f"internal error ({type(exc).__name__}); please report it")
+        return rejection("20002", op=None, tag=None, data=None, now=system_clock(),
+                         warnings=(note,))
 
 
-__all__ = ["Preflight", "system_clock", "encoded_length", "BATCH_OF"]
+__all__ = ["Preflight", "system_clock", "encoded_length"]

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any, Optional
 
 from .declare import BATCH_OF, CANCEL_COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS
+from .codes import CODES
 from .exact import as_text
+from .verdict import Verdict
 
 _ORDER_OPS = frozenset(ORDER_COMMANDS + CANCEL_COMMANDS + MODIFY_COMMANDS)
 #: Fields the exchange echoes back as strings.
@@ -38,3 +41,15 @@ def failure_reply(op: Optional[str], tag: Any, data: Any, code: str, message: st
     if isinstance(data, dict):
         reply["data"] = echo(data)
     return reply
+
+
+def rejection(code: str, *, op: Any, tag: Any, data: Any, now: int, fill: Any = None,
+              field: Optional[str] = None, value: Any = None, index: Optional[int] = None,
+              warnings: tuple = ()) -> Verdict:
+    """A rejected verdict: the catalogue's message (``xxx`` filled with ``fill``) and the
+    failure reply, built on first use from a snapshot of ``data`` taken now."""
+    entry = CODES[code]
+    message = entry.format(fill)
+    snapshot = dict(data) if data.__class__ is dict else data
+    return Verdict(False, entry.code, message, field, value, (), warnings, None, index,
+                   partial(failure_reply, op, tag, snapshot, entry.code, message, now))
