@@ -24,10 +24,9 @@ from .codes import CatalogueError, code as catalogue_code
 #: the key and its quotes, colon and comma (keys are at most 40 characters long, checked).
 _KEY_ROOM = 46
 #: Room for one value whose size the plan proves: a float (<= 24), an int of up to 19
-#: digits, an enumeration value or a market code (market codes are checked <= 64 below).
+#: digits, an enumeration value or a market code (``Market`` caps codes at 64 characters).
 _VALUE_ROOM = 66
 FIELD_ROOM = _KEY_ROOM + _VALUE_ROOM
-MARKET_CODE_ROOM = 64
 ENVELOPE_ROOM = 64  # {"op":"modifyorders","tag":,"data":} and friends, without the tag
 
 
@@ -404,5 +403,4 @@ def compile_plans(rules: tuple, fields: dict) -> dict[str, CommandPlan]:
     return plans
 
 
-__all__ = ["CommandPlan", "RuleError", "CatalogueError", "compile_plans", "ENVELOPE_ROOM",
-           "MARKET_CODE_ROOM"]
+__all__ = ["CommandPlan", "RuleError", "CatalogueError", "compile_plans", "ENVELOPE_ROOM"]

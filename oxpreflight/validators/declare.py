@@ -6,7 +6,7 @@ never interprets them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
 ORDER_COMMANDS = ("placeorder", "placeorders")
@@ -302,5 +302,4 @@ class Rule:
 class FieldSpec:
     """A documented field of a command: its kind decides how it is read and sized."""
 
-    kind: str  # "text", "enum", "market", "number", "integer", "any"
-    values: tuple = field(default=())
+    kind: str  # "enum", "market", "number", "integer", "any"

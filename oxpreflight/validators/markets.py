@@ -46,7 +46,7 @@ class MarketRecord:
 
     __slots__ = ("code", "type", "rate", "tick", "tick_num", "tick_den", "tick_lim", "step", "step_num", "step_den",
                  "step_lim", "step_f", "step_text", "lo", "lo_f", "hi",
-                 "hi_f", "listed_at", "settles_at", "listed", "settles", "market")
+                 "hi_f", "listed", "settles", "market")
 
     def __init__(self, market: Market):
         self.market = market
@@ -66,8 +66,6 @@ class MarketRecord:
         self.hi = market.upperPriceBound
         self.lo_f = None if self.lo is None else float(self.lo)
         self.hi_f = None if self.hi is None else float(self.hi)
-        self.listed_at = market.listedAt
-        self.settles_at = market.settlementAt
         # Bounds of the active window for one chained comparison on the hot path.
         self.listed = -(2**63) if market.listedAt is None else market.listedAt
         self.settles = 2**63 if market.settlementAt is None else market.settlementAt
