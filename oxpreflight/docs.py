@@ -2,7 +2,7 @@
 ``oxpreflight codes`` / ``oxpreflight explain CODE`` print.
 
 Everything here is derived from ``oxpreflight.rules.RULES``, the code catalogue
-(``oxpreflight.validators.codes.CODES``) and ``rules/server.py``; nothing is written by hand, so
+(``oxpreflight.rules.catalogue.CODES``) and ``rules/server.py``; nothing is written by hand, so
 a test can regenerate the README tables and compare.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .rules import RULES, SERVER_CODES, SESSION_CODES
-from .validators.codes import CODES
-from .validators.declare import (
+from .rules.catalogue import CODES
+from .rules.language import (
     CANCEL_COMMANDS, COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Rule,
 )
 

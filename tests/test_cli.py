@@ -14,7 +14,7 @@ import pytest
 from oxpreflight import Preflight, cli, docs
 from oxpreflight.rules import RULES
 from oxpreflight.rules.examples import NOW
-from oxpreflight.validators.codes import CODES
+from oxpreflight.rules.catalogue import CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMES = ROOT / "examples" / "frames.jsonl"

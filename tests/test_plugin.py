@@ -154,7 +154,7 @@ def test_typo(preflight):
     preflight.assert_rejected(BAD_SIDE, 20016)  # an int is fine
 
 def test_int_codes_keep_their_leading_zero():
-    from oxpreflight.pytest_plugin import _code
+    from oxpreflight.testing.pytest_plugin import _code
     assert _code(5001) == "05001" and _code("20016") == "20016"
 ''')
     run(pytester).assert_outcomes(passed=2)

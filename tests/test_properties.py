@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from oxpreflight import Preflight, Verdict
 from oxpreflight.rules.examples import MARKETS, NOW
 from oxpreflight.strategies import enforced_codes, frames, violating
-from oxpreflight.validators.declare import COMMANDS
+from oxpreflight.rules.language import COMMANDS
 
 PF = Preflight(MARKETS, clock=lambda: NOW)
 FAST = settings(max_examples=40, deadline=None,

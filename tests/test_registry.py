@@ -7,9 +7,9 @@ import pytest
 from oxpreflight import Preflight
 from oxpreflight.rules import FIELDS, RULES, SERVER_CODES, SESSION_CODES
 from oxpreflight.rules.examples import MARKETS, NOW
-from oxpreflight.validators.codes import CODES, CatalogueError, parse_table
+from oxpreflight.rules.catalogue import CODES, CatalogueError, parse_table
 from oxpreflight.validators.compiler import RuleError, compile_plans
-from oxpreflight.validators.declare import Absent, Rule
+from oxpreflight.rules.language import Absent, Rule
 
 PF = Preflight(markets=MARKETS, clock=lambda: NOW)
 SHARED_TABLE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "error-codes.md"
@@ -70,7 +70,7 @@ def test_every_code_of_the_exchange_table_is_accounted_for():
 
 
 def test_catalogue_is_the_exchange_table_word_for_word():
-    packaged = Path(__file__).resolve().parents[1] / "oxpreflight" / "validators" / "error-codes.md"
+    packaged = Path(__file__).resolve().parents[1] / "oxpreflight" / "rules" / "error-codes.md"
     if SHARED_TABLE.exists():
         assert packaged.read_text() == SHARED_TABLE.read_text()
     table = parse_table(packaged.read_text())

@@ -14,7 +14,7 @@ from oxpreflight.models import CancelOrder, Login, ModifyOrder, PlaceOrder
 from oxpreflight.rules import RULES
 from oxpreflight.rules.examples import MARKETS, NOW
 from oxpreflight.strategies import enforced_codes, frames, violating
-from oxpreflight.validators.declare import COMMANDS
+from oxpreflight.rules.language import COMMANDS
 
 SHARED = "/work/shared/data/markets-v3.json"
 QUICK = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

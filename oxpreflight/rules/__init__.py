@@ -3,7 +3,7 @@
 ``RULES`` is the whole registry; ``FIELDS`` lists, per command, the documented fields and how
 each is read (anything else draws the unknown-field warning).
 """
-from ..validators.declare import FieldSpec as _F
+from .language import FieldSpec as _F
 from . import advice, cancels, frame, login, markets, modifies, orders, server, timing
 
 #: Check order: frame, envelope, login, order fields, cancels, modifies, market, time; then

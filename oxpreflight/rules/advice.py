@@ -1,6 +1,6 @@
 """Warnings: frames the exchange would most likely accept but that look like mistakes. They are
 reported on ``Verdict.warnings`` and never reject a frame."""
-from ..validators.declare import (
+from .language import (
     CANCEL_COMMANDS as CANCEL, MODIFY_COMMANDS as MODIFY, ORDER_COMMANDS as PLACE, Absent,
     All, Is, MarketType, Not, OffGrid, Present, Rule, UnknownFields,
 )

@@ -1,5 +1,5 @@
 """cancelorder and every cancelorders item."""
-from ..validators.declare import (
+from .language import (
     CANCEL_COMMANDS as CANCEL, Absent, LongAtMostZero, NoneOf, NotLong, NotPositiveLong, Rule,
     UnknownMarket,
 )

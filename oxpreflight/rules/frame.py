@@ -1,5 +1,5 @@
 """Frame and envelope rules: what the exchange checks before it looks at any order."""
-from ..validators.declare import COMMANDS, SUBSCRIPTION_COMMANDS, Envelope, Rule
+from .language import COMMANDS, SUBSCRIPTION_COMMANDS, Envelope, Rule
 
 _ORDER = '{"op":"placeorder","tag":1,"data":{"marketCode":"BTC-USD-SWAP-LIN","side":"BUY",' \
          '"orderType":"MARKET","quantity":"0.001"}}'

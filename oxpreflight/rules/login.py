@@ -1,5 +1,5 @@
 """login: the three required fields."""
-from ..validators.declare import Absent, NotLong, Rule
+from .language import Absent, NotLong, Rule
 
 _LOGIN = {"apiKey": "k3y", "timestamp": 1717348160000, "signature": "c2lnbmF0dXJl"}
 

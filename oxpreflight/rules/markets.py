@@ -1,6 +1,6 @@
 """Market rules, for a market found in the catalogue: listing window, minimum quantity and
 the sanity bounds (skipped for a market without bounds, such as the embedded catalogue's)."""
-from ..validators.declare import (
+from .language import (
     MODIFY_COMMANDS as MODIFY, ORDER_COMMANDS as PLACE, BelowIncrement, Inactive, Is,
     OutOfBound, Rule,
 )

@@ -1,5 +1,5 @@
 """modifyorder and every modifyorders item (market and time rules live with the others)."""
-from ..validators.declare import (
+from .language import (
     MODIFY_COMMANDS as MODIFY, Absent, AtMostZero, LongAtMostZero, NoneOf, NotLong, NotNumber,
     NotOneOf, NotPositiveLong, PriceMarket, Rule, UnknownMarket,
 )

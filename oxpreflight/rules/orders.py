@@ -1,6 +1,6 @@
 """placeorder and every placeorders item: fields, enumerations, numbers and prices, in the
 exchange's order of checks."""
-from ..validators.declare import (
+from .language import (
     ORDER_COMMANDS as PLACE, Absent, All, AtMostZero, Greater, Is, LongAtMostZero,
     MarketType, Not, NotLong, NotNumber, NotOneOf, PriceMarket, Present, Rule, UnknownMarket,
 )

@@ -1,5 +1,5 @@
 """Time: an order that would reach the exchange after its own deadline."""
-from ..validators.declare import MODIFY_COMMANDS as MODIFY, ORDER_COMMANDS as PLACE, Expired, Rule
+from .language import MODIFY_COMMANDS as MODIFY, ORDER_COMMANDS as PLACE, Expired, Rule
 from .examples import NOW, order
 
 RULES = (

@@ -19,15 +19,14 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from functools import partial
 from decimal import Decimal
 from typing import Any, Callable, Optional
 
 import orjson
 
-from ..validators.declare import BATCH_OF, CANCEL_COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS
-from ..validators.engine import system_clock
+from ..rules.language import BATCH_OF, CANCEL_COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS
+from ..validators.clock import monotonic_ms, system_clock
 from ..validators.verdict import Notice, Verdict
 from .account import Account, AccountState, loose
 from .auction import AUCTION_WINDOW, window_test
@@ -50,10 +49,6 @@ _PLACE, _CANCEL, _MODIFY = frozenset(ORDER_COMMANDS), frozenset(CANCEL_COMMANDS)
 _ORDER_OPS = _PLACE | _CANCEL | _MODIFY
 _TEXT = (str, bytes, bytearray, memoryview)
 _NUMBERS = ("quantity", "price", "limitPrice", "amount")
-
-
-def _monotonic_ms() -> int:
-    return time.monotonic_ns() // 1_000_000
 
 
 def _no_constant(name: str) -> Any:
@@ -267,7 +262,7 @@ class Session:
                 return verdict if rejection is None else rejection
             batch = op in BATCH_OF
             items = msg.get("dataArray") if batch else [msg.get("data")]
-            rate_now = now if now is not None else _monotonic_ms()
+            rate_now = now if now is not None else monotonic_ms()
             rejected = self._items(op, msg, items, table, closed, now, stamp, rate_now, batch)
             if not rejected:
                 self._record(op, items, rate_now)

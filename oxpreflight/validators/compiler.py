@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import declare as D
+from ..rules import language as D
 from . import exact
-from .codes import CatalogueError, code as catalogue_code
+from ..rules.catalogue import CatalogueError, code as catalogue_code
 
 #: Every compact-encoded field fits in this many characters besides its value's own length:
 #: the key and its quotes, colon and comma (keys are at most 40 characters long, checked).

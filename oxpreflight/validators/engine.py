@@ -7,7 +7,6 @@ op 20003, then the command's plan (tag, payload, fields, market, time).
 from __future__ import annotations
 
 import json
-import time
 from functools import partial
 from decimal import Decimal
 from typing import Any, Callable, Optional
@@ -15,16 +14,12 @@ from typing import Any, Callable, Optional
 import orjson
 
 from . import exact
+from .clock import system_clock
 from .compiler import ENVELOPE_ROOM, compile_plans
-from .declare import Rule
+from ..rules.language import Rule
 from .markets import MarketRecord, index_markets, load_markets
 from .replies import rejection
 from .verdict import ACCEPTED, Notice, Verdict
-
-
-def system_clock() -> int:
-    """Epoch milliseconds from the system clock."""
-    return time.time_ns() // 1_000_000
 
 
 def _orjson_default(value: Any) -> Any:

@@ -5,8 +5,8 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, Optional
 
-from .declare import BATCH_OF, CANCEL_COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS
-from .codes import CODES
+from ..rules.language import BATCH_OF, CANCEL_COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS
+from ..rules.catalogue import CODES
 from .exact import as_text
 from .verdict import Verdict
 

@@ -21,13 +21,13 @@ from typing import Any, Callable, Iterator, Optional
 
 import orjson
 
-from . import __version__
-from .docs import UnknownCode, codes_table, codes_table_markdown, explain, location
-from .validators.codes import CODES
-from .validators.declare import BATCH_OF, COMMANDS
-from .validators.engine import Preflight, system_clock
-from .validators.markets import MarketError
-from .validators.verdict import ACCEPTED, Verdict
+from .. import __version__
+from ..docs import UnknownCode, codes_table, codes_table_markdown, explain, location
+from ..rules.catalogue import CODES
+from ..rules.language import BATCH_OF, COMMANDS
+from ..validators.engine import Preflight, system_clock
+from ..validators.markets import MarketError
+from ..validators.verdict import ACCEPTED, Verdict
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 #: Bytes read at a time; a block is cut at its last newline, so it holds whole lines only.
