@@ -6,7 +6,10 @@ never interprets them.
 """
 from __future__ import annotations
 
+import sys
+import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Optional
 
 ORDER_COMMANDS = ("placeorder", "placeorders")
@@ -271,6 +274,16 @@ class Envelope(Cond):
         return self.text
 
 
+def defined_at(depth: int = 2) -> str:
+    """``oxpreflight/rules/orders.py:122``: the file and line that called a row's constructor."""
+    frame = sys._getframe(depth)
+    path = Path(frame.f_code.co_filename)
+    parts = path.parts
+    if "oxpreflight" in parts:
+        path = Path(*parts[len(parts) - 1 - parts[::-1].index("oxpreflight"):])
+    return f"{path.as_posix()}:{frame.f_lineno}"
+
+
 @dataclass(frozen=True)
 class Rule:
     """One row of a rule table.
@@ -279,7 +292,10 @@ class Rule:
     row applies to (a batch op applies the row to every item), ``fails`` the condition under
     which a frame is rejected, ``field`` the offending field reported on the verdict, ``fill``
     what replaces ``xxx`` in the exchange's message. ``bad`` breaks the rule, ``good`` passes;
-    both are run as tests and shown by ``oxpreflight explain``.
+    both are run as tests and shown by ``oxpreflight explain``. ``why`` records the evidence
+    or decision behind the row, ``error`` the name of the exception class a guarded send
+    raises for it (``InvalidOrder``, ``BadSymbol``, ...). ``where`` is filled in: the file and
+    line that defines the row.
     """
 
     code: str
@@ -292,6 +308,13 @@ class Rule:
     fill: Optional[str] = None
     warning: Optional[str] = None  # for warnings: the text shown to the user
     name: str = ""
+    why: str = ""
+    error: str = ""
+    where: str = dataclasses.field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.where:
+            object.__setattr__(self, "where", defined_at(3))
 
     @property
     def is_warning(self) -> bool:
