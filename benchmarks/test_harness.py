@@ -1,5 +1,6 @@
-"""The benchmark harness itself: its frames get the verdicts it claims, its contenders accept
-what they should, its ratios pair rounds, and a broken check is caught instead of timed.
+"""The benchmark harness itself: its frames get the verdicts it claims, its anchors accept what
+they should, a broken check is caught instead of timed, and every target is judged on ratios of
+figures measured in the same run. No timed assertions.
 
 Run: ``python -m pytest -q benchmarks/test_harness.py``.
 """
@@ -12,7 +13,11 @@ import pytest
 
 from benchmarks import contenders as C
 from benchmarks import frames as F
-from benchmarks import run as R
+from benchmarks import grid as G
+from benchmarks import report as R
+from benchmarks import run
+from benchmarks import throughput as T
+from benchmarks.timing import Cell, Figures, check_verdict, measure
 from oxpreflight import Preflight
 
 
@@ -21,77 +26,137 @@ def pf() -> Preflight:
     return Preflight(markets=str(F.MARKETS_FILE), clock=F.clock)
 
 
-@pytest.mark.parametrize("case", F.CASES + (F.OFF_TICK,), ids=lambda c: c.key)
+@pytest.mark.parametrize("case", F.CASES, ids=lambda c: c.key)
 def test_frame_when_checked_as_dict_or_text_then_expected_verdict(pf, case):
     assert F.verify(case, pf.check(case.frame)) is None
     assert F.verify(case, pf.check(case.text)) is None
 
 
-def test_verify_when_verdict_differs_then_says_what():
-    accepted = Preflight(markets=str(F.MARKETS_FILE), clock=F.clock).check(
-        F.BY_KEY["limit"].frame)
+@pytest.mark.parametrize("key", G.SUBMIT_CASES)
+def test_submit_when_session_has_seen_login_then_expected_verdict(pf, key):
+    case = F.BY_KEY[key]
+    assert F.verify(case, G.make_session(pf).submit(case.text)) is None
+
+
+def test_headline_frames_when_built_then_numbers_are_strings_and_floats_beside():
+    strings, floats = F.BY_KEY["limit"].frame["data"], F.BY_KEY["limit_float"].frame["data"]
+    assert {strings[k] for k in ("quantity", "price", "clientOrderId")} == {"1.5", "68000", "1"}
+    assert (floats["quantity"], floats["price"], floats["clientOrderId"]) == (1.5, 68000.0, 1)
+    assert F.BY_KEY["docs"].frame["data"]["price"] == "68000.5"
+    reject, stop = F.BY_KEY["reject"].frame["data"], F.BY_KEY["stop"].frame["data"]
+    assert reject.keys() == stop.keys()  # same shape, only stopPrice differs
+    assert [k for k in stop if stop[k] != reject[k]] == ["stopPrice"]
+
+
+def test_verify_when_verdict_differs_then_says_what(pf):
+    accepted = pf.check(F.BY_KEY["limit"].frame)
     assert "20029" in F.verify(F.BY_KEY["reject"], accepted)
-    assert "20 accepted items" in F.verify(F.BY_KEY["batch"]._replace(ok=True, code=None),
-                                           accepted)
+    assert "20 accepted items" in F.verify(F.BY_KEY["batch"], accepted)
+    assert "W002" in F.verify(F.BY_KEY["docs"], accepted)
+    assert "W002" in F.verify(F.BY_KEY["limit"], pf.check(F.BY_KEY["docs"].frame))
 
 
-def test_cell_when_check_gives_wrong_verdict_then_not_timed(pf):
-    cell = R.Cell(R.CHECK_DICT, F.BY_KEY["reject"], lambda frame: pf.check(
-        F.BY_KEY["stop"].frame), F.BY_KEY["reject"].frame, verify=True)
-    assert R.check_verdict(cell, "before timing") is False
+@pytest.mark.parametrize("row", G.OURS)
+def test_cell_when_check_gives_wrong_verdict_then_not_timed(pf, row):
+    stop, reject = F.BY_KEY["stop"], F.BY_KEY["reject"]
+    cell = Cell(row, reject, lambda frame: pf.check(stop.frame), reject.frame, verify=True)
+    assert check_verdict(cell, "before timing") is False
     assert cell.fn is None and cell.note.startswith("WRONG VERDICT")
-    R.measure([cell], rounds=2, sample_s=0.001, progress=lambda *a: None)
+    measure([cell], rounds=2, sample_s=0.0005, progress=lambda *a: None)
     assert cell.samples == []
 
 
+def test_cells_when_built_then_every_oxpreflight_cell_verifies_and_anchors_accept(pf):
+    cells = G.build_cells(pf)
+    ours = [c for c in cells if c.row in G.OURS]
+    assert {c.row for c in ours} == set(G.OURS)
+    assert all(c.verify and check_verdict(c, "test") for c in ours), \
+        [c.note for c in ours if c.note]
+    assert all(not c.verify for c in cells if c.row not in G.OURS)
+    assert not [c.note for c in cells if c.note]  # no anchor rejects, none skipped
+    grid = {c.key for c in cells}
+    for target in R.TARGETS:  # every ratio's terms are cells of the same run
+        assert target.num in grid and all((row, key) in grid for _, row, key in target.den)
+
+
 @pytest.mark.parametrize("case", F.CASES, ids=lambda c: c.key)
-def test_schema_contenders_when_frame_is_well_typed_then_accept(case):
-    frame = case.frame
-    C.PLAIN_MODELS[frame["op"]].model_validate(frame)
-    C.fastjsonschema_validator(frame)(frame)
-    C.jsonschema_validator(frame)(frame)
+def test_anchors_when_frame_is_well_typed_then_accept(case):
+    C.PLAIN_MODELS[case.op].model_validate(case.frame)
+    C.fastjsonschema_validator(case.op)(case.frame)
+    C.msgspec_decoder(case.op)(case.text)
 
 
-def test_schema_contenders_when_quantity_not_positive_then_reject():
-    frame = json.loads(F.BY_KEY["limit"].text)
-    frame["data"]["quantity"] = 0
+@pytest.mark.parametrize("quantity", [0, "0", "0.000", "-1", "abc"])
+def test_anchors_when_quantity_not_positive_number_then_reject(quantity):
     import fastjsonschema
-    import jsonschema
+    import msgspec
     import pydantic
+    frame = json.loads(F.BY_KEY["limit"].text)
+    frame["data"]["quantity"] = quantity
     with pytest.raises(pydantic.ValidationError):
         C.PLAIN_MODELS["placeorder"].model_validate(frame)
     with pytest.raises(fastjsonschema.JsonSchemaException):
-        C.fastjsonschema_validator(frame)(frame)
-    with pytest.raises(jsonschema.ValidationError):
-        C.jsonschema_validator(frame)(frame)
+        C.fastjsonschema_validator("placeorder")(frame)
+    with pytest.raises(msgspec.ValidationError):
+        C.msgspec_decoder("placeorder")(json.dumps(frame))
 
 
 def test_figures_when_rounds_differ_then_ratio_pairs_them():
     case = F.BY_KEY["limit"]
-    fast, slow = R.Cell("a", case, None), R.Cell("b", case, None)
+    fast, slow = Cell("a", case, None), Cell("b", case, None)
     fast.samples, slow.samples = [1.0, 2.0, 1.0], [2.0, 4.0, 2.0]  # round 2 ran on a busy core
-    fig = R.Figures([fast, slow])
+    fig = Figures([fast, slow])
     assert fig.ratio(("a", "limit"), (1.0, "b", "limit")) == 0.5
     assert fig.ratio(("a", "limit"), (0.5, "b", "limit"), (0.5, "b", "limit")) == 0.5
     assert fig.ratio(("a", "limit"), (1.0, "missing", "limit")) is None
+    assert fig.bottom((0.35, "b", "limit"), (1.0, "a", "limit")) == pytest.approx(1.7)
 
 
-def test_targets_when_check_is_cheap_then_met_and_when_dear_then_not():
-    def cells(check_ns):
-        out = []
-        for row, ns in ((R.CHECK_DICT, check_ns), (R.DUMPS, 1000.0), (R.PLAIN, 1000.0)):
-            cell = R.Cell(row, F.BY_KEY["limit"], None)
-            cell.samples = [ns] * 3
-            out.append(cell)
-        return R.Figures(out)
-    cheap = {t: met for t, _, met in R.targets(cells(300.0), None, None)}
-    dear = {t: met for t, _, met in R.targets(cells(400.0), None, None)}
-    key = "check(dict) valid LIMIT <= 0.35 x json.dumps"
-    assert cheap[key] is True and dear[key] is False
-    assert cheap["check(dict) valid LIMIT <= 0.5 x pydantic model_validate (plain model)"]
+def _figures(ns: dict[tuple[str, str], float]) -> Figures:
+    cells = []
+    for (row, key), value in ns.items():
+        cell = Cell(row, F.BY_KEY[key], None)
+        cell.samples = [value] * 3
+        cells.append(cell)
+    return Figures(cells)
 
 
-def test_capture_when_generated_then_every_line_is_accepted(pf):
+@pytest.mark.parametrize("target", R.TARGETS, ids=lambda t: t.what[:40])
+def test_targets_when_ratio_at_or_under_limit_then_met_and_over_then_not(target):
+    def verdict(scale: float) -> bool:
+        ns = {(row, key): 1000.0 for _, row, key in target.den}
+        weight = sum(w for w, _, _ in target.den)
+        ns[target.num] = 1000.0 * weight * target.limit * scale
+        row = next(r for r in R.judge(_figures(ns), None) if r[0] == target.what)
+        shown = float(row[3].split("**")[1])  # the measured ratio is shown
+        assert shown == pytest.approx(target.limit * scale, abs=0.006)
+        return row[4]
+    assert verdict(1.0) is True and verdict(0.98) is True
+    assert verdict(1.05) is False
+
+
+def test_targets_when_row_missing_then_not_measured_instead_of_met():
+    rows = R.judge(_figures({(G.CHECK_DICT, "limit"): 100.0}), None)
+    assert all(met is None for _, _, _, measured, met in rows if measured == "not measured")
+    assert sum(met is None for *_, met in rows) == len(rows)
+
+
+def _run(label: str, lines: int, cpu: float, ok: bool = True) -> T.Run:
+    return T.Run(label, lines, cpu, cpu, 30_000, 0, lines if ok else lines - 1, 0 if ok else 1)
+
+
+def test_cli_target_when_half_of_orjson_then_met_and_when_dirty_then_not():
+    rates = {T.CLI: [100_000.0], T.ORJSON: [200_000.0], T.LOOP: [None]}
+    thr = {"steady": rates, "ratio": 0.5, "clean": True, "runs": []}
+    row = R.judge(_figures({}), thr)[-1]
+    assert row[0] == R.CLI_TARGET[0] and row[4] is True and "1/2.00" in row[3]
+    assert R.judge(_figures({}), dict(thr, ratio=0.49))[-1][4] is False
+    assert R.judge(_figures({}), dict(thr, clean=False))[-1][4] is False
+    assert T.steady(_run(T.CLI, 100, 1.0), _run(T.CLI, 1100, 2.0)) == 1000.0
+    assert not _run(T.CLI, 100, 1.0, ok=False).clean
+
+
+def test_capture_when_generated_then_every_line_is_accepted_and_parses(pf):
     lines = [F.capture_line(i) for i in range(0, 50_000, 997)]
     assert all(line.endswith(b"\n") and orjson.loads(line)["op"] == "placeorder"
                for line in lines)
@@ -99,18 +164,12 @@ def test_capture_when_generated_then_every_line_is_accepted(pf):
     assert all(v.ok and not v.warnings for v in verdicts), [v for v in verdicts if not v.ok][:1]
 
 
-def test_synthetic_markets_when_built_then_distinct_and_checked():
-    markets = F.synthetic_markets(1000)
-    assert len({m["marketCode"] for m in markets}) == 1000
-    pf = Preflight(markets=markets, clock=F.clock)
-    assert len(pf.markets) == 1000
-
-
-def test_main_when_run_tiny_then_writes_tables_and_exits_zero(tmp_path, capsys):
+def test_main_when_quick_then_every_target_measured_and_report_written(tmp_path, capsys):
     out = tmp_path / "RESULTS.md"
-    assert R.main(["--rounds", "2", "--sample-ms", "0.3", "--no-throughput", "--no-build",
-                   "--output", str(out)]) == 0
+    assert run.main(["--quick", "--lines", "4000", "--output", str(out)]) == 0
     text = out.read_text()
-    assert "### Medians (ns per call)" in text and "## Targets (issue 4)" in text
-    assert "WRONG VERDICT" not in text
-    assert R.CHECK_DICT in capsys.readouterr().out
+    assert "## Issue 9 targets" in text
+    assert "WRONG VERDICT" not in text and "not measured" not in text
+    assert text.count("| met |") + text.count("| **NOT met** |") == len(R.TARGETS) + 1
+    assert "python benchmarks/run.py --quick --lines 4000" in text
+    assert G.CHECK_DICT in capsys.readouterr().out
