@@ -18,6 +18,7 @@ from benchmarks.timing import Cell
 CHECK_DICT = "oxpreflight check(dict)"
 CHECK_TEXT = "oxpreflight check(text)"
 SUBMIT = "oxpreflight session.submit(text)"
+GENERAL = "oxpreflight _general(dict), no fast path"
 DUMPS = "json.dumps(frame)"
 ORJSON_DUMPS = "orjson.dumps(frame)"
 LOADS = "json.loads(text)"
@@ -25,9 +26,9 @@ ORJSON_LOADS = "orjson.loads(text)"
 PLAIN = "pydantic model_validate(dict), plain model"
 MSGSPEC = "msgspec Decoder(Struct).decode(text)"
 FASTJSONSCHEMA = "fastjsonschema(dict), compiled"
-ROWS = (CHECK_DICT, CHECK_TEXT, SUBMIT, DUMPS, ORJSON_DUMPS, LOADS, ORJSON_LOADS, PLAIN,
+ROWS = (CHECK_DICT, CHECK_TEXT, SUBMIT, GENERAL, DUMPS, ORJSON_DUMPS, LOADS, ORJSON_LOADS, PLAIN,
         MSGSPEC, FASTJSONSCHEMA)
-OURS = (CHECK_DICT, CHECK_TEXT, SUBMIT)
+OURS = (CHECK_DICT, CHECK_TEXT, SUBMIT, GENERAL)
 #: The frames ``session.submit`` is timed on (its target compares it with ``check(text)``).
 SUBMIT_CASES = ("limit", "limit_float")
 
@@ -64,14 +65,19 @@ def _guarded(fn: Callable, arg: Any) -> tuple[Callable, str]:
 
 
 def build_cells(pf: Any, cases: tuple = F.CASES) -> list[Cell]:
-    """Every (row, case) cell; a row that cannot run is a cell with a note and no function."""
+    """Every (row, case) cell; a row that cannot run is a cell with a note and no function.
+    The general-plan row (the engine's ``_general``, what ``check`` does without its fast
+    paths) is there when the engine has one."""
     cells: list[Cell] = []
+    general = getattr(pf, "_general", None)
     for case in cases:
         frame, text = case.frame, case.text
         cells.append(Cell(CHECK_DICT, case, pf.check, frame, verify=True))
         cells.append(Cell(CHECK_TEXT, case, pf.check, text, verify=True))
         if case.key in SUBMIT_CASES:
             cells.append(_submit_cell(pf, case))
+        if general is not None:
+            cells.append(Cell(GENERAL, case, general, frame, verify=True))
         for row, fn, arg in ((DUMPS, json.dumps, frame), (ORJSON_DUMPS, orjson.dumps, frame),
                              (LOADS, json.loads, text), (ORJSON_LOADS, orjson.loads, text),
                              (PLAIN, C.PLAIN_MODELS[case.op].model_validate, frame),

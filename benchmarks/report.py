@@ -8,7 +8,7 @@ import statistics
 import subprocess
 from importlib import metadata
 from pathlib import Path
-from typing import NamedTuple, Optional
+from typing import NamedTuple, Optional, Sequence
 
 from benchmarks import frames as F
 from benchmarks import throughput as T
@@ -134,7 +134,8 @@ def tables(cells: list[Cell], fig: Figures) -> list[str]:
     rule = "|---|" + "---:|" * len(F.CASES)
     out = ["## Medians (ns per call)", "", head, rule]
     footnotes: list[str] = []
-    for row in ROWS:
+    rows = [row for row in ROWS if any(c.row == row for c in cells)]
+    for row in rows:
         texts = []
         for case in F.CASES:
             text, note = _ns(fig.median(row, case.key)), notes.get((row, case.key), "")
@@ -144,10 +145,11 @@ def tables(cells: list[Cell], fig: Figures) -> list[str]:
                 text = f"{text} [{footnotes.index(note) + 1}]"
             texts.append(text)
         out.append(f"| {row} | " + " | ".join(texts) + " |")
-    out += [""] + [f"[{i}] {note}  " for i, note in enumerate(footnotes, 1)]
+    if footnotes:
+        out += [""] + [f"[{i}] {note}  " for i, note in enumerate(footnotes, 1)]
     out += ["", "## Ratios to `json.dumps` of the same frame (lower is better)", "",
             "Median over rounds of the paired per-round ratio.", "", head, rule]
-    for row in ROWS:
+    for row in rows:
         ratios = [fig.ratio((row, case.key), (1.0, DUMPS, case.key)) for case in F.CASES]
         out.append(f"| {row} | " + " | ".join("-" if r is None else f"{r:.2f}" for r in ratios)
                    + " |")
@@ -166,19 +168,28 @@ def throughput_table(thr: dict) -> list[str]:
            "child process; peak RSS from `wait4`, the child started from a small launcher. "
            "Steady rate = (big lines - small lines) / (big CPU - small CPU): start-up cancels "
            "out. The commands alternate; each repeat gives one steady rate per command.", "",
-           "| command | lines | wall s | CPU s | frames/s/CPU-s | peak RSS MB | "
-           "accepted / rejected | exit |", "|---|---:|---:|---:|---:|---:|---|---:|"]
-    for r in thr["runs"]:
-        counts = "not reported" if r.ok is None else f"{r.ok:,} / {r.bad:,}"
-        out.append(f"| {T.LABELS[r.label].format(now=F.NOW)} | {r.lines:,} | {r.wall:.2f} | "
-                   f"{r.cpu:.2f} | {r.lines / r.cpu if r.cpu else 0:,.0f} | "
-                   f"{r.maxrss_kb / 1024:.1f} | {counts} | {r.rc} |")
-    out += ["", "| command | steady frames/s/core, per repeat | median |", "|---|---|---:|"]
+           "| command | steady frames/s/core, per repeat | median |", "|---|---|---:|"]
     for label, rates in thr["steady"].items():
         got = [r for r in rates if r]
         out.append(f"| {T.LABELS[label].format(now=F.NOW)} | "
                    + ", ".join("-" if r is None else f"{r:,.0f}" for r in rates)
                    + f" | {statistics.median(got) if got else 0:,.0f} |")
+    out += ["", "Per command and capture, over the repeats: median wall and CPU seconds, the "
+            "highest peak RSS, the accepted / rejected counts each command printed, the exit "
+            "codes.", "",
+            "| command | lines | wall s | CPU s | peak RSS MB | accepted / rejected | exit |",
+            "|---|---:|---:|---:|---:|---|---|"]
+    groups: dict[tuple[str, int], list] = {}
+    for r in thr["runs"]:
+        groups.setdefault((r.label, r.lines), []).append(r)
+    for (label, lines), runs in groups.items():
+        counts = sorted({"not reported" if r.ok is None else f"{r.ok:,} / {r.bad:,}"
+                         for r in runs})
+        out.append(f"| {T.LABELS[label].format(now=F.NOW)} | {lines:,} | "
+                   f"{statistics.median(r.wall for r in runs):.2f} | "
+                   f"{statistics.median(r.cpu for r in runs):.2f} | "
+                   f"{max(r.maxrss_kb for r in runs) / 1024:.1f} | {', '.join(counts)} | "
+                   f"{', '.join(sorted({str(r.rc) for r in runs}))} |")
     return out
 
 
@@ -195,7 +206,8 @@ CONTENDERS = (
 
 
 def render(env: dict, command: str, method: str, cells: list[Cell], thr: Optional[dict],
-           elapsed: float) -> str:
+           elapsed: float, extras: Sequence[tuple[str, str]] = ()) -> str:
+    """RESULTS.md; ``extras`` are (path, text) of recorded summaries appended verbatim."""
     fig = Figures(cells)
     v = dict(env["versions"])
     lines = [
@@ -221,4 +233,6 @@ def render(env: dict, command: str, method: str, cells: list[Cell], thr: Optiona
     if thr:
         lines += [""] + throughput_table(thr)
     lines += ["", "## What the anchors check", "", CONTENDERS, ""]
+    for path, text in extras:
+        lines += [f"## Recorded summary: `{path}`", "", text.strip(), ""]
     return "\n".join(lines)

@@ -45,6 +45,9 @@ def parse(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int,
                         help="alternated throughput repeats (default 3, quick 1)")
     parser.add_argument("--no-throughput", action="store_true", help="skip the capture runs")
+    parser.add_argument("--include", type=Path, action="append", default=[], metavar="FILE",
+                        help="append a recorded summary (e.g. the differential script's) to the "
+                             "report, verbatim; repeatable")
     parser.add_argument("--output", type=Path, default=RESULTS,
                         help="where to write the markdown (default benchmarks/RESULTS.md)")
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -95,7 +98,9 @@ def main(argv: Optional[list[str]] = None) -> int:
               f"cells; in each round every cell is sampled as the fastest of {INNER} runs of "
               f"~{args.sample_ms / INNER:.2f} ms; figures are medians over the rounds, ratios "
               "medians of the per-round paired ratios; GC off while sampling.")
-    text = R.render(env, command_line(argv), method, cells, thr, time.perf_counter() - started)
+    extras = [(str(path), path.read_text()) for path in args.include]
+    text = R.render(env, command_line(argv), method, cells, thr, time.perf_counter() - started,
+                    extras)
     print(text)
     if not args.no_write:
         args.output.write_text(text)

@@ -69,7 +69,8 @@ def test_cell_when_check_gives_wrong_verdict_then_not_timed(pf, row):
 def test_cells_when_built_then_every_oxpreflight_cell_verifies_and_anchors_accept(pf):
     cells = G.build_cells(pf)
     ours = [c for c in cells if c.row in G.OURS]
-    assert {c.row for c in ours} == set(G.OURS)
+    assert {c.row for c in ours} == set(G.OURS) - ({G.GENERAL} if not hasattr(pf, "_general")
+                                                   else set())
     assert all(c.verify and check_verdict(c, "test") for c in ours), \
         [c.note for c in ours if c.note]
     assert all(not c.verify for c in cells if c.row not in G.OURS)
@@ -164,12 +165,31 @@ def test_capture_when_generated_then_every_line_is_accepted_and_parses(pf):
     assert all(v.ok and not v.warnings for v in verdicts), [v for v in verdicts if not v.ok][:1]
 
 
+def test_cells_when_engine_has_general_plan_then_timed_and_verified():
+    class WithGeneral(Preflight):
+        def _general(self, frame):
+            return self.check(frame)
+
+    cells = G.build_cells(WithGeneral(markets=str(F.MARKETS_FILE), clock=F.clock))
+    general = [c for c in cells if c.row == G.GENERAL]
+    assert len(general) == len(F.CASES) and all(check_verdict(c, "test") for c in general)
+
+
 def test_main_when_quick_then_every_target_measured_and_report_written(tmp_path, capsys):
-    out = tmp_path / "RESULTS.md"
-    assert run.main(["--quick", "--lines", "4000", "--output", str(out)]) == 0
+    out, summary = tmp_path / "RESULTS.md", tmp_path / "differential.md"
+    summary.write_text("frames 1,000,000; differences 0\n")
+    assert run.main(["--quick", "--lines", "4000", "--output", str(out),
+                     "--include", str(summary)]) == 0
     text = out.read_text()
+    assert "frames 1,000,000; differences 0" in text
     assert "## Issue 9 targets" in text
     assert "WRONG VERDICT" not in text and "not measured" not in text
     assert text.count("| met |") + text.count("| **NOT met** |") == len(R.TARGETS) + 1
     assert "python benchmarks/run.py --quick --lines 4000" in text
     assert G.CHECK_DICT in capsys.readouterr().out
+
+
+def test_counts_when_loop_json_or_cli_summary_then_read_and_otherwise_none():
+    assert T._counts('{"ok": 3, "bad": 1}\n') == (3, 1)
+    assert T._counts("\nframes checked  1,000\naccepted  999\nrejected  1\n") == (999, 1)
+    assert T._counts("Traceback (most recent call last):\n") == (None, None)

@@ -120,15 +120,20 @@ def _counts(stdout: str) -> tuple[Optional[int], Optional[int]]:
 def run_child(argv: list[str], label: str, lines: int) -> Run:
     """Run ``argv`` to completion; wall time, CPU time and peak RSS of that process alone."""
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r", suffix=".json") as u:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".json") as u:
         start = time.perf_counter()
         subprocess.run([sys.executable, "-S", "-c", LAUNCHER, u.name, *argv], stdout=out,
-                       stderr=subprocess.DEVNULL, env=env, cwd=str(ROOT), check=True)
+                       stderr=err, env=env, cwd=str(ROOT), check=True)
         wall = time.perf_counter() - start
         usage = json.load(u)
-        out.seek(0)
-        stdout = out.read()[-4000:].decode("utf-8", "replace")
-    ok, bad = _counts(stdout)
+        tails = []
+        for stream in (out, err):  # the summary may be on either
+            stream.seek(max(0, stream.seek(0, 2) - 4000))
+            tails.append(stream.read().decode("utf-8", "replace"))
+    ok, bad = _counts(tails[0])
+    if ok is None:
+        ok, bad = _counts(tails[1])
     return Run(label, lines, wall, usage["cpu"], usage["maxrss_kb"], usage["rc"], ok, bad)
 
 
