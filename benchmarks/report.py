@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import platform
 import statistics
@@ -205,9 +206,29 @@ CONTENDERS = (
     "bounds, tick), the recvWindow and the frame length, exactly (no binary floating point).")
 
 
+def frames_section() -> list[str]:
+    """Each timed frame as sent (a batch shows its first item)."""
+    out = ["## Frames", "", "Each frame's text as timed (`check(dict)` gets the same frame as a "
+           "dict). Market catalogue `benchmarks/markets.json`, clock fixed at "
+           f"{F.NOW}.", ""]
+    for case in F.CASES:
+        text = case.text
+        if "dataArray" in case.frame:
+            first = json.dumps(case.frame["dataArray"][0], separators=(",", ":"))
+            text = (f'{{"op":"{case.op}","tag":{case.frame["tag"]},"dataArray":[{first},'
+                    f' ... {len(case.frame["dataArray"])} items]}}')
+        expected = "accepted" if case.ok else f"rejected {case.code}"
+        if case.warnings:
+            expected += " with " + ", ".join(case.warnings)
+        out.append(f"- {case.title} ({expected}): `{text}`")
+    return out
+
+
 def render(env: dict, command: str, method: str, cells: list[Cell], thr: Optional[dict],
-           elapsed: float, extras: Sequence[tuple[str, str]] = ()) -> str:
-    """RESULTS.md; ``extras`` are (path, text) of recorded summaries appended verbatim."""
+           elapsed: float, extras: Sequence[tuple[str, str]] = (),
+           profile: Optional[str] = None) -> str:
+    """RESULTS.md; ``extras`` are (path, text) of recorded summaries appended verbatim;
+    ``profile`` is a cProfile listing of the headline check."""
     fig = Figures(cells)
     v = dict(env["versions"])
     lines = [
@@ -232,7 +253,12 @@ def render(env: dict, command: str, method: str, cells: list[Cell], thr: Optiona
     lines += [""] + tables(cells, fig)
     if thr:
         lines += [""] + throughput_table(thr)
-    lines += ["", "## What the anchors check", "", CONTENDERS, ""]
+    if profile:
+        lines += ["", "## Where `check(dict)` spends its time (LIMIT, strings)", "",
+                  "cProfile, own time; the profiler's overhead inflates every call alike. "
+                  "Statement by statement: `python benchmarks/profile_check.py`.", "", "```",
+                  profile.strip(), "```"]
+    lines += ["", "## What the anchors check", "", CONTENDERS, ""] + frames_section() + [""]
     for path, text in extras:
         lines += [f"## Recorded summary: `{path}`", "", text.strip(), ""]
     return "\n".join(lines)

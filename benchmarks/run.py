@@ -22,6 +22,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import frames as F  # noqa: E402
+from benchmarks import profile_check as P  # noqa: E402
 from benchmarks import report as R  # noqa: E402
 from benchmarks import throughput as T  # noqa: E402
 from benchmarks.grid import build_cells  # noqa: E402
@@ -99,8 +100,13 @@ def main(argv: Optional[list[str]] = None) -> int:
               f"~{args.sample_ms / INNER:.2f} ms; figures are medians over the rounds, ratios "
               "medians of the per-round paired ratios; GC off while sampling.")
     extras = [(str(path), path.read_text()) for path in args.include]
+    profile = None
+    if not args.quick:
+        say("cProfile of check(dict), LIMIT strings")
+        profile = P.profile(pf, F.BY_KEY["limit"].frame, 30_000, top=10)
+        profile = profile.replace(str(ROOT) + "/", "")
     text = R.render(env, command_line(argv), method, cells, thr, time.perf_counter() - started,
-                    extras)
+                    extras, profile)
     print(text)
     if not args.no_write:
         args.output.write_text(text)
