@@ -110,18 +110,21 @@ def verify(case: Case, verdict: Any) -> Optional[str]:
     return None
 
 
-def capture_line(index: int) -> bytes:
+def capture_line(index: int, floats: bool = False) -> bytes:
     """Line ``index`` of the synthetic capture: a valid LIMIT placeorder, compact JSON, numbers
-    as strings (as the headline frame).
+    as strings (as the headline frame) or, with ``floats``, as JSON numbers.
 
     Client order ids, prices and quantities vary line by line; prices stay on the tick and
     inside the sanity bounds, quantities on the increment. No timestamp, so the capture checks
     the same whatever the clock of the process reading it.
     """
     price = 62000 + (index * 37) % 12000  # within [61384, 75026] for BTC-USD-SWAP-LIN
-    quantity = (1 + index % 500) / 1000
-    return (b'{"op":"placeorder","tag":%d,"data":{"clientOrderId":"%d",'
+    quantity = repr((1 + index % 500) / 1000).encode()
+    if floats:
+        client, quantity, price_text = b"%d" % (index + 1), quantity, b"%d.0" % price
+    else:
+        client, quantity, price_text = b'"%d"' % (index + 1), b'"%s"' % quantity, b'"%d"' % price
+    return (b'{"op":"placeorder","tag":%d,"data":{"clientOrderId":%s,'
             b'"marketCode":"BTC-USD-SWAP-LIN","side":"%s","orderType":"LIMIT",'
-            b'"quantity":"%s","timeInForce":"GTC","price":"%d"}}\n'
-            % (index % 100000, index + 1, b"BUY" if index % 2 else b"SELL",
-               repr(quantity).encode(), price))
+            b'"quantity":%s,"timeInForce":"GTC","price":%s}}\n'
+            % (index % 100000, client, b"BUY" if index % 2 else b"SELL", quantity, price_text))

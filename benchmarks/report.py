@@ -75,20 +75,27 @@ def judge(fig: Figures, thr: Optional[dict]) -> list[tuple[str, str, str, str, O
         if t.moonshot is not None:
             text += f"; moonshot {'met' if value <= t.moonshot else 'not met'}"
         out.append((t.what, t.before, t.goal, text, value <= t.limit))
+    for kind in T.KINDS:
+        out.append(_cli_row(kind, thr))
+    return out
+
+
+def _cli_row(kind: str, thr: Optional[dict]) -> tuple[str, str, str, str, Optional[bool]]:
     what, before, goal, limit = CLI_TARGET
-    ratio = thr and thr["ratio"]
+    what = f"{what}, numbers as {kind}"
+    before = before if kind == "floats" else "-"  # the issue measured a float capture
+    got = thr["kinds"].get(kind) if thr else None
+    ratio = got and got["ratio"]
     if not ratio:
-        out.append((what, before, goal, "not measured", None))
-        return out
-    rates = {k: statistics.median([r for r in v if r]) for k, v in thr["steady"].items()
+        return what, before, goal, "not measured", None
+    rates = {k: statistics.median([r for r in v if r]) for k, v in got["steady"].items()
              if any(v)}
     text = (f"**1/{1 / ratio:.2f}** = {ratio:.2f} (steady {rates.get(T.CLI, 0):,.0f} vs "
             f"{rates.get(T.ORJSON, 0):,.0f} frames/s/core, median of "
-            f"{len(thr['steady'][T.CLI])} alternated repeats)")
+            f"{len(got['steady'][T.CLI])} alternated repeats)")
     if not thr["clean"]:
         text += "; a run was not clean (see the throughput table)"
-    out.append((what, before, goal, text, ratio >= limit and thr["clean"]))
-    return out
+    return what, before, goal, text, ratio >= limit and thr["clean"]
 
 
 # -- environment -------------------------------------------------------------------------------
@@ -164,29 +171,32 @@ def tables(cells: list[Cell], fig: Figures) -> list[str]:
 
 def throughput_table(thr: dict) -> list[str]:
     out = ["## Throughput over a capture", "",
-           f"Captures of valid LIMIT placeorders, numbers as strings (compact JSON, one a line, "
-           f"no timestamp), generated in `{T.CAPTURE_DIR}`. CPU = user + system time of the "
-           "child process; peak RSS from `wait4`, the child started from a small launcher. "
-           "Steady rate = (big lines - small lines) / (big CPU - small CPU): start-up cancels "
-           "out. The commands alternate; each repeat gives one steady rate per command.", "",
-           "| command | steady frames/s/core, per repeat | median |", "|---|---|---:|"]
-    for label, rates in thr["steady"].items():
-        got = [r for r in rates if r]
-        out.append(f"| {T.LABELS[label].format(now=F.NOW)} | "
-                   + ", ".join("-" if r is None else f"{r:,.0f}" for r in rates)
-                   + f" | {statistics.median(got) if got else 0:,.0f} |")
+           "Captures of valid LIMIT placeorders (compact JSON, one a line, no timestamp), "
+           f"numbers as strings or as floats, generated in `{T.CAPTURE_DIR}`. CPU = user + "
+           "system time of the child process; peak RSS from `wait4`, the child started from a "
+           "small launcher. Steady rate = (big lines - small lines) / (big CPU - small CPU): "
+           "start-up cancels out. The commands alternate; each repeat gives one steady rate "
+           "per command.", "",
+           "| command | capture | steady frames/s/core, per repeat | median |",
+           "|---|---|---|---:|"]
+    for kind, got in thr["kinds"].items():
+        for label, rates in got["steady"].items():
+            found = [r for r in rates if r]
+            out.append(f"| {T.LABELS[label].format(now=F.NOW)} | {kind} | "
+                       + ", ".join("-" if r is None else f"{r:,.0f}" for r in rates)
+                       + f" | {statistics.median(found) if found else 0:,.0f} |")
     out += ["", "Per command and capture, over the repeats: median wall and CPU seconds, the "
             "highest peak RSS, the accepted / rejected counts each command printed, the exit "
             "codes.", "",
-            "| command | lines | wall s | CPU s | peak RSS MB | accepted / rejected | exit |",
-            "|---|---:|---:|---:|---:|---|---|"]
-    groups: dict[tuple[str, int], list] = {}
+            "| command | capture | lines | wall s | CPU s | peak RSS MB | accepted / rejected "
+            "| exit |", "|---|---|---:|---:|---:|---:|---|---|"]
+    groups: dict[tuple[str, str, int], list] = {}
     for r in thr["runs"]:
-        groups.setdefault((r.label, r.lines), []).append(r)
-    for (label, lines), runs in groups.items():
+        groups.setdefault((r.label, r.kind, r.lines), []).append(r)
+    for (label, kind, lines), runs in groups.items():
         counts = sorted({"not reported" if r.ok is None else f"{r.ok:,} / {r.bad:,}"
                          for r in runs})
-        out.append(f"| {T.LABELS[label].format(now=F.NOW)} | {lines:,} | "
+        out.append(f"| {T.LABELS[label].format(now=F.NOW)} | {kind} | {lines:,} | "
                    f"{statistics.median(r.wall for r in runs):.2f} | "
                    f"{statistics.median(r.cpu for r in runs):.2f} | "
                    f"{max(r.maxrss_kb for r in runs) / 1024:.1f} | {', '.join(counts)} | "

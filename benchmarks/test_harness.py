@@ -143,22 +143,29 @@ def test_targets_when_row_missing_then_not_measured_instead_of_met():
 
 
 def _run(label: str, lines: int, cpu: float, ok: bool = True) -> T.Run:
-    return T.Run(label, lines, cpu, cpu, 30_000, 0, lines if ok else lines - 1, 0 if ok else 1)
+    return T.Run(label, "strings", lines, cpu, cpu, 30_000, 0, lines if ok else lines - 1,
+                 0 if ok else 1)
 
 
 def test_cli_target_when_half_of_orjson_then_met_and_when_dirty_then_not():
-    rates = {T.CLI: [100_000.0], T.ORJSON: [200_000.0], T.LOOP: [None]}
-    thr = {"steady": rates, "ratio": 0.5, "clean": True, "runs": []}
-    row = R.judge(_figures({}), thr)[-1]
-    assert row[0] == R.CLI_TARGET[0] and row[4] is True and "1/2.00" in row[3]
-    assert R.judge(_figures({}), dict(thr, ratio=0.49))[-1][4] is False
-    assert R.judge(_figures({}), dict(thr, clean=False))[-1][4] is False
+    def thr(ratio, clean=True):
+        rates = {T.CLI: [100_000.0], T.ORJSON: [200_000.0], T.LOOP: [None]}
+        return {"kinds": {kind: {"steady": rates, "ratio": ratio} for kind in T.KINDS},
+                "clean": clean, "runs": []}
+    rows = R.judge(_figures({}), thr(0.5))[-len(T.KINDS):]
+    assert [row[0].rsplit(" ", 1)[-1] for row in rows] == list(T.KINDS)
+    assert all(row[4] is True and "1/2.00" in row[3] for row in rows)
+    assert R.judge(_figures({}), thr(0.49))[-1][4] is False
+    assert R.judge(_figures({}), thr(0.5, clean=False))[-1][4] is False
     assert T.steady(_run(T.CLI, 100, 1.0), _run(T.CLI, 1100, 2.0)) == 1000.0
     assert not _run(T.CLI, 100, 1.0, ok=False).clean
 
 
-def test_capture_when_generated_then_every_line_is_accepted_and_parses(pf):
-    lines = [F.capture_line(i) for i in range(0, 50_000, 997)]
+@pytest.mark.parametrize("floats", [False, True])
+def test_capture_when_generated_then_every_line_is_accepted_and_parses(pf, floats):
+    lines = [F.capture_line(i, floats) for i in range(0, 50_000, 997)]
+    numbers = {type(orjson.loads(line)["data"]["price"]) for line in lines}
+    assert numbers == ({float} if floats else {str})
     assert all(line.endswith(b"\n") and orjson.loads(line)["op"] == "placeorder"
                for line in lines)
     verdicts = [pf.check(line) for line in lines]
@@ -187,11 +194,12 @@ def test_main_when_quick_then_every_target_measured_and_report_written(tmp_path,
     # every in-process target is measured; the CLI's steady rate on a tiny capture may be lost
     # in start-up noise (then "not measured"), which says nothing about the harness
     judged = text.count("| met |") + text.count("| **NOT met** |")
-    assert judged == len(R.TARGETS) + 1 or (judged == len(R.TARGETS)
-                                            and text.count("| not measured |") == 1)
+    assert judged + text.count("| not measured |") == len(R.TARGETS) + len(T.KINDS)
+    assert judged >= len(R.TARGETS)
     cli_rows = [line for line in text.splitlines()
                 if line.startswith("| `oxpreflight check") and "| 4,000 |" in line]
-    assert len(cli_rows) == 1 and "| 4,000 / 0 | 0 |" in cli_rows[0]  # the CLI ran clean
+    assert len(cli_rows) == len(T.KINDS)
+    assert all("| 4,000 / 0 | 0 |" in row for row in cli_rows)  # the CLI ran clean
     assert "python benchmarks/run.py --quick --lines 4000" in text
     assert G.CHECK_DICT in capsys.readouterr().out
 

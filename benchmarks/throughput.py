@@ -1,5 +1,6 @@
 """``oxpreflight check`` over a capture file, beside an ``orjson.loads``-only loop over the same
-file (and a plain ``pf.check(line)`` loop, which shows what the CLI adds around ``check``).
+file (and a plain ``pf.check(line)`` loop, which shows what the CLI adds around ``check``), on
+two captures of valid LIMIT placeorders: numbers as strings (the headline) and as floats.
 
 Each command runs in a child process started from a small launcher that reports the child's
 CPU time (user + system) and peak RSS through ``wait4``. Each runs on a small and a big capture;
@@ -71,9 +72,13 @@ LABELS = {CLI: "`oxpreflight check --markets benchmarks/markets.json --now {now}
           LOOP: "`for line in f: pf.check(line)`"}
 
 
+KINDS = ("strings", "floats")
+
+
 @dataclass
 class Run:
     label: str
+    kind: str
     lines: int
     wall: float
     cpu: float
@@ -88,17 +93,19 @@ class Run:
         return self.rc == 0 and self.ok == self.lines and not self.bad
 
 
-def write_capture(lines: int) -> Path:
+def write_capture(lines: int, kind: str = "strings") -> Path:
     """A capture of ``lines`` valid placeorders in the temp directory (reused when present)."""
     CAPTURE_DIR.mkdir(exist_ok=True)
-    path = CAPTURE_DIR / f"capture-strings-{lines}.jsonl"
+    path = CAPTURE_DIR / f"capture-{kind}-{lines}.jsonl"
     if path.exists():
         with path.open("rb") as f:
             if sum(1 for _ in f) == lines:
                 return path
+    floats = kind == "floats"
     with path.open("wb") as f:
         for start in range(0, lines, 10000):
-            f.write(b"".join(F.capture_line(i) for i in range(start, min(lines, start + 10000))))
+            f.write(b"".join(F.capture_line(i, floats)
+                             for i in range(start, min(lines, start + 10000))))
     return path
 
 
@@ -117,7 +124,7 @@ def _counts(stdout: str) -> tuple[Optional[int], Optional[int]]:
     return ok, bad
 
 
-def run_child(argv: list[str], label: str, lines: int) -> Run:
+def run_child(argv: list[str], label: str, kind: str, lines: int) -> Run:
     """Run ``argv`` to completion; wall time, CPU time and peak RSS of that process alone."""
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
@@ -134,7 +141,7 @@ def run_child(argv: list[str], label: str, lines: int) -> Run:
     ok, bad = _counts(tails[0])
     if ok is None:
         ok, bad = _counts(tails[1])
-    return Run(label, lines, wall, usage["cpu"], usage["maxrss_kb"], usage["rc"], ok, bad)
+    return Run(label, kind, lines, wall, usage["cpu"], usage["maxrss_kb"], usage["rc"], ok, bad)
 
 
 def commands(path: Path) -> dict[str, list[str]]:
@@ -153,20 +160,26 @@ def steady(small: Run, big: Run) -> Optional[float]:
 
 
 def throughput(big: int, small: int, repeats: int, progress: Callable[[str], None]) -> dict:
-    """Alternate the three commands on both captures ``repeats`` times.
+    """Alternate the three commands on both sizes of both captures ``repeats`` times.
 
-    Returns ``{"runs": [Run], "steady": {label: [rate or None, per repeat]}, "ratio": median
-    of the per-repeat CLI / orjson ratios or None, "clean": every run clean}``.
+    Returns ``{"runs": [Run], "clean": every run clean, "kinds": {kind: {"steady": {label:
+    [rate or None, per repeat]}, "ratio": median of the per-repeat CLI / orjson ratios or
+    None}}}``.
     """
-    paths = {n: write_capture(n) for n in (small, big)}
+    paths = {(kind, n): write_capture(n, kind) for kind in KINDS for n in (small, big)}
     runs: list[Run] = []
-    rates: dict[str, list[Optional[float]]] = {label: [] for label in LABELS}
+    rates = {kind: {label: [] for label in LABELS} for kind in KINDS}
     for rep in range(repeats):
         progress(f"throughput, repeat {rep + 1}/{repeats}")
-        for label in LABELS:
-            pair = [run_child(commands(paths[n])[label], label, n) for n in (small, big)]
-            runs += pair
-            rates[label].append(steady(*pair))
-    ratios = [c / o for c, o in zip(rates[CLI], rates[ORJSON]) if c and o]
-    return {"runs": runs, "steady": rates, "clean": all(r.clean for r in runs),
-            "ratio": statistics.median(ratios) if ratios else None}
+        for kind in KINDS:
+            for label in LABELS:
+                pair = [run_child(commands(paths[kind, n])[label], label, kind, n)
+                        for n in (small, big)]
+                runs += pair
+                rates[kind][label].append(steady(*pair))
+    kinds = {}
+    for kind, steady_rates in rates.items():
+        ratios = [c / o for c, o in zip(steady_rates[CLI], steady_rates[ORJSON]) if c and o]
+        kinds[kind] = {"steady": steady_rates,
+                       "ratio": statistics.median(ratios) if ratios else None}
+    return {"runs": runs, "clean": all(r.clean for r in runs), "kinds": kinds}
