@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from oxpreflight import Preflight, cli, docs
+from oxpreflight.cli.progress import Progress
 from oxpreflight.rules import RULES
 from oxpreflight.rules.examples import NOW
 from oxpreflight.rules.catalogue import CODES
@@ -194,7 +195,7 @@ def test_check_when_json_then_one_parsable_verdict_per_line_and_summary_on_stder
 def test_check_accepted_json_template_equals_as_dict_encoding():
     from oxpreflight.validators.verdict import ACCEPTED
 
-    assert cli._ACCEPTED_JSON % 7 == json.dumps({"line": 7, **ACCEPTED.as_dict()},
+    assert cli.check.ACCEPTED_JSON % 7 == json.dumps({"line": 7, **ACCEPTED.as_dict()},
                                                 separators=(",", ":"))
 
 
@@ -213,7 +214,7 @@ def big_capture(lines: int) -> str:
 @pytest.mark.parametrize("as_json", [False, True])
 def test_check_when_workers_2_then_output_identical_to_workers_1(capsys, write, monkeypatch,
                                                                    as_json):
-    monkeypatch.setattr(cli, "BLOCK_SIZE", 4096)  # many blocks, several in flight
+    monkeypatch.setattr(cli.lines, "BLOCK_SIZE", 4096)  # many blocks, several in flight
     path = write(big_capture(2000))
     extra = ["--json"] if as_json else ["--warnings"]
     one = run(capsys, "check", path, "--workers", "1", *extra)
@@ -264,7 +265,7 @@ class FakeTerminal(io.StringIO):
 
 def test_progress_when_stderr_is_a_terminal_then_bar_is_drawn_and_cleared():
     stream = FakeTerminal()
-    bar = cli.Progress(stream, total=1000)
+    bar = Progress(stream, total=1000)
     bar.last -= 1  # as if the last redraw were a second ago
     bar.advance(500, 10)
     bar.close()
@@ -275,7 +276,7 @@ def test_progress_when_stderr_is_a_terminal_then_bar_is_drawn_and_cleared():
 
 def test_progress_when_stderr_is_not_a_terminal_then_nothing_is_written():
     stream = io.StringIO()
-    bar = cli.Progress(stream, total=1000)
+    bar = Progress(stream, total=1000)
     bar.last -= 1
     bar.advance(500, 10)
     bar.close()
