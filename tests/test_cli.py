@@ -494,3 +494,81 @@ def test_python_m_check_stdin_with_workers_then_same_as_one_worker(tmp_path):
 def test_python_m_audit_example_then_exit_1():
     done = python_m("audit", "examples/capture.jsonl")
     assert done.returncode == 1 and "710003" in done.stdout
+
+
+# -- codes --json and explain --json (shapes other tests rely on) ------------------------------------
+ROW_KEYS = {"name", "where", "doc", "why", "bad", "good"}
+
+
+def test_codes_json_when_run_then_one_object_per_code_in_table_order(capsys):
+    code, out, _ = run(capsys, "codes", "--json")
+    rows = json.loads(out)
+    assert code == 0
+    assert [row["code"] for row in rows] == list(CODES)
+    assert all(set(row) == {"code", "message", "enforced_by", "rules"} for row in rows)
+    assert all(row["message"] == CODES[row["code"]].message for row in rows)
+    assert {row["enforced_by"] for row in rows} == {"check", "session", "server"}
+    by_code = {row["code"]: row for row in rows}
+    assert [r["name"] for r in by_code["20029"]["rules"]] == ["stop-limit-buy-order"]
+    assert all(set(r) == ROW_KEYS for row in rows for r in row["rules"])
+    checked = {row["code"] for row in rows if row["enforced_by"] == "check"}
+    assert checked == {r.code for r in RULES} & set(CODES)
+
+
+def test_explain_json_when_rule_code_then_rows_with_where_and_examples(capsys):
+    code, out, _ = run(capsys, "explain", "--json", "20029")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {"code", "message", "enforced_by", "rules", "reason"}
+    assert (data["code"], data["enforced_by"], data["reason"]) == ("20029", "check", None)
+    (row,) = data["rules"]
+    assert set(row) == ROW_KEYS
+    rule = next(r for r in RULES if r.name == "stop-limit-buy-order")
+    assert row["where"] == rule.where and re.fullmatch(r"oxpreflight/rules/orders\.py:\d+",
+                                                      row["where"])
+    assert Preflight(clock=lambda: NOW).check(row["bad"]).code == "20029"
+    assert Preflight(clock=lambda: NOW).check(row["good"]).ok
+
+
+def test_explain_json_when_server_code_then_reason_and_no_rows(capsys):
+    data = json.loads(run(capsys, "explain", "--json", "20032")[1])
+    assert data == {"code": "20032", "message": CODES["20032"].message,
+                    "enforced_by": "server", "rules": [],
+                    "reason": "a timeout inside the exchange"}
+
+
+def test_explain_json_when_code_is_unknown_then_exit_2_with_one_line(capsys):
+    code, out, err = run(capsys, "explain", "--json", "99999")
+    assert (code, out) == (2, "")
+    one_error_line(err)
+
+
+def test_explain_when_rule_code_then_each_row_says_where_it_is_defined(capsys):
+    out = run(capsys, "explain", "20029")[1]
+    rule = next(r for r in RULES if r.name == "stop-limit-buy-order")
+    assert f"  defined at: {rule.where}\n" in out
+    path, line = rule.where.rsplit(":", 1)
+    assert 'Rule("20029"' in (ROOT / path).read_text().splitlines()[int(line) - 1]
+
+
+class FakeStateRule:
+    """Stands for a session row (``oxpreflight.rules.STATE_RULES``) with the agreed attributes."""
+
+    code, name, commands = "05001", "login-first", ("placeorder",)
+    doc, why, error = "An order command before a successful login.", "docs: login first", ""
+    where = "oxpreflight/rules/session.py:12"
+    bad = {"sent": ["placeorder"]}
+    good = {"sent": ["login", "placeorder"]}
+
+
+def test_explain_when_session_rows_exist_then_each_is_shown_with_where(capsys, monkeypatch):
+    monkeypatch.setattr(docs, "STATE_RULES", (FakeStateRule(),))
+    out = run(capsys, "explain", "05001")[1]
+    assert "session row login-first\n  defined at: oxpreflight/rules/session.py:12" in out
+    data = json.loads(run(capsys, "explain", "--json", "05001")[1])
+    assert data["enforced_by"] == "session" and data["reason"] is None
+    assert data["rules"] == [{"name": "login-first", "where": "oxpreflight/rules/session.py:12",
+                              "doc": FakeStateRule.doc, "why": FakeStateRule.why,
+                              "bad": FakeStateRule.bad, "good": FakeStateRule.good}]
+    rows = {row["code"]: row for row in json.loads(run(capsys, "codes", "--json")[1])}
+    assert rows["05001"]["rules"] == data["rules"]
