@@ -572,3 +572,159 @@ def test_explain_when_session_rows_exist_then_each_is_shown_with_where(capsys, m
                               "bad": FakeStateRule.bad, "good": FakeStateRule.good}]
     rows = {row["code"]: row for row in json.loads(run(capsys, "codes", "--json")[1])}
     assert rows["05001"]["rules"] == data["rules"]
+
+
+# -- workers: bounds, failures, interruption -------------------------------------------------------
+def our_children(before: set) -> set:
+    import multiprocessing
+
+    return set(multiprocessing.active_children()) - before
+
+
+@pytest.fixture
+def no_leftover_workers():
+    """Fails a test that leaves a worker process alive (and stops any it left)."""
+    import multiprocessing
+
+    before = set(multiprocessing.active_children())
+    yield
+    left = our_children(before)
+    for process in left:
+        process.kill()
+        process.join()
+    assert not left, f"worker processes left behind: {left}"
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "1.5", "two", "", "65", "100000", str(10 ** 30)])
+def test_check_when_workers_value_is_bad_then_one_line_and_exit_2(capsys, value):
+    code, out, err = run(capsys, "check", str(FRAMES), "--workers", value)
+    assert (code, out) == (2, "")
+    assert "--workers" in one_error_line(err)
+
+
+def test_check_when_workers_at_the_bound_then_accepted(capsys, write, no_leftover_workers):
+    path = write(jsonl(LIMIT, NO_PRICE))
+    assert run(capsys, "check", path, "--workers", str(cli.check.MAX_WORKERS)) \
+        == run(capsys, "check", path)
+
+
+def fail_in_workers(monkeypatch, action):
+    """Make ``check_block`` run ``action`` in worker processes only (forked: they inherit it)."""
+    parent, real = os.getpid(), cli.check.check_block
+
+    def check_block(*args, **kwargs):
+        if os.getpid() != parent:
+            action()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cli.check, "check_block", check_block)
+
+
+def boom():
+    raise RuntimeError("boom")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers inherit the patch by fork")
+@pytest.mark.parametrize("action, says", [(boom, "RuntimeError: boom"),
+                                          (lambda: os._exit(3), "died")])
+def test_check_when_a_worker_fails_then_one_line_exit_2_and_no_worker_left(
+        capsys, write, monkeypatch, no_leftover_workers, action, says):
+    monkeypatch.setattr(cli.lines, "BLOCK_SIZE", 4096)
+    fail_in_workers(monkeypatch, action)
+    code, _, err = run(capsys, "check", write(big_capture(2000)), "--workers", "3")
+    assert code == 2
+    assert says in one_error_line(err)
+
+
+class InterruptedStream(io.BytesIO):
+    """A file whose third read is interrupted, as by Ctrl-C while the workers run."""
+
+    reads = 0
+
+    def read1(self, size=-1):
+        self.reads += 1
+        if self.reads == 3:
+            raise KeyboardInterrupt
+        return super().read1(size)
+
+
+def test_check_when_interrupted_mid_run_then_130_and_no_worker_left(capsys, monkeypatch,
+                                                                   no_leftover_workers):
+    monkeypatch.setattr(cli.lines, "BLOCK_SIZE", 4096)
+    stream = InterruptedStream(big_capture(2000).encode())
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stream))
+    code, _, err = run(capsys, "check", "-", "--workers", "3")
+    assert code == 130 and "interrupted" in err and "Traceback" not in err
+    assert stream.reads == 3
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork context")
+def test_check_when_interrupted_while_workers_start_then_started_ones_are_stopped(
+        capsys, write, monkeypatch, no_leftover_workers):
+    import multiprocessing
+
+    process_class = multiprocessing.get_context("fork").Process
+    real_start, started = process_class.start, []
+
+    def start(self):
+        if len(started) == 2:
+            raise KeyboardInterrupt
+        real_start(self)
+        started.append(self)
+
+    monkeypatch.setattr(process_class, "start", start)
+    code, _, err = run(capsys, "check", write(big_capture(100)), "--workers", "4")
+    assert code == 130 and "Traceback" not in err
+    assert len(started) == 2 and not any(p.is_alive() for p in started)
+
+
+def children_of(pid: int) -> list:
+    """Pids whose parent is ``pid`` (from /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_python_m_check_when_ctrl_c_with_workers_then_130_and_every_worker_gone():
+    import signal
+    import time
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen([sys.executable, "-m", "oxpreflight", "check", "-", "--workers",
+                             "3"], cwd=ROOT, env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        proc.stdin.write((jsonl(LIMIT) * 50).encode())
+        proc.stdin.flush()  # the workers start with the first block; stdin stays open
+        workers: list = []
+        for _ in range(600):  # until the three workers exist (at most a minute)
+            workers = children_of(proc.pid)
+            if len(workers) == 3 or proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert len(workers) == 3
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130
+    assert b"interrupted" in err and b"Traceback" not in err
+    assert not [pid for pid in workers if running(pid)]
