@@ -728,3 +728,62 @@ def test_python_m_check_when_ctrl_c_with_workers_then_130_and_every_worker_gone(
     assert proc.returncode == 130
     assert b"interrupted" in err and b"Traceback" not in err
     assert not [pid for pid in workers if running(pid)]
+
+
+# -- every usage error: one line on stderr, exit 2, no traceback --------------------------------------
+BAD_CATALOGUES = {
+    "not JSON": "{not json",
+    "empty market code": '{"data": [{"marketCode": ""}]}',
+    "not a list of markets": "[1, 2]",
+    "tick size overflows": '{"data": [{"marketCode": "BTC-USD", "tickSize": "1e999999"}]}',
+    "nested too deep": "[" * 100_000 + "]" * 100_000,
+    "not UTF-8": b"\xff\xfe{}",
+}
+
+
+@pytest.mark.parametrize("content", list(BAD_CATALOGUES.values()), ids=list(BAD_CATALOGUES))
+@pytest.mark.parametrize("command", ["check", "audit"])
+def test_cli_when_market_catalogue_is_bad_then_one_line_and_exit_2(capsys, write, command,
+                                                                   content):
+    markets = write(content, "markets.json")
+    code, out, err = run(capsys, command, str(FRAMES), "--markets", markets)
+    assert (code, out) == (2, "")
+    assert "market catalogue" in one_error_line(err)
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["check"], "FILE"),
+    (["check", "x", "--bogus"], "--bogus"),
+    (["check", "x", "--now", "soon"], "--now"),
+    (["check", "x", "--now", "1717348160"], "looks like seconds"),
+    (["check", "x", "--now", "-1"], "--now"),
+    (["check", "x", "--now", "1717348160000", "--no-clock"], "not allowed with"),
+    (["audit", "x", "--now", "12"], "--now"),
+    ([], "a command is required"),
+    (["frobnicate"], "invalid choice"),
+    (["codes", "--json", "--markdown"], "not allowed with"),
+    (["explain"], "CODE"),
+    (["explain", "--json", "nope"], "unknown code"),
+    (["audit", "does/not/exist.jsonl"], "No such file"),
+    (["check", str(ROOT / "examples")], "directory"),
+])
+def test_cli_when_usage_is_wrong_then_one_line_naming_the_problem(capsys, argv, says):
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert says in one_error_line(err)
+
+
+def test_cli_when_markets_is_a_directory_then_one_line_and_exit_2(capsys, tmp_path):
+    code, _, err = run(capsys, "check", str(FRAMES), "--markets", str(tmp_path))
+    assert code == 2
+    assert "directory" in one_error_line(err)
+
+
+def test_python_m_when_bad_catalogue_or_option_then_one_line_no_traceback(tmp_path):
+    markets = tmp_path / "markets.json"
+    markets.write_text(BAD_CATALOGUES["tick size overflows"])
+    for argv in (["check", "examples/frames.jsonl", "--markets", str(markets)],
+                 ["check", "examples/frames.jsonl", "--workers", "100000"]):
+        done = python_m(*argv)
+        assert done.returncode == 2 and done.stdout == ""
+        one_error_line(done.stderr)

@@ -67,6 +67,9 @@ def main(argv: Optional[list] = None) -> int:
         except (OSError, ValueError, AttributeError):
             pass
         return EXIT_FOUND
+    except OSError as exc:  # e.g. a read error in the middle of the input
+        sys.stderr.write(f"oxpreflight: error: {exc.strerror or exc}\n")
+        return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("\noxpreflight: interrupted\n")
         return 130

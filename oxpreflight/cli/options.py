@@ -24,13 +24,37 @@ def integer(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
 
 
+#: ``--now`` must be epoch milliseconds: 13 digits, from September 2001 to the year 2286. A
+#: value in seconds (10 digits) would make every timestamp look 50 years old.
+NOW_RANGE = (10 ** 12, 10 ** 13)
+
+
+def epoch_ms(text: str) -> int:
+    """An argparse type: epoch milliseconds within :data:`NOW_RANGE`."""
+    value = integer(text)
+    low, high = NOW_RANGE
+    if not low <= value < high:
+        hint = "; it looks like seconds" if low // 1000 <= value < high // 1000 else ""
+        raise argparse.ArgumentTypeError(
+            f"not epoch milliseconds (13 digits, e.g. 1717348160000){hint}: {text!r}")
+    return value
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line (pydantic's span several), at most 300 characters."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if not isinstance(exc, (MarketError, OSError)):
+        text = f"{type(exc).__name__}: {text}"
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
 def add_input_options(parser: argparse.ArgumentParser) -> None:
     """``--markets``, ``--now`` / ``--no-clock``, ``--json``, ``--no-progress``."""
     parser.add_argument("--markets", metavar="PATH",
                         help="market catalogue: a GET /v3/markets reply or a list of markets "
                              "(default: the embedded catalogue, which has no price bounds)")
     clock = parser.add_mutually_exclusive_group()
-    clock.add_argument("--now", metavar="MS", type=integer,
+    clock.add_argument("--now", metavar="MS", type=epoch_ms,
                        help="fixed clock, epoch milliseconds (default: the system clock)")
     clock.add_argument("--no-clock", action="store_true",
                        help="switch time-dependent rules off (100015, 200050)")
@@ -59,8 +83,14 @@ def make_clock(spec: tuple) -> Optional[Callable[[], int]]:
 
 
 def preflight(args: argparse.Namespace, clock: Optional[Callable[[], int]]) -> Preflight:
-    """The ``Preflight`` of ``--markets`` and the clock, or a :class:`UsageError`."""
+    """The ``Preflight`` of ``--markets`` and the clock, or a :class:`UsageError` (whatever
+    is wrong with the catalogue file: one line, never a traceback)."""
     try:
         return Preflight(markets=args.markets, clock=clock)
-    except (MarketError, ValueError, TypeError) as exc:
-        raise UsageError(f"cannot use market catalogue {args.markets}: {exc}") from None
+    except Exception as exc:
+        if args.markets is None:
+            raise UsageError(f"cannot start: {one_line(exc)}") from None
+        text = one_line(exc)
+        if str(args.markets) not in text:
+            text = f"cannot use market catalogue {args.markets}: {text}"
+        raise UsageError(text) from None
