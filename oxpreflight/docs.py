@@ -181,12 +181,21 @@ def _example_preflight():
     return Preflight(markets=MARKETS, clock=lambda: NOW)
 
 
+def _jsonable(example: Any) -> Any:
+    """An example as JSON-able data: bytes as text (bytes that are not UTF-8 as ``\\xNN``
+    escapes), anything JSON cannot hold (``Decimal``) as its text."""
+    if isinstance(example, (bytes, bytearray)):
+        return bytes(example).decode("utf-8", "backslashreplace")
+    return json.loads(json.dumps(example, default=str))
+
+
 def _shown(frame: Any) -> str:
+    frame = _jsonable(frame)
     text = frame if isinstance(frame, str) else json.dumps(frame, separators=(",", ":"),
                                                            ensure_ascii=False)
     if len(text) > EXAMPLE_WIDTH:
-        return f"{text[:EXAMPLE_WIDTH]}... ({len(text):,} characters)"
-    return text
+        return printable(f"{text[:EXAMPLE_WIDTH]}... ({len(text):,} characters)")
+    return printable(text)
 
 
 def location(verdict: Any) -> str:
@@ -235,6 +244,8 @@ def explain(code: str, preflight: Optional[Any] = None) -> str:
         out.append(f"  {rule.doc}")
         if rule.why:
             out.append(f"  why:        {rule.why}")
+        if rule.error:
+            out.append(f"  raises:     {rule.error} (from a guarded send)")
         out.append(f"  commands:   {', '.join(rule.commands)}")
         out.append(f"  fails when: {rule.fails.describe()}")
         for label, example in (("failing example", rule.bad), ("passing example", rule.good)):
@@ -269,7 +280,7 @@ def rule_data(row: Any) -> dict:
     if isinstance(row, Rule):
         bad, good = example_frame(row, bad), example_frame(row, good)
     return {"name": row.name, "where": row.where, "doc": row.doc, "why": row.why,
-            "bad": bad, "good": good}
+            "bad": _jsonable(bad), "good": _jsonable(good)}
 
 
 def _rows_data(code: str) -> list:

@@ -496,7 +496,7 @@ def test_python_m_audit_example_then_exit_1():
     assert done.returncode == 1 and "710003" in done.stdout
 
 
-# -- codes --json and explain --json (shapes other tests rely on) ------------------------------------
+# -- codes --json and explain --json (shapes other tests rely on) --------------------------------
 ROW_KEYS = {"name", "where", "doc", "why", "bad", "good"}
 
 
@@ -730,7 +730,7 @@ def test_python_m_check_when_ctrl_c_with_workers_then_130_and_every_worker_gone(
     assert not [pid for pid in workers if running(pid)]
 
 
-# -- every usage error: one line on stderr, exit 2, no traceback --------------------------------------
+# -- every usage error: one line on stderr, exit 2, no traceback ----------------------------------
 BAD_CATALOGUES = {
     "not JSON": "{not json",
     "empty market code": '{"data": [{"marketCode": ""}]}',
@@ -787,3 +787,18 @@ def test_python_m_when_bad_catalogue_or_option_then_one_line_no_traceback(tmp_pa
         done = python_m(*argv)
         assert done.returncode == 2 and done.stdout == ""
         one_error_line(done.stderr)
+
+
+class OddExamples(FakeStateRule):
+    bad = b"\xff\xfe{}"                       # bytes that are not UTF-8
+    good = {"price": __import__("decimal").Decimal("1.5"), "text": "\ud800"}
+
+
+def test_codes_json_when_examples_are_bytes_or_decimal_then_still_json(capsys, monkeypatch):
+    monkeypatch.setattr(docs, "STATE_RULES", (OddExamples(),))
+    code, out, _ = run(capsys, "codes", "--json")
+    row = next(r for r in json.loads(out) if r["code"] == "05001")["rules"][0]
+    assert code == 0
+    assert (row["bad"], row["good"]) == ("\\xff\\xfe{}", {"price": "1.5", "text": "\ud800"})
+    code, out, _ = run(capsys, "explain", "05001")
+    assert code == 0 and "\\xff\\xfe{}" in out and "\\ud800" in out

@@ -185,7 +185,8 @@ class Auditor:
         if not self.logins and not self.options["logged_in"]:
             hints.append("hint: the capture sends no login: if it starts on a connection that "
                          "already logged in, try --logged-in")
-        if self.options["track_orders"] and self._local_ops.intersection(CANCEL_COMMANDS + MODIFY_COMMANDS):
+        if self.options["track_orders"] and \
+                self._local_ops.intersection(CANCEL_COMMANDS + MODIFY_COMMANDS):
             hints.append("hint: cancels or modifies rejected locally: the capture may act on "
                          "orders placed before it began; try --no-track-orders")
         if self.options["rate_limit"] and self._local_untimed:

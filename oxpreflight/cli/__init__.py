@@ -1,7 +1,9 @@
 """The command line: ``oxpreflight check | audit | codes | explain``.
 
 Exit codes: 0 all frames pass (check) or no disagreement (audit), 1 some frame is rejected or
-some reply disagrees, 2 usage error (one line on standard error, no traceback), 130 Ctrl-C.
+some reply disagrees, 2 a usage error or a run that could not finish (a missing file, a bad
+option or market catalogue, a worker process that failed: one line on standard error, never a
+traceback), 130 Ctrl-C. No worker process outlives the command.
 
 This module holds the parser and :func:`main`; each command lives in its own module and
 registers itself with ``add_parser(subparsers)``.

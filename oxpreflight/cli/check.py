@@ -162,7 +162,6 @@ def _results_parallel(blocks: Iterator[tuple[int, bytes]], workers: int, pf: Pre
     on any early end the workers this run started are terminated and joined."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     # fork on Linux: no re-import of the caller's __main__ (which spawn needs, and which fails
     # for `python -c` or an unguarded script); stdout is flushed before the pool starts.
@@ -183,21 +182,28 @@ def _results_parallel(blocks: Iterator[tuple[int, bytes]], workers: int, pf: Pre
                 _worker_check, block, first, as_json, show_warnings)))
             if len(pending) >= limit:
                 size, future = pending.popleft()
-                yield size, future.result()
+                yield size, _result(future)
         while pending:
             size, future = pending.popleft()
-            yield size, future.result()
+            yield size, _result(future)
         finished = True
-    except BrokenProcessPool:
-        raise WorkerError("a worker process died") from None
-    except Exception as exc:  # raised in a worker (check itself never raises)
-        raise WorkerError(f"a worker process failed: {type(exc).__name__}: {exc}") from None
     finally:
         _WORKER.pop("pf", None)
         if not finished:  # the pool fails what is left (cancelling first would trip it up)
             _stop(set(multiprocessing.active_children()) - before)
         if pool is not None:
             pool.shutdown(wait=True)
+
+
+def _result(future: Any) -> Any:
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerError("a worker process died") from None
+    except Exception as exc:  # raised in a worker (check itself never raises)
+        raise WorkerError(f"a worker process failed: {type(exc).__name__}: {exc}") from None
 
 
 def _stop(processes: set) -> None:
