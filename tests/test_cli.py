@@ -802,3 +802,12 @@ def test_codes_json_when_examples_are_bytes_or_decimal_then_still_json(capsys, m
     assert (row["bad"], row["good"]) == ("\\xff\\xfe{}", {"price": "1.5", "text": "\ud800"})
     code, out, _ = run(capsys, "explain", "05001")
     assert code == 0 and "\\xff\\xfe{}" in out and "\\ud800" in out
+
+
+def test_explain_json_when_any_code_then_every_row_points_at_its_definition(capsys):
+    rows = [r for row in json.loads(run(capsys, "codes", "--json")[1]) for r in row["rules"]]
+    assert rows
+    for row in rows:
+        path, line = row["where"].rsplit(":", 1)
+        lines = (ROOT / path).read_text().splitlines()
+        assert path.startswith("oxpreflight/rules/") and 1 <= int(line) <= len(lines), row
