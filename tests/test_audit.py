@@ -89,3 +89,30 @@ def test_auditor_when_fed_line_by_line_then_disagreements_come_as_found():
 def test_audit_when_path_is_missing_then_oserror():
     with pytest.raises(OSError):
         audit(ROOT / "no-such-capture.jsonl")
+
+
+def accepted(event, tag):
+    return {"direction": "received", "frame": {"event": event, "submitted": True,
+                                               "tag": str(tag), "data": {}}}
+
+
+def test_audit_when_capture_cancels_an_order_placed_before_it_then_hint_and_option():
+    cancel = {"op": "cancelorder", "tag": 4, "data": {"marketCode": "BTC-USD-SWAP-LIN",
+                                                      "orderId": 1234}}
+    capture = [sent(cancel), accepted("cancelorder", 4)]
+    report = audit(capture, logged_in=True)
+    assert report.disagreements == 1
+    assert [h for h in report.hints if "--no-track-orders" in h]
+    assert audit(capture, logged_in=True, track_orders=False).disagreements == 0
+
+
+def test_audit_when_untimed_lines_replay_too_fast_then_hint_and_option():
+    capture = []
+    for i in range(80):
+        order = {"op": "placeorder", "tag": i, "data": dict(LIMIT["data"], clientOrderId=i + 1)}
+        capture += [{"direction": "sent", "frame": order}, accepted("placeorder", i)]
+    report = audit(capture, logged_in=True, now=NOW)
+    assert report.disagreements > 0
+    assert [h for h in report.hints if "--no-rate-limit" in h]
+    assert not [h for h in report.hints if "--logged-in" in h or "--no-track" in h]
+    assert audit(capture, logged_in=True, now=NOW, rate_limit=False).disagreements == 0
