@@ -1,7 +1,8 @@
 """Text generated from the rule declarations: the README's rule and code tables, and what
 ``oxpreflight codes`` / ``oxpreflight explain CODE`` print.
 
-Everything here is derived from ``oxpreflight.rules.RULES``, the code catalogue
+Everything here is derived from ``oxpreflight.rules.RULES`` (rows ``check`` enforces),
+``oxpreflight.rules.STATE_RULES`` (rows a session enforces), the code catalogue
 (``oxpreflight.rules.catalogue.CODES``) and ``rules/server.py``; nothing is written by hand, so
 a test can regenerate the README tables and compare.
 """
@@ -11,7 +12,10 @@ import json
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .rules import RULES, SERVER_CODES, SESSION_CODES
+import orjson
+
+from . import rules as _rules
+from .rules import RULES, SERVER_CODES, STATE_RULES
 from .rules.catalogue import CODES
 from .rules.language import (
     CANCEL_COMMANDS, COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Rule,
@@ -55,6 +59,31 @@ def rule_message(rule: Rule) -> str:
 def rules_for(code: str) -> tuple:
     """The rules that report ``code``, in check order."""
     return tuple(rule for rule in RULES if rule.code == code)
+
+
+def state_rules_for(code: str) -> tuple:
+    """The session rows that report ``code``, in the session's check order."""
+    return tuple(row for row in STATE_RULES if row.code == code)
+
+
+def session_reason(code: str) -> str:
+    """Why only a session can tell ``code`` (``""`` when it is no session code)."""
+    reasons = getattr(_rules, "SESSION_CODES", {})
+    if code in reasons:
+        return reasons[code]
+    return "; ".join(row.doc for row in state_rules_for(code))
+
+
+def enforced_by(code: str) -> Optional[str]:
+    """``"check"`` (a rule row), ``"session"`` (only a session can tell), ``"server"`` (a
+    failure inside the exchange), ``None`` when nothing accounts for the code."""
+    if rules_for(code):
+        return "check"
+    if state_rules_for(code) or session_reason(code):
+        return "session"
+    if code in SERVER_CODES:
+        return "server"
+    return None
 
 
 def _cell(text: str) -> str:
@@ -106,7 +135,7 @@ def code_rows() -> list[CodeRow]:
     rows = []
     for code, entry in CODES.items():
         rules = rules_for(code)
-        session = SESSION_CODES.get(code, "")
+        session = session_reason(code)
         if rules:
             rows.append(CodeRow(code, entry.message, "enforced", rules, session))
         elif session:
@@ -152,12 +181,21 @@ def _example_preflight():
     return Preflight(markets=MARKETS, clock=lambda: NOW)
 
 
+def _jsonable(example: Any) -> Any:
+    """An example as JSON-able data: bytes as text (bytes that are not UTF-8 as ``\\xNN``
+    escapes), anything JSON cannot hold (``Decimal``) as its text."""
+    if isinstance(example, (bytes, bytearray)):
+        return bytes(example).decode("utf-8", "backslashreplace")
+    return json.loads(json.dumps(example, default=str))
+
+
 def _shown(frame: Any) -> str:
+    frame = _jsonable(frame)
     text = frame if isinstance(frame, str) else json.dumps(frame, separators=(",", ":"),
                                                            ensure_ascii=False)
     if len(text) > EXAMPLE_WIDTH:
-        return f"{text[:EXAMPLE_WIDTH]}... ({len(text):,} characters)"
-    return text
+        return printable(f"{text[:EXAMPLE_WIDTH]}... ({len(text):,} characters)")
+    return printable(text)
 
 
 def location(verdict: Any) -> str:
@@ -187,21 +225,27 @@ def explain(code: str, preflight: Optional[Any] = None) -> str:
         raise UnknownCode(code)
     message = CODES[code].message if code in CODES else rule_message(rules[0])
     out = [f"{code}  {message}", ""]
+    session = session_reason(code)
     if not rules:
-        if code in SESSION_CODES:
-            out.append(f"No frame-only rule: a session enforces it ({SESSION_CODES[code]}).")
+        if session:
+            out.append(f"No frame-only rule: a session enforces it ({session}).")
         elif code in SERVER_CODES:
             out.append(f"No rule: server-only, {SERVER_CODES[code]}.")
         else:
             out.append("Not accounted for by any rule, the session or the server list.")
-        return "\n".join(out) + "\n"
+        return "\n".join(out + [""] + _state_rows_text(code))
     pf = preflight if preflight is not None else _example_preflight()
-    if code in SESSION_CODES:
-        out += [f"A session also enforces it: {SESSION_CODES[code]}.", ""]
+    if session:
+        out += [f"A session also enforces it: {session}.", ""]
     for rule in rules:
         out.append(f"rule {rule.name}" + (" (warning, never a rejection)"
                                           if rule.is_warning else ""))
+        out.append(f"  defined at: {rule.where}")
         out.append(f"  {rule.doc}")
+        if rule.why:
+            out.append(f"  why:        {rule.why}")
+        if rule.error:
+            out.append(f"  raises:     {rule.error} (from a guarded send)")
         out.append(f"  commands:   {', '.join(rule.commands)}")
         out.append(f"  fails when: {rule.fails.describe()}")
         for label, example in (("failing example", rule.bad), ("passing example", rule.good)):
@@ -210,4 +254,74 @@ def explain(code: str, preflight: Optional[Any] = None) -> str:
             out.append(f"    {_shown(frame)}")
             out.append(f"    -> {verdict_text(pf.check(frame))}")
         out.append("")
-    return "\n".join(out)
+    return "\n".join(out + _state_rows_text(code))
+
+
+def _state_rows_text(code: str) -> list:
+    out = []
+    for row in state_rules_for(code):
+        out.append(f"session row {row.name}")
+        out.append(f"  defined at: {row.where}")
+        out.append(f"  {row.doc}")
+        out.append(f"  commands:   {', '.join(row.commands)}")
+        if row.why:
+            out.append(f"  why:        {row.why}")
+        out.append(f"  failing scenario: {_shown(row.bad)}")
+        out.append(f"  passing scenario: {_shown(row.good)}")
+        out.append("")
+    return out
+
+
+# -- as data (``codes --json``, ``explain --json``) ---------------------------------------------
+def rule_data(row: Any) -> dict:
+    """One row (a ``Rule`` or a session ``StateRule``) as JSON-able data: ``name``, ``where``,
+    ``doc``, ``why``, ``bad``, ``good`` (a rule's examples as whole frames)."""
+    bad, good = row.bad, row.good
+    if isinstance(row, Rule):
+        bad, good = example_frame(row, bad), example_frame(row, good)
+    return {"name": row.name, "where": row.where, "doc": row.doc, "why": row.why,
+            "bad": _jsonable(bad), "good": _jsonable(good)}
+
+
+def _rows_data(code: str) -> list:
+    return [rule_data(row) for row in rules_for(code) + state_rules_for(code)]
+
+
+def codes_data() -> list:
+    """``oxpreflight codes --json``: one object per code of the exchange's table, in its order:
+    ``{"code", "message", "enforced_by": "check" | "session" | "server", "rules": [...]}``
+    (``rules``: :func:`rule_data` of each row reporting the code, check rows first)."""
+    return [{"code": code, "message": entry.message, "enforced_by": enforced_by(code),
+             "rules": _rows_data(code)} for code, entry in CODES.items()]
+
+
+def explain_data(code: str) -> dict:
+    """``oxpreflight explain --json CODE``: ``{"code", "message", "enforced_by", "rules",
+    "reason"}``; ``reason`` says why no row checks the code locally (server-only codes, and
+    session codes without a row), else ``None``. :class:`UnknownCode` for an unknown code."""
+    rules, state = rules_for(code), state_rules_for(code)
+    if code not in CODES and not rules:
+        raise UnknownCode(code)
+    message = CODES[code].message if code in CODES else rule_message(rules[0])
+    reason = None
+    if code in SERVER_CODES and not rules and not state:
+        reason = SERVER_CODES[code]
+    elif not rules and not state:
+        reason = session_reason(code) or None
+    return {"code": code, "message": message, "enforced_by": enforced_by(code),
+            "rules": _rows_data(code), "reason": reason}
+
+
+# -- text for terminals and JSON lines ------------------------------------------------------------
+def printable(text: str) -> str:
+    """``text`` with lone surrogates (from ``\\ud8xx`` escapes) shown as escapes, so it can be
+    written to a UTF-8 stream."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def json_text(obj: Any) -> str:
+    """Compact JSON for one output line (lone surrogates escaped, never an error)."""
+    try:
+        return orjson.dumps(obj).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(obj, separators=(",", ":"))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from oxpreflight import Preflight, cli, docs
+from oxpreflight.cli.progress import Progress
 from oxpreflight.rules import RULES
 from oxpreflight.rules.examples import NOW
 from oxpreflight.rules.catalogue import CODES
@@ -194,7 +195,7 @@ def test_check_when_json_then_one_parsable_verdict_per_line_and_summary_on_stder
 def test_check_accepted_json_template_equals_as_dict_encoding():
     from oxpreflight.validators.verdict import ACCEPTED
 
-    assert cli._ACCEPTED_JSON % 7 == json.dumps({"line": 7, **ACCEPTED.as_dict()},
+    assert cli.check.ACCEPTED_JSON % 7 == json.dumps({"line": 7, **ACCEPTED.as_dict()},
                                                 separators=(",", ":"))
 
 
@@ -213,7 +214,7 @@ def big_capture(lines: int) -> str:
 @pytest.mark.parametrize("as_json", [False, True])
 def test_check_when_workers_2_then_output_identical_to_workers_1(capsys, write, monkeypatch,
                                                                    as_json):
-    monkeypatch.setattr(cli, "BLOCK_SIZE", 4096)  # many blocks, several in flight
+    monkeypatch.setattr(cli.lines, "BLOCK_SIZE", 4096)  # many blocks, several in flight
     path = write(big_capture(2000))
     extra = ["--json"] if as_json else ["--warnings"]
     one = run(capsys, "check", path, "--workers", "1", *extra)
@@ -264,7 +265,7 @@ class FakeTerminal(io.StringIO):
 
 def test_progress_when_stderr_is_a_terminal_then_bar_is_drawn_and_cleared():
     stream = FakeTerminal()
-    bar = cli.Progress(stream, total=1000)
+    bar = Progress(stream, total=1000)
     bar.last -= 1  # as if the last redraw were a second ago
     bar.advance(500, 10)
     bar.close()
@@ -275,7 +276,7 @@ def test_progress_when_stderr_is_a_terminal_then_bar_is_drawn_and_cleared():
 
 def test_progress_when_stderr_is_not_a_terminal_then_nothing_is_written():
     stream = io.StringIO()
-    bar = cli.Progress(stream, total=1000)
+    bar = Progress(stream, total=1000)
     bar.last -= 1
     bar.advance(500, 10)
     bar.close()
@@ -493,3 +494,320 @@ def test_python_m_check_stdin_with_workers_then_same_as_one_worker(tmp_path):
 def test_python_m_audit_example_then_exit_1():
     done = python_m("audit", "examples/capture.jsonl")
     assert done.returncode == 1 and "710003" in done.stdout
+
+
+# -- codes --json and explain --json (shapes other tests rely on) --------------------------------
+ROW_KEYS = {"name", "where", "doc", "why", "bad", "good"}
+
+
+def test_codes_json_when_run_then_one_object_per_code_in_table_order(capsys):
+    code, out, _ = run(capsys, "codes", "--json")
+    rows = json.loads(out)
+    assert code == 0
+    assert [row["code"] for row in rows] == list(CODES)
+    assert all(set(row) == {"code", "message", "enforced_by", "rules"} for row in rows)
+    assert all(row["message"] == CODES[row["code"]].message for row in rows)
+    assert {row["enforced_by"] for row in rows} == {"check", "session", "server"}
+    by_code = {row["code"]: row for row in rows}
+    assert [r["name"] for r in by_code["20029"]["rules"]] == ["stop-limit-buy-order"]
+    assert all(set(r) == ROW_KEYS for row in rows for r in row["rules"])
+    checked = {row["code"] for row in rows if row["enforced_by"] == "check"}
+    assert checked == {r.code for r in RULES} & set(CODES)
+
+
+def test_explain_json_when_rule_code_then_rows_with_where_and_examples(capsys):
+    code, out, _ = run(capsys, "explain", "--json", "20029")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {"code", "message", "enforced_by", "rules", "reason"}
+    assert (data["code"], data["enforced_by"], data["reason"]) == ("20029", "check", None)
+    (row,) = data["rules"]
+    assert set(row) == ROW_KEYS
+    rule = next(r for r in RULES if r.name == "stop-limit-buy-order")
+    assert row["where"] == rule.where and re.fullmatch(r"oxpreflight/rules/orders\.py:\d+",
+                                                      row["where"])
+    assert Preflight(clock=lambda: NOW).check(row["bad"]).code == "20029"
+    assert Preflight(clock=lambda: NOW).check(row["good"]).ok
+
+
+def test_explain_json_when_server_code_then_reason_and_no_rows(capsys):
+    data = json.loads(run(capsys, "explain", "--json", "20032")[1])
+    assert data == {"code": "20032", "message": CODES["20032"].message,
+                    "enforced_by": "server", "rules": [],
+                    "reason": "a timeout inside the exchange"}
+
+
+def test_explain_json_when_code_is_unknown_then_exit_2_with_one_line(capsys):
+    code, out, err = run(capsys, "explain", "--json", "99999")
+    assert (code, out) == (2, "")
+    one_error_line(err)
+
+
+def test_explain_when_rule_code_then_each_row_says_where_it_is_defined(capsys):
+    out = run(capsys, "explain", "20029")[1]
+    rule = next(r for r in RULES if r.name == "stop-limit-buy-order")
+    assert f"  defined at: {rule.where}\n" in out
+    path, line = rule.where.rsplit(":", 1)
+    assert 'Rule("20029"' in (ROOT / path).read_text().splitlines()[int(line) - 1]
+
+
+class FakeStateRule:
+    """Stands for a session row (``oxpreflight.rules.STATE_RULES``) with the agreed attributes."""
+
+    code, name, commands = "05001", "login-first", ("placeorder",)
+    doc, why, error = "An order command before a successful login.", "docs: login first", ""
+    where = "oxpreflight/rules/session.py:12"
+    bad = {"sent": ["placeorder"]}
+    good = {"sent": ["login", "placeorder"]}
+
+
+def test_explain_when_session_rows_exist_then_each_is_shown_with_where(capsys, monkeypatch):
+    monkeypatch.setattr(docs, "STATE_RULES", (FakeStateRule(),))
+    out = run(capsys, "explain", "05001")[1]
+    assert "session row login-first\n  defined at: oxpreflight/rules/session.py:12" in out
+    data = json.loads(run(capsys, "explain", "--json", "05001")[1])
+    assert data["enforced_by"] == "session" and data["reason"] is None
+    assert data["rules"] == [{"name": "login-first", "where": "oxpreflight/rules/session.py:12",
+                              "doc": FakeStateRule.doc, "why": FakeStateRule.why,
+                              "bad": FakeStateRule.bad, "good": FakeStateRule.good}]
+    rows = {row["code"]: row for row in json.loads(run(capsys, "codes", "--json")[1])}
+    assert rows["05001"]["rules"] == data["rules"]
+
+
+# -- workers: bounds, failures, interruption -------------------------------------------------------
+def our_children(before: set) -> set:
+    import multiprocessing
+
+    return set(multiprocessing.active_children()) - before
+
+
+@pytest.fixture
+def no_leftover_workers():
+    """Fails a test that leaves a worker process alive (and stops any it left)."""
+    import multiprocessing
+
+    before = set(multiprocessing.active_children())
+    yield
+    left = our_children(before)
+    for process in left:
+        process.kill()
+        process.join()
+    assert not left, f"worker processes left behind: {left}"
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "1.5", "two", "", "65", "100000", str(10 ** 30)])
+def test_check_when_workers_value_is_bad_then_one_line_and_exit_2(capsys, value):
+    code, out, err = run(capsys, "check", str(FRAMES), "--workers", value)
+    assert (code, out) == (2, "")
+    assert "--workers" in one_error_line(err)
+
+
+def test_check_when_workers_at_the_bound_then_accepted(capsys, write, no_leftover_workers):
+    path = write(jsonl(LIMIT, NO_PRICE))
+    assert run(capsys, "check", path, "--workers", str(cli.check.MAX_WORKERS)) \
+        == run(capsys, "check", path)
+
+
+def fail_in_workers(monkeypatch, action):
+    """Make ``check_block`` run ``action`` in worker processes only (forked: they inherit it)."""
+    parent, real = os.getpid(), cli.check.check_block
+
+    def check_block(*args, **kwargs):
+        if os.getpid() != parent:
+            action()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cli.check, "check_block", check_block)
+
+
+def boom():
+    raise RuntimeError("boom")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers inherit the patch by fork")
+@pytest.mark.parametrize("action, says", [(boom, "RuntimeError: boom"),
+                                          (lambda: os._exit(3), "died")])
+def test_check_when_a_worker_fails_then_one_line_exit_2_and_no_worker_left(
+        capsys, write, monkeypatch, no_leftover_workers, action, says):
+    monkeypatch.setattr(cli.lines, "BLOCK_SIZE", 4096)
+    fail_in_workers(monkeypatch, action)
+    code, _, err = run(capsys, "check", write(big_capture(2000)), "--workers", "3")
+    assert code == 2
+    assert says in one_error_line(err)
+
+
+class InterruptedStream(io.BytesIO):
+    """A file whose third read is interrupted, as by Ctrl-C while the workers run."""
+
+    reads = 0
+
+    def read1(self, size=-1):
+        self.reads += 1
+        if self.reads == 3:
+            raise KeyboardInterrupt
+        return super().read1(size)
+
+
+def test_check_when_interrupted_mid_run_then_130_and_no_worker_left(capsys, monkeypatch,
+                                                                   no_leftover_workers):
+    monkeypatch.setattr(cli.lines, "BLOCK_SIZE", 4096)
+    stream = InterruptedStream(big_capture(2000).encode())
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stream))
+    code, _, err = run(capsys, "check", "-", "--workers", "3")
+    assert code == 130 and "interrupted" in err and "Traceback" not in err
+    assert stream.reads == 3
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork context")
+def test_check_when_interrupted_while_workers_start_then_started_ones_are_stopped(
+        capsys, write, monkeypatch, no_leftover_workers):
+    import multiprocessing
+
+    process_class = multiprocessing.get_context("fork").Process
+    real_start, started = process_class.start, []
+
+    def start(self):
+        if len(started) == 2:
+            raise KeyboardInterrupt
+        real_start(self)
+        started.append(self)
+
+    monkeypatch.setattr(process_class, "start", start)
+    code, _, err = run(capsys, "check", write(big_capture(100)), "--workers", "4")
+    assert code == 130 and "Traceback" not in err
+    assert len(started) == 2 and not any(p.is_alive() for p in started)
+
+
+def children_of(pid: int) -> list:
+    """Pids whose parent is ``pid`` (from /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_python_m_check_when_ctrl_c_with_workers_then_130_and_every_worker_gone():
+    import signal
+    import time
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen([sys.executable, "-m", "oxpreflight", "check", "-", "--workers",
+                             "3"], cwd=ROOT, env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        proc.stdin.write((jsonl(LIMIT) * 50).encode())
+        proc.stdin.flush()  # the workers start with the first block; stdin stays open
+        workers: list = []
+        for _ in range(600):  # until the three workers exist (at most a minute)
+            workers = children_of(proc.pid)
+            if len(workers) == 3 or proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert len(workers) == 3
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130
+    assert b"interrupted" in err and b"Traceback" not in err
+    assert not [pid for pid in workers if running(pid)]
+
+
+# -- every usage error: one line on stderr, exit 2, no traceback ----------------------------------
+BAD_CATALOGUES = {
+    "not JSON": "{not json",
+    "empty market code": '{"data": [{"marketCode": ""}]}',
+    "not a list of markets": "[1, 2]",
+    "tick size overflows": '{"data": [{"marketCode": "BTC-USD", "tickSize": "1e999999"}]}',
+    "nested too deep": "[" * 100_000 + "]" * 100_000,
+    "not UTF-8": b"\xff\xfe{}",
+}
+
+
+@pytest.mark.parametrize("content", list(BAD_CATALOGUES.values()), ids=list(BAD_CATALOGUES))
+@pytest.mark.parametrize("command", ["check", "audit"])
+def test_cli_when_market_catalogue_is_bad_then_one_line_and_exit_2(capsys, write, command,
+                                                                   content):
+    markets = write(content, "markets.json")
+    code, out, err = run(capsys, command, str(FRAMES), "--markets", markets)
+    assert (code, out) == (2, "")
+    assert "market catalogue" in one_error_line(err)
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["check"], "FILE"),
+    (["check", "x", "--bogus"], "--bogus"),
+    (["check", "x", "--now", "soon"], "--now"),
+    (["check", "x", "--now", "1717348160"], "looks like seconds"),
+    (["check", "x", "--now", "-1"], "--now"),
+    (["check", "x", "--now", "1717348160000", "--no-clock"], "not allowed with"),
+    (["audit", "x", "--now", "12"], "--now"),
+    ([], "a command is required"),
+    (["frobnicate"], "invalid choice"),
+    (["codes", "--json", "--markdown"], "not allowed with"),
+    (["explain"], "CODE"),
+    (["explain", "--json", "nope"], "unknown code"),
+    (["audit", "does/not/exist.jsonl"], "No such file"),
+    (["check", str(ROOT / "examples")], "directory"),
+])
+def test_cli_when_usage_is_wrong_then_one_line_naming_the_problem(capsys, argv, says):
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert says in one_error_line(err)
+
+
+def test_cli_when_markets_is_a_directory_then_one_line_and_exit_2(capsys, tmp_path):
+    code, _, err = run(capsys, "check", str(FRAMES), "--markets", str(tmp_path))
+    assert code == 2
+    assert "directory" in one_error_line(err)
+
+
+def test_python_m_when_bad_catalogue_or_option_then_one_line_no_traceback(tmp_path):
+    markets = tmp_path / "markets.json"
+    markets.write_text(BAD_CATALOGUES["tick size overflows"])
+    for argv in (["check", "examples/frames.jsonl", "--markets", str(markets)],
+                 ["check", "examples/frames.jsonl", "--workers", "100000"]):
+        done = python_m(*argv)
+        assert done.returncode == 2 and done.stdout == ""
+        one_error_line(done.stderr)
+
+
+class OddExamples(FakeStateRule):
+    bad = b"\xff\xfe{}"                       # bytes that are not UTF-8
+    good = {"price": __import__("decimal").Decimal("1.5"), "text": "\ud800"}
+
+
+def test_codes_json_when_examples_are_bytes_or_decimal_then_still_json(capsys, monkeypatch):
+    monkeypatch.setattr(docs, "STATE_RULES", (OddExamples(),))
+    code, out, _ = run(capsys, "codes", "--json")
+    row = next(r for r in json.loads(out) if r["code"] == "05001")["rules"][0]
+    assert code == 0
+    assert (row["bad"], row["good"]) == ("\\xff\\xfe{}", {"price": "1.5", "text": "\ud800"})
+    code, out, _ = run(capsys, "explain", "05001")
+    assert code == 0 and "\\xff\\xfe{}" in out and "\\ud800" in out
+
+
+def test_explain_json_when_any_code_then_every_row_points_at_its_definition(capsys):
+    rows = [r for row in json.loads(run(capsys, "codes", "--json")[1]) for r in row["rules"]]
+    assert rows
+    for row in rows:
+        path, line = row["where"].rsplit(":", 1)
+        lines = (ROOT / path).read_text().splitlines()
+        assert path.startswith("oxpreflight/rules/") and 1 <= int(line) <= len(lines), row

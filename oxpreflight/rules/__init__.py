@@ -32,3 +32,4 @@ FIELDS = {
 
 SESSION_CODES = server.SESSION
 SERVER_CODES = server.SERVER
+STATE_RULES: tuple = ()  # placeholder: the session helper adds the StateRule rows
