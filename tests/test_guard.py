@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 import pytest
 
@@ -189,3 +190,62 @@ def test_guard_when_frame_is_garbage_then_rejected_not_crashed(pf):
         with pytest.raises(Rejected):
             pf.guard(send)(frame)
     assert send.frames == []
+
+
+# -- logging ---------------------------------------------------------------------------------
+def _blocked(caplog) -> list:
+    return [r for r in caplog.records if r.name == "oxpreflight"]
+
+
+def test_guard_when_rejected_then_one_warning_with_code_op_tag_field(pf, caplog):
+    caplog.set_level(logging.DEBUG, logger="oxpreflight")
+    frame = dict(BAD_MARKET, tag="order-17")
+    with pytest.raises(Rejected):
+        pf.guard(Recorder())(json.dumps(frame))
+    [record] = _blocked(caplog)
+    assert record.levelno == logging.WARNING
+    assert (record.code, record.op, record.tag, record.field) == (
+        "20015", "placeorder", "order-17", "marketCode")
+    text = record.getMessage()
+    assert all(part in text for part in ("20015", "placeorder", "order-17", "marketCode"))
+    assert "NOPE" not in text  # values and the frame itself are not logged
+
+
+def test_guard_with_on_reject_still_logs_and_accepted_frames_log_nothing(pf, caplog):
+    caplog.set_level(logging.DEBUG, logger="oxpreflight")
+    guarded = pf.guard(Recorder(), on_reject=lambda reply: None)
+    guarded(GOOD)
+    assert _blocked(caplog) == []
+    guarded({"op": "placeorders", "tag": 3, "dataArray": [GOOD["data"], BAD_SIDE]})
+    [record] = _blocked(caplog)
+    assert (record.code, record.op, record.tag, record.field) == (
+        "20016", "placeorder", "3", "side")
+
+
+def test_guard_log_never_shows_the_secret_nor_the_signature(pf, caplog):
+    caplog.set_level(logging.DEBUG, logger="oxpreflight")
+    secret = "0123456789abcdef-secret"
+    session = pf.session(api_key="k3y", api_secret=secret)
+    frame = {"op": "login", "tag": secret, "data": {"apiKey": secret, "timestamp": 1,
+                                                    "signature": "sig-" + secret}}
+    with pytest.raises(Rejected):
+        pf.guard(Recorder(), session=session)(frame)
+    [record] = _blocked(caplog)
+    shown = record.getMessage() + repr(record.__dict__)
+    assert secret not in shown and "sig-" not in shown
+    assert record.op == "login" and record.code is not None
+
+
+def test_guard_log_cuts_a_long_tag_and_op(pf, caplog):
+    caplog.set_level(logging.DEBUG, logger="oxpreflight")
+    with pytest.raises(Rejected):
+        pf.guard(Recorder())({"op": "x" * 500, "tag": "t" * 33, "data": {}})
+    [record] = _blocked(caplog)
+    assert len(record.getMessage()) < 200 and record.op.endswith("...")
+
+
+def test_guard_when_logger_silenced_then_nothing_logged_and_still_raises(pf, caplog):
+    caplog.set_level(logging.ERROR, logger="oxpreflight")
+    with pytest.raises(Rejected):
+        pf.guard(Recorder())(BAD_MARKET)
+    assert _blocked(caplog) == []
