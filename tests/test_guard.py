@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 
 import pytest
 
-from oxpreflight import Preflight, Rejected, Verdict
+from oxpreflight import Preflight, Rejected, Session, Verdict
 from oxpreflight.guard import failure_replies, guard
 
 GOOD = {"op": "placeorder", "tag": 1, "data": {
@@ -249,3 +250,128 @@ def test_guard_when_logger_silenced_then_nothing_logged_and_still_raises(pf, cap
     with pytest.raises(Rejected):
         pf.guard(Recorder())(BAD_MARKET)
     assert _blocked(caplog) == []
+
+
+# -- a send that raises: the session's sending() undoes the record ----------------------------
+class SendingSession:
+    """The agreed ``sending`` interface, recording what guard does with it."""
+
+    def __init__(self, verdict: Verdict):
+        self.verdict = verdict
+        self.events: list = []
+
+    @contextlib.contextmanager
+    def sending(self, frame):
+        self.events.append(("enter", frame))
+        try:
+            yield self.verdict
+        except BaseException as exc:
+            self.events.append(("undo", exc))
+            raise
+        self.events.append(("kept", frame))
+
+    def submit(self, frame):  # pragma: no cover - guard must prefer sending
+        raise AssertionError("guard used submit although the session has sending")
+
+
+class Broken(ConnectionError):
+    pass
+
+
+def test_guard_uses_sending_and_a_raising_send_is_undone_and_propagates_unchanged(pf):
+    session = SendingSession(Verdict(True))
+    failure = Broken("socket gone")
+
+    def send(frame):
+        raise failure
+
+    with pytest.raises(Broken) as info:
+        pf.guard(send, session=session)(GOOD)
+    assert info.value is failure
+    assert session.events == [("enter", GOOD), ("undo", failure)]
+    session.events.clear()
+    pf.guard(Recorder(), session=session)(GOOD)
+    assert session.events == [("enter", GOOD), ("kept", GOOD)]
+
+
+def test_guard_async_send_raising_is_undone_by_sending(pf):
+    session = SendingSession(Verdict(True))
+    failure = Broken("closed")
+
+    async def send(frame):
+        await asyncio.sleep(0)
+        raise failure
+
+    with pytest.raises(Broken) as info:
+        asyncio.run(pf.guard(send, session=session)(GOOD))
+    assert info.value is failure and session.events[-1] == ("undo", failure)
+
+
+def test_guard_sync_send_returning_awaitable_is_undone_when_the_await_raises(pf):
+    session = SendingSession(Verdict(True))
+    failure = Broken("later")
+
+    async def really_send(frame):
+        raise failure
+
+    guarded = pf.guard(lambda frame: really_send(frame), session=session)
+
+    async def main():
+        pending = guarded(GOOD)
+        assert session.events == [("enter", GOOD)]  # still open while the send is in flight
+        await pending
+
+    with pytest.raises(Broken) as info:
+        asyncio.run(main())
+    assert info.value is failure and session.events[-1] == ("undo", failure)
+
+
+def test_guard_rejection_by_sending_session_is_raised_outside_it(pf):
+    refused = Verdict(False, "05001", "Your operation authority is invalid",
+                      response={"code": "05001"})
+    session = SendingSession(refused)
+    send = Recorder()
+    with pytest.raises(Rejected):
+        pf.guard(send, session=session)(GOOD)
+    assert send.frames == [] and session.events == [("enter", GOOD), ("kept", GOOD)]
+
+
+LOGIN_REPLY = {"event": "login", "success": True, "tag": "1", "data": {}}
+ORDER = {"op": "placeorder", "tag": 5, "data": dict(GOOD["data"], clientOrderId=77)}
+CANCEL = {"op": "cancelorder", "tag": 6, "data": {"marketCode": "BTC-USD-SWAP-LIN",
+                                                  "clientOrderId": 77}}
+
+
+@pytest.mark.skipif(not hasattr(Session, "sending"), reason="awaiting session.sending")
+def test_guard_with_real_session_when_send_raises_then_nothing_counted(pf):
+    session = pf.session(rate_limit=1)
+    session.observe(LOGIN_REPLY)
+    failure = Broken("reset by peer")
+
+    def send(frame):
+        raise failure
+
+    with pytest.raises(Broken) as info:
+        pf.guard(send, session=session)(ORDER)
+    assert info.value is failure
+    assert session.submit(CANCEL).code == "100005"  # the never-sent order is not open
+    ok = Recorder()
+    pf.guard(ok, session=session)(ORDER)  # the rate slot was given back: no 20007
+    assert ok.frames[0][0] is ORDER
+
+
+@pytest.mark.skipif(not hasattr(Session, "sending"), reason="awaiting session.sending")
+def test_guard_with_real_session_when_async_send_raises_then_nothing_counted(pf):
+    session = pf.session(rate_limit=1)
+    session.observe(LOGIN_REPLY)
+
+    async def send(frame):
+        raise Broken("closed")
+
+    async def main():
+        with pytest.raises(Broken):
+            await pf.guard(send, session=session)(ORDER)
+        assert not session.submit(CANCEL).ok
+        assert session.submit(ORDER).ok  # not rate-limited by the failed send
+
+    asyncio.run(main())
