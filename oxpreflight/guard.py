@@ -164,7 +164,8 @@ def guard(pf: Optional["Preflight"], send: Callable[..., Any], *,
         replies = failure_replies(verdict)
         if verdict.items:
             return [on_reject(reply) for reply in replies]
-        return on_reject(replies[0] if replies else verdict.response)
+        first: Any = replies[0] if replies else verdict.response
+        return on_reject(first)
 
     async def refuse_async(verdict: Verdict) -> Any:
         result = refuse(verdict)
