@@ -49,6 +49,9 @@ class Rejected(Exception):
         """The failure reply the exchange would send (the first failing item's, for a batch)."""
         return self.verdict.response
 
+    def __reduce__(self) -> tuple[type["Rejected"], tuple[Verdict]]:
+        return type(self), (self.verdict,)  # picklable: crosses process pools intact
+
 
 class BadRequest(Rejected):
     """The frame is malformed: length, JSON, ``op``, ``tag``, payload, a required field

@@ -130,6 +130,14 @@ def test_rejected_stays_constructible_from_a_verdict(pf):
     assert isinstance(errors.error_for(verdict), BadRequest)
 
 
+def test_exception_survives_pickling_with_its_class_and_reply(pf):
+    exc = errors.error_for(pf.check({"op": "placeorder", "tag": 3, "data": {
+        "marketCode": "NOPE", "side": "BUY", "orderType": "MARKET", "quantity": 1}}))
+    back = pickle.loads(pickle.dumps(exc))
+    assert type(back) is BadSymbol and (back.code, back.field) == (exc.code, exc.field)
+    assert back.response == exc.response and str(back) == str(exc)
+
+
 def test_session_rejection_raises_a_rejected_and_never_shows_the_secret(pf):
     secret = "s3cr3t-never-shown"
     session = pf.session(api_key="k3y", api_secret=secret)
