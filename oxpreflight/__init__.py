@@ -7,8 +7,15 @@ and answer with the exchange's own code and message.
     ...           "side": "BUY", "orderType": "LIMIT", "quantity": 1}}).code
     '20022'
 """
+from .errors import (
+    AuthenticationError, BadRequest, BadSymbol, InsufficientFunds, InvalidOrder, OrderNotFound,
+    RateLimitExceeded, Rejected,
+)
+from .session import Session
 from .validators.engine import Preflight
-from .validators.verdict import Notice, Rejected, Verdict
+from .validators.verdict import Notice, Verdict
 
-__all__ = ["Preflight", "Verdict", "Rejected", "Notice"]
+__all__ = ["Preflight", "Session", "Verdict", "Notice", "Rejected", "BadRequest", "BadSymbol",
+           "AuthenticationError", "InvalidOrder", "OrderNotFound", "InsufficientFunds",
+           "RateLimitExceeded"]
 __version__ = "0.1.0"

@@ -7,22 +7,42 @@
     ...      '"orderType":"MARKET","quantity":1}}')
     Traceback (most recent call last):
     ...
-    oxpreflight.validators.verdict.Rejected: 20015 marketCode is invalid
+    oxpreflight.errors.BadSymbol: 20015 marketCode is invalid
     >>> sent
     []
+
+Every blocked frame is logged on the ``oxpreflight`` logger at WARNING (see :func:`log_blocked`).
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
-from typing import Any, Callable, Optional
+import logging
+from typing import (
+    TYPE_CHECKING, Any, Awaitable, Callable, ContextManager, Coroutine, Optional, ParamSpec,
+    TypeVar, overload,
+)
 
-from .validators.verdict import Rejected, Verdict
+from .errors import error_for
+from .validators.verdict import Verdict
 
-__all__ = ["guard", "failure_replies"]
+if TYPE_CHECKING:
+    from .session import Session
+    from .validators.engine import Preflight
+
+__all__ = ["guard", "failure_replies", "log_blocked"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+Reply = dict[str, Any]
+
+log = logging.getLogger("oxpreflight")
+_SHOWN = 40  # characters of an op or tag shown in a log line (a 20034 tag may be 4000)
 
 
-def failure_replies(verdict: Verdict) -> list[dict]:
+def failure_replies(verdict: Verdict) -> list[Reply]:
     """The replies the exchange would send for a rejected frame, in the order it would send them.
 
     One reply for a single command (or a batch rejected as a whole: no ``dataArray``, empty,
@@ -37,23 +57,94 @@ def failure_replies(verdict: Verdict) -> list[dict]:
     return [verdict.response] if verdict.response is not None else []
 
 
-def _is_async(send: Callable) -> bool:
+def _short(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
+
+
+def log_blocked(verdict: Verdict) -> None:
+    """Log one blocked frame on the ``oxpreflight`` logger at WARNING: code, op, tag and field
+    in the message and as record attributes (``record.code``, ``.op``, ``.tag``, ``.field``).
+    The frame itself is never logged (it may carry a login's signature); op and tag are read
+    from the failure reply, so a session's redaction applies, and cut to 40 characters."""
+    if not log.isEnabledFor(logging.WARNING):
+        return
+    try:
+        reply = verdict.response or {}
+    except Exception:  # a reply that cannot be built must not stop the answer
+        reply = {}
+    op, tag = _short(reply.get("event")), _short(reply.get("tag"))
+    log.warning("blocked %s (tag %s): %s %s (field %s)", op, tag, verdict.code,
+                verdict.message, verdict.field,
+                extra={"code": verdict.code, "op": op, "tag": tag, "field": verdict.field})
+
+
+def _is_async(send: Callable[..., Any]) -> bool:
     if inspect.iscoroutinefunction(send):
         return True
     call = getattr(type(send), "__call__", None)  # an object with ``async def __call__``
     return call is not None and inspect.iscoroutinefunction(call)
 
 
-def guard(pf: Any, send: Callable, *, on_reject: Optional[Callable[[dict], Any]] = None,
-          session: Any = None) -> Callable:
+def admission(pf: Optional["Preflight"], session: Optional["Session"]
+              ) -> Callable[[Any], ContextManager[Verdict]]:
+    """``frame -> context manager yielding the verdict``: ``session.sending`` (a send that
+    raises inside it is undone), else the plain check."""
+    if session is not None:
+        sending = getattr(session, "sending", None)
+        if sending is not None:
+            return sending  # type: ignore[no-any-return]
+        submit = session.submit  # an object with ``submit`` only: nothing to undo
+        return lambda frame: contextlib.nullcontext(submit(frame))
+    if pf is None:
+        raise TypeError("guard needs a Preflight or a session")
+    check = pf.check
+    return lambda frame: contextlib.nullcontext(check(frame))
+
+
+@overload
+def guard(pf: Optional["Preflight"], send: Callable[P, Coroutine[Any, Any, R]], *,
+          on_reject: Callable[[Reply], Awaitable[T]],
+          session: Optional["Session"] = None) -> Callable[P, Coroutine[Any, Any, R | T | list[T]]]:
+    ...
+
+
+@overload
+def guard(pf: Optional["Preflight"], send: Callable[P, Coroutine[Any, Any, R]], *,
+          on_reject: Callable[[Reply], T],
+          session: Optional["Session"] = None) -> Callable[P, Coroutine[Any, Any, R | T | list[T]]]:
+    ...
+
+
+@overload
+def guard(pf: Optional["Preflight"], send: Callable[P, R], *, on_reject: Callable[[Reply], T],
+          session: Optional["Session"] = None) -> Callable[P, R | T | list[T]]:
+    ...
+
+
+@overload
+def guard(pf: Optional["Preflight"], send: Callable[P, R], *, on_reject: None = None,
+          session: Optional["Session"] = None) -> Callable[P, R]:
+    ...
+
+
+def guard(pf: Optional["Preflight"], send: Callable[..., Any], *,
+          on_reject: Optional[Callable[[Reply], Any]] = None,
+          session: Optional["Session"] = None) -> Callable[..., Any]:
     """Wrap ``send`` (sync or async) so that only frames the exchange would accept reach it.
 
     An accepted frame is passed to ``send`` unchanged (the same object) and ``send``'s result
-    is returned. A rejected frame is not sent: by default :class:`oxpreflight.Rejected` is
-    raised (``.verdict``, ``.code``, ``.message``, ``.response``); with ``on_reject`` the
-    callback gets the exchange-shaped failure reply instead and its result is returned, a list
-    of results (one per failing item) for a batch whose items were checked. ``session``: check
-    with ``session.submit(frame)`` (state: login, rate, open orders) instead of ``pf.check``.
+    is returned. A rejected frame is not sent and is logged (:func:`log_blocked`): by default
+    the :class:`~oxpreflight.Rejected` subclass its code's rule rows name is raised
+    (``.code``, ``.message``, ``.field``, ``.response``, ``.retryable``, ``.verdict``); with
+    ``on_reject`` the callback gets the exchange-shaped failure reply instead and its result
+    is returned, a list of results (one per failing item) for a batch whose items were checked.
+
+    ``session``: check with the session (login, rate, open orders) through
+    ``session.sending(frame)``, so a ``send`` that raises leaves the session as if the frame
+    had never been sent; the exception reaches the caller unchanged.
 
     ``send`` is async when it is a coroutine function (or has an ``async def __call__``); the
     wrapper is then a coroutine function too. A sync callable that returns awaitables is
@@ -64,20 +155,17 @@ def guard(pf: Any, send: Callable, *, on_reject: Optional[Callable[[dict], Any]]
         raise TypeError(f"send must be callable, not {type(send).__name__}")
     if on_reject is not None and not callable(on_reject):
         raise TypeError("on_reject must be callable (it receives the failure reply)")
-    if session is not None:
-        check = session.submit
-    elif pf is not None:
-        check = pf.check
-    else:
-        raise TypeError("guard needs a Preflight or a session")
+    admit = admission(pf, session)
 
     def refuse(verdict: Verdict) -> Any:
+        log_blocked(verdict)
         if on_reject is None:
-            raise Rejected(verdict)
+            raise error_for(verdict)
         replies = failure_replies(verdict)
         if verdict.items:
             return [on_reject(reply) for reply in replies]
-        return on_reject(replies[0] if replies else verdict.response)
+        first: Any = replies[0] if replies else verdict.response
+        return on_reject(first)
 
     async def refuse_async(verdict: Verdict) -> Any:
         result = refuse(verdict)
@@ -88,9 +176,9 @@ def guard(pf: Any, send: Callable, *, on_reject: Optional[Callable[[dict], Any]]
     if _is_async(send):
         @functools.wraps(send, updated=())
         async def guarded_async(frame: Any, *args: Any, **kwargs: Any) -> Any:
-            verdict = check(frame)
-            if verdict.ok:
-                return await send(frame, *args, **kwargs)
+            with admit(frame) as verdict:
+                if verdict.ok:
+                    return await send(frame, *args, **kwargs)
             return await refuse_async(verdict)
 
         return guarded_async
@@ -100,14 +188,22 @@ def guard(pf: Any, send: Callable, *, on_reject: Optional[Callable[[dict], Any]]
     @functools.wraps(send, updated=())
     def guarded(frame: Any, *args: Any, **kwargs: Any) -> Any:
         nonlocal returns_awaitables
-        verdict = check(frame)
-        if verdict.ok:
-            result = send(frame, *args, **kwargs)
-            if not returns_awaitables and inspect.isawaitable(result):
-                returns_awaitables = True
-            return result
+        with contextlib.ExitStack() as stack:
+            verdict = stack.enter_context(admit(frame))
+            if verdict.ok:
+                result = send(frame, *args, **kwargs)
+                if inspect.isawaitable(result):
+                    returns_awaitables = True
+                    if session is not None:  # keep the session's record open until awaited
+                        return _settle(stack.pop_all(), result)
+                return result
         if not returns_awaitables:
             return refuse(verdict)
         return refuse_async(verdict)
 
     return guarded
+
+
+async def _settle(stack: contextlib.ExitStack, result: Awaitable[T]) -> T:
+    with stack:
+        return await result

@@ -1,8 +1,21 @@
-"""A guarded ``websockets`` client: rejected frames are answered locally, never sent.
+"""A guarded ``websockets`` client: rejected frames are never sent.
 
     async with oxpreflight.websocket.connect(url, preflight=pf) as ws:
         await ws.send(frame)        # checked; a rejected frame is not sent...
         reply = await ws.recv()     # ...and its failure reply arrives here, as the exchange's would
+
+    async for ws in oxpreflight.websocket.connect(url, session=s):   # reconnects, as websockets
+        try:
+            ...
+        except websockets.ConnectionClosed:
+            continue
+
+``on_reject="reply"`` (the default) answers a rejected frame locally: its failure reply is
+queued for ``recv``; ``on_reject="raise"`` makes ``send`` raise the
+:class:`~oxpreflight.Rejected` subclass instead. Either way the blocked frame is logged on the
+``oxpreflight`` logger (WARNING). With a session, every frame goes through
+``session.sending``: a ``send`` that raises (connection closed) leaves the session as if the
+frame had never been sent.
 
 Ordering: a reader task moves every message off the socket into one inbox; a rejected frame's
 failure reply joins the same inbox at the moment ``send`` rejects it. ``recv`` and ``async for``
@@ -11,6 +24,11 @@ taken off the socket and before every later one: the order the client would see 
 exchange answered instantly (a reply to an earlier accepted frame still in flight comes after
 it). Batches: a batch with a failing item is held back whole; the inbox gets one reply per
 failing item, in item order, as the exchange answers batch items one reply each.
+
+Bounds: the reader holds at most ``INBOX_HIGH`` unread messages from the socket, then stops
+reading (websockets' own flow control takes over). At most ``LOCAL_HIGH`` local replies wait
+unread: past that, ``send`` of another rejected frame waits until ``recv`` takes one (the
+back-pressure a peer that does not read gets from websockets). Nothing is dropped.
 """
 from __future__ import annotations
 
@@ -18,27 +36,38 @@ import asyncio
 import json
 from collections import deque
 from decimal import Decimal
-from typing import Any, AsyncIterator, Optional
+from typing import (
+    TYPE_CHECKING, Any, AsyncIterator, Awaitable, Generator, Literal, Optional, Union,
+)
 
 import orjson
 
 try:
     from websockets.asyncio.client import ClientConnection
     from websockets.asyncio.client import connect as _ws_connect
-    from websockets.exceptions import ConnectionClosed, ConnectionClosedOK
+    from websockets.exceptions import ConnectionClosedOK
     from websockets.protocol import State
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("oxpreflight.websocket needs websockets>=13: "
                       "pip install 'oxpreflight[websocket]'") from exc
 
-from .guard import failure_replies
+from .errors import error_for
+from .guard import admission, failure_replies, log_blocked
 from .validators.verdict import Verdict
 
-__all__ = ["connect", "GuardedConnection", "reply_text"]
+if TYPE_CHECKING:
+    from .session import Session
+    from .validators.engine import Preflight
+
+__all__ = ["connect", "GuardedConnection", "reply_text", "INBOX_HIGH", "LOCAL_HIGH"]
 
 #: Messages the reader may hold unread before it stops reading (then websockets' own
 #: ``max_queue`` flow control takes over).
 INBOX_HIGH = 64
+#: Local failure replies that may wait unread; past it, ``send`` of a rejected frame waits.
+LOCAL_HIGH = 1024
+OnReject = Literal["reply", "raise"]
+Data = Union[str, bytes]
 _TEXT_TYPES = (str, bytes, bytearray, memoryview)
 
 
@@ -48,7 +77,7 @@ def _decimal(value: Any) -> Any:
     raise TypeError
 
 
-def reply_text(reply: dict) -> str:
+def reply_text(reply: dict[str, Any]) -> str:
     """A failure reply as the JSON text the exchange would send (compact)."""
     try:
         return orjson.dumps(reply, default=_decimal).decode()
@@ -59,54 +88,100 @@ def reply_text(reply: dict) -> str:
 class GuardedConnection:
     """A ``websockets`` client connection whose ``send`` checks each frame first.
 
-    Everything not defined here (``close`` aside: ``ping``, ``state``, ``close_code``,
-    ``remote_address``, ...) is the underlying connection's, available as ``.connection``.
+    The underlying connection is ``.connection``; ``state``, ``close_code``,
+    ``close_reason``, ``latency``, ``ping`` and ``wait_closed`` are forwarded (typed), and
+    at run time any other attribute is read from it too.
     """
 
-    def __init__(self, connection: ClientConnection, preflight: Any, session: Any = None):
+    connection: ClientConnection
+    preflight: "Preflight"
+    session: Optional["Session"]
+    on_reject: OnReject
+
+    def __init__(self, connection: ClientConnection, preflight: "Preflight",
+                 session: Optional["Session"] = None, *, on_reject: OnReject = "reply"):
+        if on_reject not in ("reply", "raise"):
+            raise ValueError('on_reject must be "reply" or "raise"')
         self.connection = connection
         self.preflight = preflight
         self.session = session
-        self._check = session.submit if session is not None else preflight.check
-        self._inbox: deque = deque()  # (message, is_local)
+        self.on_reject = on_reject
+        self._admit = admission(preflight, session)
+        self._inbox: deque[tuple[Data, bool]] = deque()  # (message, is_local)
         self._unread = 0  # messages from the socket in the inbox
+        self._local = 0  # local replies in the inbox
         self._ready = asyncio.Event()
         self._room = asyncio.Event()
+        self._local_room = asyncio.Event()
         self._end: Optional[BaseException] = None
         self._reader = asyncio.get_running_loop().create_task(self._read())
 
     def __repr__(self) -> str:
-        return f"GuardedConnection({self.connection!r})"
+        return f"GuardedConnection({self.connection!r}, on_reject={self.on_reject!r})"
 
-    def __getattr__(self, name: str) -> Any:
-        if name == "connection":  # not set yet: no recursion
-            raise AttributeError(name)
-        return getattr(self.connection, name)
+    if not TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any:
+            if name == "connection":  # not set yet: no recursion
+                raise AttributeError(name)
+            return getattr(self.connection, name)
+
+    @property
+    def state(self) -> State:
+        return self.connection.state
+
+    @property
+    def close_code(self) -> Optional[int]:
+        return self.connection.close_code
+
+    @property
+    def close_reason(self) -> Optional[str]:
+        return self.connection.close_reason
+
+    @property
+    def latency(self) -> float:
+        return self.connection.latency
+
+    async def ping(self, data: Optional[Data] = None) -> Awaitable[float]:
+        """Send a ping (as websockets); await the result for the pong."""
+        return await self.connection.ping(data)
+
+    async def wait_closed(self) -> None:
+        await self.connection.wait_closed()
 
     # -- sending -------------------------------------------------------------------------------
-    async def send(self, message: Any, *, text: Optional[bool] = None) -> Optional[Verdict]:
-        """Send ``message`` (str or bytes) when the exchange would accept it.
+    async def send(self, message: Union[Data, bytearray, memoryview], *,
+                   text: Optional[bool] = None) -> Optional[Verdict]:
+        """Send ``message`` (str or bytes) when the exchange would accept it; ``None`` then.
 
-        A rejected frame is not sent; its failure reply (or one per failing batch item) is
-        queued for ``recv``. Returns the verdict of a rejected frame, ``None`` when sent.
+        A rejected frame is not sent: with ``on_reject="reply"`` its failure reply (or one per
+        failing batch item) is queued for ``recv`` and its verdict returned; with
+        ``on_reject="raise"`` the :class:`~oxpreflight.Rejected` subclass is raised.
         """
         if not isinstance(message, _TEXT_TYPES):
             raise TypeError("send a whole frame as str or bytes (json.dumps a dict first), "
                             f"not {type(message).__name__}")
-        verdict = self._check(message)
-        if verdict.ok:
-            if text is None:
-                await self.connection.send(message)
-            else:
-                await self.connection.send(message, text=text)
-            return None
+        with self._admit(message) as verdict:
+            if verdict.ok:
+                if text is None:
+                    await self.connection.send(message)
+                else:
+                    await self.connection.send(message, text=text)
+                return None
         state = self.connection.state
         if state is not State.OPEN:  # the exchange would never see it: fail as send would
             if state is State.CLOSING:
                 await self.connection.wait_closed()
             raise self.connection.protocol.close_exc
-        for reply in failure_replies(verdict):
+        log_blocked(verdict)
+        if self.on_reject == "raise":
+            raise error_for(verdict)
+        replies = failure_replies(verdict)
+        while self._local and self._local + len(replies) > LOCAL_HIGH:
+            self._local_room.clear()
+            await self._local_room.wait()
+        for reply in replies:
             self._inbox.append((reply_text(reply), True))
+        self._local += len(replies)
         self._ready.set()
         return verdict
 
@@ -128,7 +203,7 @@ class GuardedConnection:
             self._end = exc
             self._ready.set()
 
-    async def recv(self, decode: Optional[bool] = None) -> Any:
+    async def recv(self, decode: Optional[bool] = None) -> Data:
         """The next message: the exchange's, or a local failure reply, in inbox order.
 
         Raises ``ConnectionClosed`` once the connection is closed and the inbox is empty.
@@ -145,12 +220,15 @@ class GuardedConnection:
             self._ready.clear()
             await self._ready.wait()
         message, local = self._inbox.popleft()
-        if not local:
+        if local:
+            self._local -= 1
+            self._local_room.set()
+        else:
             self._unread -= 1
             self._room.set()
         return _decoded(message, decode)
 
-    async def __aiter__(self) -> AsyncIterator[Any]:
+    async def __aiter__(self) -> AsyncIterator[Data]:
         """Messages until a normal close; a ``ConnectionClosedError`` propagates."""
         try:
             while True:
@@ -188,7 +266,7 @@ class GuardedConnection:
             await self._stop_reader()
 
 
-def _decoded(message: Any, decode: Optional[bool]) -> Any:
+def _decoded(message: Data, decode: Optional[bool]) -> Data:
     if decode is False and isinstance(message, str):
         return message.encode()
     if decode is True and isinstance(message, bytes):
@@ -199,29 +277,43 @@ def _decoded(message: Any, decode: Optional[bool]) -> Any:
 class connect:
     """``websockets.asyncio.client.connect`` with every ``send`` checked.
 
-    ``preflight``: a :class:`oxpreflight.Preflight` (default: one on the embedded catalogue).
-    ``session``: check with ``session.submit`` and feed every received message to
-    ``session.observe``. Other keyword arguments go to ``websockets``. Use as
-    ``async with connect(url) as ws:`` or ``ws = await connect(url)``.
+    ``preflight``: a :class:`oxpreflight.Preflight` (default: the session's, else one on the
+    embedded catalogue). ``session``: check with the session (through ``session.sending``) and
+    feed every received message to ``session.observe``. ``on_reject``: ``"reply"`` (a local
+    failure reply for ``recv``) or ``"raise"`` (``send`` raises the ``Rejected`` subclass).
+    Other keyword arguments go to ``websockets``.
+
+    ``async with connect(url) as ws:``, ``ws = await connect(url)``, or the reconnect loop
+    ``async for ws in connect(url):`` (websockets' backoff; each new connection starts logged
+    out: the session's ``reset_login`` is called before it is yielded).
     """
 
-    def __init__(self, uri: str, *, preflight: Any = None, session: Any = None, **kwargs: Any):
-        if preflight is None:
+    def __init__(self, uri: str, *, preflight: Optional["Preflight"] = None,
+                 session: Optional["Session"] = None, on_reject: OnReject = "reply",
+                 **kwargs: Any):
+        if on_reject not in ("reply", "raise"):
+            raise ValueError('on_reject must be "reply" or "raise"')
+        if preflight is None and session is not None:
             preflight = getattr(session, "preflight", None)
         if preflight is None:
             from . import Preflight
 
             preflight = Preflight()
-        self.preflight = preflight
+        self.preflight: "Preflight" = preflight
         self.session = session
+        self.on_reject: OnReject = on_reject
         self._connect = _ws_connect(uri, **kwargs)
         self._connection: Optional[GuardedConnection] = None
 
-    def __await__(self):
+    def _guard(self, connection: ClientConnection) -> GuardedConnection:
+        return GuardedConnection(connection, self.preflight, self.session,
+                                 on_reject=self.on_reject)
+
+    def __await__(self) -> Generator[Any, None, GuardedConnection]:
         return self._open().__await__()
 
     async def _open(self) -> GuardedConnection:
-        return GuardedConnection(await self._connect, self.preflight, self.session)
+        return self._guard(await self._connect)
 
     async def __aenter__(self) -> GuardedConnection:
         if self._connection is not None:
@@ -233,3 +325,19 @@ class connect:
         connection, self._connection = self._connection, None
         if connection is not None:
             await connection.__aexit__(exc_type, exc, tb)
+
+    async def __aiter__(self) -> AsyncIterator[GuardedConnection]:
+        """Connect, yield, and reconnect with backoff whenever the loop comes back (after
+        the connection closed, or ``continue`` on ``ConnectionClosed``), as websockets does."""
+        connections = self._connect.__aiter__()
+        try:
+            async for connection in connections:
+                if self.session is not None:
+                    self.session.reset_login()
+                guarded = self._guard(connection)
+                try:
+                    yield guarded
+                finally:
+                    await guarded._stop_reader()
+        finally:
+            await connections.aclose()  # type: ignore[attr-defined]

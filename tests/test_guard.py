@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 
 import pytest
 
-from oxpreflight import Preflight, Rejected, Verdict
+from oxpreflight import Preflight, Rejected, Session, Verdict
 from oxpreflight.guard import failure_replies, guard
 
 GOOD = {"op": "placeorder", "tag": 1, "data": {
@@ -189,3 +191,187 @@ def test_guard_when_frame_is_garbage_then_rejected_not_crashed(pf):
         with pytest.raises(Rejected):
             pf.guard(send)(frame)
     assert send.frames == []
+
+
+# -- logging ---------------------------------------------------------------------------------
+def _blocked(caplog) -> list:
+    return [r for r in caplog.records if r.name == "oxpreflight"]
+
+
+def test_guard_when_rejected_then_one_warning_with_code_op_tag_field(pf, caplog):
+    caplog.set_level(logging.DEBUG, logger="oxpreflight")
+    frame = dict(BAD_MARKET, tag="order-17")
+    with pytest.raises(Rejected):
+        pf.guard(Recorder())(json.dumps(frame))
+    [record] = _blocked(caplog)
+    assert record.levelno == logging.WARNING
+    assert (record.code, record.op, record.tag, record.field) == (
+        "20015", "placeorder", "order-17", "marketCode")
+    text = record.getMessage()
+    assert all(part in text for part in ("20015", "placeorder", "order-17", "marketCode"))
+    assert "NOPE" not in text  # values and the frame itself are not logged
+
+
+def test_guard_with_on_reject_still_logs_and_accepted_frames_log_nothing(pf, caplog):
+    caplog.set_level(logging.DEBUG, logger="oxpreflight")
+    guarded = pf.guard(Recorder(), on_reject=lambda reply: None)
+    guarded(GOOD)
+    assert _blocked(caplog) == []
+    guarded({"op": "placeorders", "tag": 3, "dataArray": [GOOD["data"], BAD_SIDE]})
+    [record] = _blocked(caplog)
+    assert (record.code, record.op, record.tag, record.field) == (
+        "20016", "placeorder", "3", "side")
+
+
+def test_guard_log_never_shows_the_secret_nor_the_signature(pf, caplog):
+    caplog.set_level(logging.DEBUG, logger="oxpreflight")
+    secret = "0123456789abcdef-secret"
+    session = pf.session(api_key="k3y", api_secret=secret)
+    frame = {"op": "login", "tag": secret, "data": {"apiKey": secret, "timestamp": 1,
+                                                    "signature": "sig-" + secret}}
+    with pytest.raises(Rejected):
+        pf.guard(Recorder(), session=session)(frame)
+    [record] = _blocked(caplog)
+    shown = record.getMessage() + repr(record.__dict__)
+    assert secret not in shown and "sig-" not in shown
+    assert record.op == "login" and record.code is not None
+
+
+def test_guard_log_cuts_a_long_tag_and_op(pf, caplog):
+    caplog.set_level(logging.DEBUG, logger="oxpreflight")
+    with pytest.raises(Rejected):
+        pf.guard(Recorder())({"op": "x" * 500, "tag": "t" * 33, "data": {}})
+    [record] = _blocked(caplog)
+    assert len(record.getMessage()) < 200 and record.op.endswith("...")
+
+
+def test_guard_when_logger_silenced_then_nothing_logged_and_still_raises(pf, caplog):
+    caplog.set_level(logging.ERROR, logger="oxpreflight")
+    with pytest.raises(Rejected):
+        pf.guard(Recorder())(BAD_MARKET)
+    assert _blocked(caplog) == []
+
+
+# -- a send that raises: the session's sending() undoes the record ----------------------------
+class SendingSession:
+    """The agreed ``sending`` interface, recording what guard does with it."""
+
+    def __init__(self, verdict: Verdict):
+        self.verdict = verdict
+        self.events: list = []
+
+    @contextlib.contextmanager
+    def sending(self, frame):
+        self.events.append(("enter", frame))
+        try:
+            yield self.verdict
+        except BaseException as exc:
+            self.events.append(("undo", exc))
+            raise
+        self.events.append(("kept", frame))
+
+    def submit(self, frame):  # pragma: no cover - guard must prefer sending
+        raise AssertionError("guard used submit although the session has sending")
+
+
+class Broken(ConnectionError):
+    pass
+
+
+def test_guard_uses_sending_and_a_raising_send_is_undone_and_propagates_unchanged(pf):
+    session = SendingSession(Verdict(True))
+    failure = Broken("socket gone")
+
+    def send(frame):
+        raise failure
+
+    with pytest.raises(Broken) as info:
+        pf.guard(send, session=session)(GOOD)
+    assert info.value is failure
+    assert session.events == [("enter", GOOD), ("undo", failure)]
+    session.events.clear()
+    pf.guard(Recorder(), session=session)(GOOD)
+    assert session.events == [("enter", GOOD), ("kept", GOOD)]
+
+
+def test_guard_async_send_raising_is_undone_by_sending(pf):
+    session = SendingSession(Verdict(True))
+    failure = Broken("closed")
+
+    async def send(frame):
+        await asyncio.sleep(0)
+        raise failure
+
+    with pytest.raises(Broken) as info:
+        asyncio.run(pf.guard(send, session=session)(GOOD))
+    assert info.value is failure and session.events[-1] == ("undo", failure)
+
+
+def test_guard_sync_send_returning_awaitable_is_undone_when_the_await_raises(pf):
+    session = SendingSession(Verdict(True))
+    failure = Broken("later")
+
+    async def really_send(frame):
+        raise failure
+
+    guarded = pf.guard(lambda frame: really_send(frame), session=session)
+
+    async def main():
+        pending = guarded(GOOD)
+        assert session.events == [("enter", GOOD)]  # still open while the send is in flight
+        await pending
+
+    with pytest.raises(Broken) as info:
+        asyncio.run(main())
+    assert info.value is failure and session.events[-1] == ("undo", failure)
+
+
+def test_guard_rejection_by_sending_session_is_raised_outside_it(pf):
+    refused = Verdict(False, "05001", "Your operation authority is invalid",
+                      response={"code": "05001"})
+    session = SendingSession(refused)
+    send = Recorder()
+    with pytest.raises(Rejected):
+        pf.guard(send, session=session)(GOOD)
+    assert send.frames == [] and session.events == [("enter", GOOD), ("kept", GOOD)]
+
+
+LOGIN_REPLY = {"event": "login", "success": True, "tag": "1", "data": {}}
+ORDER = {"op": "placeorder", "tag": 5, "data": dict(GOOD["data"], clientOrderId=77)}
+CANCEL = {"op": "cancelorder", "tag": 6, "data": {"marketCode": "BTC-USD-SWAP-LIN",
+                                                  "clientOrderId": 77}}
+
+
+@pytest.mark.skipif(not hasattr(Session, "sending"), reason="awaiting session.sending")
+def test_guard_with_real_session_when_send_raises_then_nothing_counted(pf):
+    session = pf.session(rate_limit=1)
+    session.observe(LOGIN_REPLY)
+    failure = Broken("reset by peer")
+
+    def send(frame):
+        raise failure
+
+    with pytest.raises(Broken) as info:
+        pf.guard(send, session=session)(ORDER)
+    assert info.value is failure
+    assert session.submit(CANCEL).code == "100005"  # the never-sent order is not open
+    ok = Recorder()
+    pf.guard(ok, session=session)(ORDER)  # the rate slot was given back: no 20007
+    assert ok.frames[0][0] is ORDER
+
+
+@pytest.mark.skipif(not hasattr(Session, "sending"), reason="awaiting session.sending")
+def test_guard_with_real_session_when_async_send_raises_then_nothing_counted(pf):
+    session = pf.session(rate_limit=1)
+    session.observe(LOGIN_REPLY)
+
+    async def send(frame):
+        raise Broken("closed")
+
+    async def main():
+        with pytest.raises(Broken):
+            await pf.guard(send, session=session)(ORDER)
+        assert not session.submit(CANCEL).ok
+        assert session.submit(ORDER).ok  # not rate-limited by the failed send
+
+    asyncio.run(main())

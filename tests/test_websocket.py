@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections import deque
 from typing import Any, AsyncIterator, Callable
 
 import pytest
@@ -13,8 +14,8 @@ websockets = pytest.importorskip("websockets", minversion="13")
 from websockets.asyncio.server import serve  # noqa: E402
 from websockets.exceptions import ConnectionClosed, ConnectionClosedOK  # noqa: E402
 
-from oxpreflight import Preflight, Verdict  # noqa: E402
-from oxpreflight.websocket import INBOX_HIGH, GuardedConnection, connect  # noqa: E402
+from oxpreflight import BadSymbol, Preflight, Session, Verdict  # noqa: E402
+from oxpreflight.websocket import INBOX_HIGH, LOCAL_HIGH, GuardedConnection, connect  # noqa: E402
 
 BYE = json.dumps({"op": "subscribe", "tag": "bye", "args": ["order:all"]})  # server closes
 MARKET = {"marketCode": "BTC-USD-SWAP-LIN", "side": "BUY", "orderType": "MARKET",
@@ -334,3 +335,150 @@ def test_connect_when_10000_mixed_frames_then_nothing_lost_or_reordered(pf):
             latest_remote = tag
         else:
             assert latest_remote < tag
+
+
+# -- reconnect idiom, raise mode, bounded local replies, sending ----------------------------------
+LOGIN_REPLY = json.dumps({"event": "login", "success": True, "tag": "1", "data": {}})
+
+
+def test_async_for_connect_reconnects_and_each_connection_starts_logged_out(pf):
+    exchange = Exchange()
+    session = pf.session()
+
+    async def main():
+        seen = []
+        async with exchange.running() as url:
+            async for ws in connect(url, session=session):
+                assert isinstance(ws, GuardedConnection)
+                assert not session.logged_in  # reset for every new connection
+                seen.append(ws)
+                session.observe(LOGIN_REPLY)
+                await ws.send(frame(len(seen)))
+                assert tag_of(await ws.recv()) == str(len(seen))
+                if len(seen) == 3:
+                    break
+                await ws.send(BYE)  # the server closes this connection...
+                with pytest.raises(ConnectionClosed):
+                    while True:
+                        await ws.recv()
+                continue  # ...and the loop opens the next one
+        return seen
+
+    seen = run(main())
+    assert len({id(ws) for ws in seen}) == 3
+    assert exchange.received == [frame(1), BYE, frame(2), BYE, frame(3)]
+    assert all(ws.state is not ws.state.OPEN for ws in seen[:2])
+
+
+def test_connect_on_reject_raise_then_subclass_raised_nothing_sent_nothing_queued(pf, caplog):
+    exchange = Exchange()
+    caplog.set_level("WARNING", logger="oxpreflight")
+
+    async def main():
+        async with exchange.running() as url:
+            async with connect(url, preflight=pf, on_reject="raise") as ws:
+                with pytest.raises(BadSymbol) as info:
+                    await ws.send(frame(2, BAD))
+                assert ws._inbox == deque() or all(not local for _, local in ws._inbox)
+                await ws.send(frame(3))
+                return info.value, await ws.recv()
+
+    exc, reply = run(main())
+    assert exchange.received == [frame(3)] and tag_of(reply) == "3"
+    assert exc.code == "20015" and exc.response["tag"] == "2"
+    assert [(r.code, r.op, r.tag) for r in caplog.records if r.name == "oxpreflight"] == [
+        ("20015", "placeorder", "2")]
+
+
+def test_connect_on_reject_must_be_reply_or_raise(pf):
+    with pytest.raises(ValueError, match="reply"):
+        connect("ws://127.0.0.1:9", preflight=pf, on_reject="ignore")
+
+
+def test_connect_when_local_replies_unread_past_bound_then_send_waits_nothing_dropped(pf):
+    exchange = Exchange(answer=False)
+    bad = [frame(i, BAD) for i in range(LOCAL_HIGH + 2)]
+
+    async def main():
+        async with exchange.running() as url:
+            async with connect(url, preflight=pf) as ws:
+                async def sender():
+                    for message in bad:
+                        await ws.send(message)
+
+                task = asyncio.create_task(sender())
+                for _ in range(5):
+                    await asyncio.sleep(0)
+                assert not task.done() and ws._local == LOCAL_HIGH  # waits; memory bounded
+                first = await ws.recv()
+                for _ in range(5):
+                    await asyncio.sleep(0)
+                assert not task.done() and ws._local == LOCAL_HIGH  # one out, one in
+                rest = [await ws.recv() for _ in range(len(bad) - 1)]
+                await task
+                return [first] + rest
+
+    replies = run(main())
+    assert [int(tag_of(r)) for r in replies] == list(range(len(bad)))
+    assert exchange.received == []
+
+
+class SendingSession(FakeSession):
+    """FakeSession with the agreed ``sending`` context manager, recording undo."""
+
+    def __init__(self, pf: Preflight):
+        super().__init__(pf)
+        self.undone: list = []
+
+    @contextlib.contextmanager
+    def sending(self, frame):
+        verdict = self.submit(frame)
+        try:
+            yield verdict
+        except BaseException as exc:
+            self.undone.append((frame, exc))
+            raise
+
+
+def test_connect_send_on_closed_connection_is_undone_through_sending(pf):
+    exchange = Exchange()
+    session = SendingSession(pf)
+
+    async def main():
+        async with exchange.running() as url:
+            async with connect(url, session=session) as ws:
+                await ws.send(BYE)
+                with pytest.raises(ConnectionClosed):
+                    while True:
+                        await ws.recv()
+                with pytest.raises(ConnectionClosed) as info:
+                    await ws.send(frame(1))
+                return info.value
+
+    exc = run(main())
+    assert session.undone == [(frame(1), exc)]
+    assert exchange.received == [BYE]
+
+
+@pytest.mark.skipif(not hasattr(Session, "sending"), reason="awaiting session.sending")
+def test_connect_with_real_session_when_send_fails_then_session_unchanged(pf):
+    exchange = Exchange()
+    session = pf.session(rate_limit=1)
+    order = json.dumps({"op": "placeorder", "tag": 5, "data": dict(MARKET, clientOrderId=77)})
+    cancel = json.dumps({"op": "cancelorder", "tag": 6, "data": {
+        "marketCode": "BTC-USD-SWAP-LIN", "clientOrderId": 77}})
+
+    async def main():
+        async with exchange.running() as url:
+            async with connect(url, session=session) as ws:
+                session.observe(LOGIN_REPLY)
+                await ws.send(BYE)
+                with pytest.raises(ConnectionClosed):
+                    while True:
+                        await ws.recv()
+                with pytest.raises(ConnectionClosed):
+                    await ws.send(order)
+
+    run(main())
+    assert session.submit(cancel).code == "100005"  # the order never went out
+    assert session.submit(order).ok  # and took no rate slot

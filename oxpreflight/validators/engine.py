@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from functools import partial
 from decimal import Decimal
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import orjson
 
@@ -20,6 +20,10 @@ from ..rules.language import Rule
 from .markets import MarketRecord, index_markets, load_markets
 from .replies import rejection
 from .verdict import ACCEPTED, Notice, Verdict
+
+if TYPE_CHECKING:
+    from ..guard import guard as _guard
+    from ..session import Session
 
 
 def _orjson_default(value: Any) -> Any:
@@ -120,17 +124,20 @@ class Preflight:
         except Exception as exc:
             return self._internal_error(exc)
 
-    def session(self, **options: Any):
+    def session(self, **options: Any) -> "Session":
         """A :class:`oxpreflight.session.Session` on this Preflight (state: login, rate, orders)."""
         from ..session import Session
 
         return Session(self, **options)
 
-    def guard(self, send: Callable, **options: Any) -> Callable:
-        """Wrap a sync or async ``send``: rejected frames are never sent (see ``oxpreflight.guard``)."""
-        from ..guard import guard
+    if TYPE_CHECKING:  # type checkers see the guard's own overloads, ``self`` as its ``pf``
+        guard = _guard
+    else:
+        def guard(self, send: Callable, **options: Any) -> Callable:
+            """Wrap a sync or async ``send``: rejected frames are never sent (see ``oxpreflight.guard``)."""
+            from ..guard import guard
 
-        return guard(self, send, **options)
+            return guard(self, send, **options)
 
     # -- internals -----------------------------------------------------------------------------
     def _now(self) -> Optional[int]:

@@ -1,0 +1,153 @@
+"""Exceptions: one class per code, declared on the rule rows; guard raises it."""
+from __future__ import annotations
+
+import json
+import pickle
+
+import pytest
+
+import oxpreflight
+from oxpreflight import (
+    AuthenticationError, BadRequest, BadSymbol, InsufficientFunds, InvalidOrder, OrderNotFound,
+    Preflight, RateLimitExceeded, Rejected, Verdict,
+)
+from oxpreflight import errors
+from oxpreflight.rules import RULES, catalogue, timing
+from oxpreflight.rules.examples import MARKETS, NOW
+from oxpreflight.rules.language import Expired
+
+CLASSES = (BadRequest, BadSymbol, AuthenticationError, InvalidOrder, OrderNotFound,
+           InsufficientFunds, RateLimitExceeded)
+STATE_RULES = getattr(oxpreflight.rules, "STATE_RULES", None)  # the session helper's rows
+ROWS = tuple(RULES) + tuple(STATE_RULES or ())
+REJECTING = [row for row in ROWS if not row.code.startswith("W")]
+
+
+@pytest.fixture(scope="module")
+def pf() -> Preflight:
+    return Preflight()
+
+
+EXAMPLES = Preflight(markets=MARKETS, clock=lambda: NOW)  # what the rows' examples run against
+
+
+def frame_of(row, example):
+    if isinstance(example, (str, bytes)) or "op" in example:
+        return example
+    return {"op": row.commands[0], "tag": 1, "data": example}
+
+
+def test_every_class_is_exported_and_derives_from_rejected():
+    for cls in CLASSES:
+        assert getattr(oxpreflight, cls.__name__) is cls and cls.__name__ in oxpreflight.__all__
+        assert issubclass(cls, Rejected) and issubclass(cls, Exception)
+    # ccxt's hierarchy: BadSymbol is a BadRequest, OrderNotFound an InvalidOrder
+    assert issubclass(BadSymbol, BadRequest) and issubclass(OrderNotFound, InvalidOrder)
+
+
+@pytest.mark.parametrize("row", REJECTING, ids=lambda r: f"{r.code}-{r.name}")
+def test_every_rejecting_row_names_an_exported_class(row):
+    assert row.error in {cls.__name__ for cls in CLASSES}, (row.where, row.error)
+
+
+def test_warning_rows_name_no_class():
+    assert all(not row.error for row in ROWS if row.code.startswith("W"))
+
+
+def test_all_rows_of_one_code_name_the_same_class():
+    named: dict[str, set] = {}
+    for row in REJECTING:
+        named.setdefault(row.code, set()).add(row.error)
+    split = {code: names for code, names in named.items() if len(names) > 1}
+    assert split == {}
+
+
+def test_by_code_follows_the_rows():
+    for row in REJECTING:
+        assert errors.BY_CODE[row.code].__name__ == row.error
+
+
+def test_a_code_without_a_row_gets_the_base_class():
+    server_only = next(c for c in catalogue.CODES if c not in errors.BY_CODE)
+    verdict = Verdict(False, server_only, catalogue.CODES[server_only].message)
+    assert type(errors.error_for(verdict)) is Rejected
+
+
+@pytest.mark.parametrize("row", [r for r in RULES if not r.code.startswith("W")],
+                         ids=lambda r: f"{r.code}-{r.name}")
+def test_guard_raises_the_rows_class_for_its_bad_example(row):
+    frame = frame_of(row, row.bad)
+    verdict = EXAMPLES.check(frame)
+    assert verdict.code == row.code
+    sent: list = []
+    with pytest.raises(Rejected) as info:
+        EXAMPLES.guard(sent.append)(frame)
+    exc = info.value
+    assert type(exc).__name__ == row.error and sent == []
+    assert (exc.code, exc.message, exc.field) == (verdict.code, verdict.message, verdict.field)
+    assert exc.response is not None and exc.response["code"] == row.code
+
+
+def test_exception_carries_code_message_field_reply_and_verdict(pf):
+    frame = {"op": "placeorder", "tag": 7, "data": {
+        "marketCode": "BTC-USD-SWAP-LIN", "side": "BUY", "orderType": "LIMIT", "quantity": 1}}
+    with pytest.raises(InvalidOrder) as info:
+        pf.guard(lambda f: None)(json.dumps(frame))
+    exc = info.value
+    assert (exc.code, exc.message, exc.field) == ("20022", "price is required for LIMIT order",
+                                                  "price")
+    assert exc.response["tag"] == "7" and exc.response["submitted"] is False
+    assert exc.verdict.code == "20022" and str(exc) == "20022 price is required for LIMIT order"
+    assert exc.retryable is False
+
+
+def test_retryable_is_true_exactly_for_the_expiry_and_rate_codes(pf):
+    expired = next(r for r in RULES if isinstance(r.fails, Expired))
+    assert expired is timing.RULES[0]
+    with pytest.raises(InvalidOrder) as info:
+        EXAMPLES.guard(print)(frame_of(expired, expired.bad))
+    assert info.value.retryable is True and info.value.code == expired.code
+    for row in REJECTING:
+        verdict = Verdict(False, row.code, "m")
+        cls = errors.BY_CODE[row.code]
+        assert errors.error_for(verdict).retryable is (
+            isinstance(row.fails, Expired) or issubclass(cls, RateLimitExceeded)
+            or any(isinstance(r.fails, Expired) for r in REJECTING if r.code == row.code))
+
+
+@pytest.mark.skipif(STATE_RULES is None, reason="awaiting rules.STATE_RULES (session helper)")
+def test_rate_limit_row_is_retryable_rate_limit_exceeded():
+    rate = [row for row in STATE_RULES if row.error == "RateLimitExceeded"]
+    assert rate, "a session row names RateLimitExceeded"
+    exc = errors.error_for(Verdict(False, rate[0].code, "m"))
+    assert isinstance(exc, RateLimitExceeded) and exc.retryable
+
+
+def test_rejected_stays_constructible_from_a_verdict(pf):
+    verdict = pf.check({"op": "nope"})
+    exc = Rejected(verdict)
+    assert (exc.code, exc.verdict) == ("20003", verdict) and not isinstance(exc, BadRequest)
+    assert isinstance(errors.error_for(verdict), BadRequest)
+
+
+def test_exception_survives_pickling_with_its_class_and_reply(pf):
+    exc = errors.error_for(pf.check({"op": "placeorder", "tag": 3, "data": {
+        "marketCode": "NOPE", "side": "BUY", "orderType": "MARKET", "quantity": 1}}))
+    back = pickle.loads(pickle.dumps(exc))
+    assert type(back) is BadSymbol and (back.code, back.field) == (exc.code, exc.field)
+    assert back.response == exc.response and str(back) == str(exc)
+
+
+def test_session_rejection_raises_a_rejected_and_never_shows_the_secret(pf):
+    secret = "s3cr3t-never-shown"
+    session = pf.session(api_key="k3y", api_secret=secret)
+    frame = {"op": "login", "tag": secret, "data": {"apiKey": secret, "timestamp": 1,
+                                                    "signature": secret}}
+    with pytest.raises(Rejected) as info:
+        pf.guard(lambda f: None, session=session)(frame)
+    exc = info.value
+    shown = [str(exc), repr(exc), repr(exc.verdict), json.dumps(exc.response, default=str),
+             str(exc.message), str(exc.field)]
+    assert all(secret not in text for text in shown)
+    with pytest.raises(Exception):
+        pickle.dumps(session)  # the secret cannot leave through a pickle either
