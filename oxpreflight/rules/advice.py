@@ -1,13 +1,21 @@
-"""Warnings: frames the exchange would most likely accept but that look like mistakes. They are
-reported on ``Verdict.warnings`` and never reject a frame."""
+"""Warnings: frames the exchange would most likely accept but that look like mistakes, and the
+rules that could not run for want of market data. They are reported on ``Verdict.warnings`` and
+never reject a frame."""
 from .language import (
     CANCEL_COMMANDS as CANCEL, MODIFY_COMMANDS as MODIFY, ORDER_COMMANDS as PLACE, Absent,
     All, Is, MarketType, Not, OffGrid, Present, Rule, UnknownFields,
 )
 from .examples import order
+from .markets import NoIncrement, Unbounded, Unlisted
 
 _STOP_LIMIT = order(orderType="STOP_LIMIT", price=None, stopPrice="68000", limitPrice="68100")
 _BY_AMOUNT = Is("orderType", ("MARKET",)) & Present("amount")
+_LIMIT, _STOP = Is("orderType", ("LIMIT",)), Is("orderType", ("STOP_LIMIT",))
+_MODIFY = {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1000001, "price": "68000",
+           "quantity": "0.002"}
+_BARE = "BTC-USD-SWAP-LIN-BARE"  # an example market without bounds or minSize
+_SKIPPED = "price bounds (710002/710003) not checked: the market catalogue has no bounds for " \
+    "this market (pull a current one: oxpreflight markets pull)"
 
 RULES = (
     Rule("W001", PLACE + CANCEL + MODIFY + ("login",), UnknownFields(),
@@ -50,4 +58,37 @@ RULES = (
          bad=order(recvWindow=500), good=order(recvWindow=500, timestamp=1717348159900),
          field="recvWindow", warning="recvWindow has no effect without timestamp",
          name="recv-window-alone"),
+    # -- what could not be checked (warnings) --------------------------------------------------
+    Rule("W007", PLACE + MODIFY, Unlisted(),
+         "`marketCode` well formed by the exchange's naming but not in the embedded catalogue "
+         "(which lists a few markets only): the market rules were skipped. A catalogue you "
+         "give is complete: an unlisted code there is 20015.",
+         bad=order(marketCode="XRP-USD-SWAP-LIN", price="0.5"), good=order(), field="marketCode",
+         warning="{value} is not in the embedded market catalogue: its market rules (listing, "
+                 "minimum size, price bounds, tick size) were skipped; pull the exchange's "
+                 "catalogue with `oxpreflight markets pull`",
+         name="market-unlisted",
+         why="The embedded catalogue lists 8 of the exchange's hundreds of markets; a 20015 "
+             "for the others would be a false rejection (issue 11 §3)."),
+    Rule("W008", PLACE, _LIMIT & Unbounded("price"),
+         "LIMIT `price` on a listed market without sanity bounds: 710002/710003 were skipped.",
+         bad=order(marketCode=_BARE), good=order(), field="price", warning=_SKIPPED,
+         name="limit-price-bounds-unchecked"),
+    Rule("W008", PLACE, _STOP & Unbounded("limitPrice"),
+         "STOP_LIMIT `limitPrice` on a listed market without sanity bounds: 710002/710003 "
+         "were skipped.",
+         bad=dict(_STOP_LIMIT, marketCode=_BARE), good=_STOP_LIMIT, field="limitPrice",
+         warning=_SKIPPED.replace("price bounds", "limitPrice bounds"),
+         name="stop-limit-bounds-unchecked"),
+    Rule("W008", MODIFY, Unbounded("price"),
+         "modifyorder `price` on a listed market without sanity bounds: 710002/710003 were "
+         "skipped.",
+         bad=dict(_MODIFY, marketCode=_BARE), good=_MODIFY, field="price",
+         warning=_SKIPPED, name="modify-price-bounds-unchecked"),
+    Rule("W009", PLACE + MODIFY, NoIncrement("quantity"),
+         "`quantity` on a listed market without minSize: 100008 (and the increment warning "
+         "W003) were skipped.",
+         bad=order(marketCode=_BARE), good=order(), field="quantity",
+         warning="minimum quantity (100008) not checked: the market catalogue has no minSize "
+                 "for this market", name="quantity-increment-unchecked"),
 )
