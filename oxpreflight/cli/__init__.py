@@ -27,6 +27,7 @@ from ..rules.catalogue import CODES
 from ..rules.language import BATCH_OF, COMMANDS
 from ..validators.engine import Preflight, system_clock
 from ..validators.markets import MarketError
+from . import markets_cmd
 from ..validators.verdict import ACCEPTED, Verdict
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -836,6 +837,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain_cmd = commands.add_parser("explain", help="the rules behind a code, with examples")
     explain_cmd.add_argument("code", metavar="CODE", help="e.g. 20029")
     explain_cmd.set_defaults(run=run_explain)
+    markets_cmd.add_parser(commands)
     return parser
 
 

@@ -101,6 +101,16 @@ class Preflight:
         self._not_json = next(r for r in RULES if r.code == "20009")
         self._unknown_op = next(r for r in RULES if r.code == "20003")
 
+    @classmethod
+    def from_exchange(cls, url: Optional[str] = None, timeout: float = 10.0,
+                      **options: Any) -> "Preflight":
+        """A Preflight on the exchange's current catalogue, fetched from ``url`` (default: the
+        public ``GET /v3/markets``); ``options`` as for the constructor. Complete (closed-world);
+        a failed fetch is a ``MarketError`` with a one-line message."""
+        from .pull import DEFAULT_MARKETS_URL, fetch_markets
+
+        return cls(fetch_markets(url or DEFAULT_MARKETS_URL, timeout), **options)
+
     def __repr__(self) -> str:
         return f"Preflight(markets={len(self.markets)}, max_message_length={self.max_message_length})"
 
