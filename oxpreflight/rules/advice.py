@@ -20,9 +20,15 @@ _SKIPPED = "price bounds (710002/710003) not checked: the market catalogue has n
 RULES = (
     Rule("W001", PLACE + CANCEL + MODIFY + ("login",), UnknownFields(),
          "Fields the exchange does not document (a typo such as `clientOrderID` is silently "
-         "ignored by the exchange).",
-         bad=order(clientOrderID=1), good=order(clientOrderId=1), fill="unknown",
-         warning="fields the exchange does not document: {fill}", name="unknown-field"),
+         "ignored by the exchange; so is a `tag` inside `data`, whose reply carries only the "
+         "envelope's tag). Fields real clients send and the exchange accepts are documented "
+         "here: `source` on placeorder (every documented reply echoes it) and, from ccxt's "
+         "edit, `orderType` and `source` on modifyorder.",
+         bad=order(clientOrderID=1), good=order(clientOrderId=1, source=0), fill="unknown",
+         warning="fields the exchange does not document, which it ignores: {fill}",
+         name="unknown-field",
+         why="Kept (issue 11 §4): an ignored field is a typo or a misplaced value the user can "
+             "fix; `source` and ccxt's modifyorder fields no longer draw it."),
     Rule("W002", PLACE + MODIFY, OffGrid("price", "tick"),
          "`price` not a multiple of the market's tickSize.",
          bad=order(price="68000.5"), good=order(), field="price",
@@ -54,10 +60,16 @@ RULES = (
          field="price", warning="price is ignored for MARKET and STOP_MARKET orders",
          name="price-ignored"),
     Rule("W006", PLACE + MODIFY, Present("recvWindow") & Absent("timestamp"),
-         "`recvWindow` without `timestamp` has no effect.",
+         "`recvWindow` without `timestamp`: the exchange accepts the order (\"will not be "
+         "rejected\") but enforces no deadline, so the protection the sender asked for is off.",
          bad=order(recvWindow=500), good=order(recvWindow=500, timestamp=1717348159900),
-         field="recvWindow", warning="recvWindow has no effect without timestamp",
-         name="recv-window-alone"),
+         field="recvWindow",
+         warning="recvWindow is not enforced without timestamp: add timestamp (epoch ms) for "
+                 "the exchange to drop a late order",
+         name="recv-window-alone",
+         why="Kept, reworded (issue 11 §4): the docs say such an order \"will not be "
+             "rejected\", which the warning never claimed; what the user can act on is that "
+             "the deadline they set is ignored."),
     # -- what could not be checked (warnings) --------------------------------------------------
     Rule("W007", PLACE + MODIFY, Unlisted(),
          "`marketCode` well formed by the exchange's naming but not in the embedded catalogue "
