@@ -21,6 +21,7 @@ from ..rules.language import (
     BATCH_OF, CANCEL_COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Absent, UnknownMarket,
 )
 from ..rules.catalogue import CODES
+from ..rules.orders import TRIGGER_TYPES
 from .exact import as_text
 from .verdict import Verdict
 
@@ -40,7 +41,7 @@ _DIGITS = re.compile(r"-?\d{1,19}").fullmatch
 _MARKET_CODES = frozenset(
     r.code for r in RULES if isinstance(r.fails, UnknownMarket)
     or (isinstance(r.fails, Absent) and r.fails.field == "marketCode"))
-_TRIGGER = "MARK_PRICE"  # the only documented triggerType, echoed on stop orders
+_TRIGGER = TRIGGER_TYPES[0]  # MARK_PRICE, the only documented triggerType, echoed on stops
 
 
 def _number(value: Any) -> Any:
