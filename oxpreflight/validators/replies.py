@@ -85,7 +85,7 @@ def _derive(op: str, out: dict) -> None:
 def echo(data: dict, op: str = "placeorder", code: Optional[str] = None) -> dict:
     """The order as the exchange echoes it in a reply to ``op`` (a single command's name)."""
     known = FIELDS.get(op)
-    out: dict[str, Any] = {}
+    work: dict[str, Any] = {}
     for name, value in data.items():
         if known is not None and name not in known:
             continue  # not part of the exchange's order object
@@ -93,13 +93,14 @@ def echo(data: dict, op: str = "placeorder", code: Optional[str] = None) -> dict
             value = _number(value)
         elif name in _AS_TEXT:
             value = _text(value)
-        out[name] = value
+        work[name] = value
     if op == "placeorder":
-        out.setdefault("source", 0)
+        work.setdefault("source", 0)
     if op in ("placeorder", "modifyorder") and code not in _MARKET_CODES:
-        _derive(op, out)
-    rank = {name: i for i, name in enumerate(_ORDER)}
-    return dict(sorted(out.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+        _derive(op, work)
+    out = {name: work.pop(name) for name in _ORDER if name in work}
+    out.update(work)
+    return out
 
 
 def failure_reply(op: Optional[str], tag: Any, data: Any, code: str, message: str,
