@@ -174,10 +174,13 @@ def example_frame(rule: Rule, example: Any) -> Any:
     return {"op": rule.commands[0], "tag": 1, "data": example}
 
 
-def _example_preflight():
+def _example_preflight(rule: Optional[Rule] = None):
     from . import Preflight
     from .rules.examples import MARKETS, NOW
+    from .rules.markets import Unlisted
 
+    if rule is not None and isinstance(rule.fails, Unlisted):  # only the embedded is open-world
+        return Preflight(clock=lambda: NOW)
     return Preflight(markets=MARKETS, clock=lambda: NOW)
 
 
@@ -252,7 +255,8 @@ def explain(code: str, preflight: Optional[Any] = None) -> str:
             frame = example_frame(rule, example)
             out.append(f"  {label}:")
             out.append(f"    {_shown(frame)}")
-            out.append(f"    -> {verdict_text(pf.check(frame))}")
+            runner = pf if preflight is not None else _example_preflight(rule)
+            out.append(f"    -> {verdict_text(runner.check(frame))}")
         out.append("")
     return "\n".join(out + _state_rows_text(code))
 

@@ -69,7 +69,9 @@ def test_check_when_all_frames_pass_then_exit_0(capsys, write):
     code, out, err = run(capsys, "check", write(jsonl(LIMIT, LIMIT, "ping")))
     assert code == 0
     assert "line " not in out
-    assert counts(out) == {"frames checked": 3, "accepted": 3, "rejected": 0, "warnings": 0}
+    # W008 on each LIMIT order: the embedded catalogue has no price bounds to check
+    assert counts(out) == {"frames checked": 3, "accepted": 3, "rejected": 0, "warnings": 2,
+                           "frames with warnings": 2}
 
 
 def test_check_when_a_frame_is_rejected_then_line_code_message_and_exit_1(capsys, write):
@@ -86,8 +88,9 @@ def test_check_when_example_file_then_every_documented_case_shows(capsys):
                      "line 7: 20016 side is invalid (field dataArray[1].side)",
                      "line 9: 20010", "line 10: 20009"):
         assert expected in out
-    assert counts(out) == {"frames checked": 13, "accepted": 6, "rejected": 7, "warnings": 2,
-                           "frames with warnings": 1}
+    # W001 and W002 on line 12; W008 (no bounds embedded) on the LIMIT orders of lines 2, 7, 12
+    assert counts(out) == {"frames checked": 13, "accepted": 6, "rejected": 7, "warnings": 5,
+                           "frames with warnings": 3}
 
 
 def test_check_when_warnings_flag_then_each_warning_line_is_printed(capsys):
@@ -188,7 +191,7 @@ def test_check_when_json_then_one_parsable_verdict_per_line_and_summary_on_stder
                           "message": "price is required for LIMIT order", "field": "price"}
     assert by_line[2] == {"line": 2, **Preflight().check(LIMIT).as_dict()}
     assert by_line[7]["items"][1]["code"] == "20016"
-    assert [w["code"] for w in by_line[12]["warnings"]] == ["W001", "W002"]
+    assert [w["code"] for w in by_line[12]["warnings"]] == ["W001", "W002", "W008"]
     assert "frames checked" in err
 
 

@@ -244,7 +244,7 @@ def test_placeorder_failure_reply_shape(pf):
         "event": "placeorder", "submitted": False, "tag": "123",
         "message": "marketCode is invalid", "code": "20015", "timestamp": str(NOW),
         "data": dict(data, quantity="0.001", price="44000", clientOrderId="1",
-                     stopPrice="1.50", limitPrice="2.5"),
+                     stopPrice="1.50", limitPrice="2.5", source=0),
     }
 
 

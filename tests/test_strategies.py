@@ -36,7 +36,8 @@ def test_every_drawn_frame_is_accepted_without_warnings(catalogue, op, data):
     frame = data.draw(frames(op, markets=markets, now=now))
     verdict = pf.check(frame)
     assert verdict.ok, (verdict, frame)
-    assert verdict.warnings == ()
+    unchecked = {"W008"} if markets is None else set()  # the embedded catalogue has no bounds
+    assert {w.code for w in verdict.warnings} <= unchecked
     assert len(json.dumps(frame, separators=(",", ":"), default=str)) <= 4000
 
 

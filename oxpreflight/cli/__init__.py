@@ -16,7 +16,7 @@ import sys
 from typing import NoReturn, Optional
 
 from .. import __version__
-from . import audit_cmd, check, docs_cmd
+from . import audit_cmd, check, docs_cmd, markets_cmd
 from .options import EXIT_FOUND, EXIT_OK, EXIT_USAGE, UsageError
 
 __all__ = ["EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "UsageError", "build_parser", "main"]
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_parser(commands)
     audit_cmd.add_parser(commands)
     docs_cmd.add_parsers(commands)
+    markets_cmd.add_parser(commands)
     return parser
 
 

@@ -27,6 +27,7 @@ FIELDS = {
     "modifyorder": {
         "marketCode": _MARKET, "orderId": _INTEGER, "clientOrderId": _INTEGER, "side": _ENUM,
         "price": _NUMBER, "quantity": _NUMBER, "timestamp": _INTEGER, "recvWindow": _INTEGER,
+        "orderType": _ANY, "source": _ANY,  # sent by ccxt's edit (issue 11 §4)
     },
 }
 

@@ -33,6 +33,9 @@ MARKETS = [
     {"marketCode": "BTC-USD-240531-LIN", "type": "FUTURE", "base": "BTC", "counter": "USD",
      "tickSize": "1", "minSize": "0.0001", "listedAt": "1593345600000",
      "settlementAt": "1717142400000"},
+    # Illustrative: a market described without bounds or minimum size (what cannot be checked).
+    {"marketCode": "BTC-USD-SWAP-LIN-BARE", "type": "FUTURE", "base": "BTC", "counter": "USD",
+     "tickSize": "1", "listedAt": "1704686640000"},
 ]
 
 #: A valid LIMIT order the examples start from.

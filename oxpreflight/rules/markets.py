@@ -1,10 +1,67 @@
 """Market rules, for a market found in the catalogue: listing window, minimum quantity and
-the sanity bounds (skipped for a market without bounds, such as the embedded catalogue's)."""
+the sanity bounds; the exchange's market-code grammar; and the warnings that say when a market
+rule could not run (a market the embedded catalogue does not list, a market without bounds or
+minimum size), so that "not checked" is never mistaken for "passed"."""
+import re
+from dataclasses import dataclass
+
 from .language import (
-    MODIFY_COMMANDS as MODIFY, ORDER_COMMANDS as PLACE, BelowIncrement, Inactive, Is,
+    MODIFY_COMMANDS as MODIFY, ORDER_COMMANDS as PLACE, BelowIncrement, Cond, Inactive, Is,
     OutOfBound, Rule,
 )
 from .examples import order
+
+# -- the exchange's market codes ---------------------------------------------------------------
+#: An asset: upper-case letters and digits with at least one letter (``BTC``, ``1INCH``),
+#: optionally behind one lower-case letter (the docs' ``BTC-oUSD-SWAP-LIN``).
+_ASSET = r"[a-z]?(?=[A-Z0-9]{0,19}[A-Z])[A-Z0-9]{1,20}"
+#: ``BASE-QUOTE`` (spot), ``-SWAP-LIN`` (perpetual), ``-YYMMDD-LIN`` (dated future), ``-REPO-LIN``
+#: and ``-SPR-<legs>-LIN`` (spread), as in the docs (``BTC-USDT``, ``BTC-USD-SWAP-LIN``,
+#: ``BTC-USDT-200626-LIN``, ``COMP-USDT-REPO-LIN``) and the catalogues (``BTC-USD-SPR-QP-LIN``).
+MARKET_CODE = re.compile(
+    rf"{_ASSET}-{_ASSET}(?:-(?P<kind>SWAP|REPO|\d{{6}}|SPR-[A-Z0-9]{{1,12}})-LIN)?").fullmatch
+
+
+def market_type(code: object) -> "str | None":
+    """The ``type`` the exchange gives a well-formed market code; ``None`` when malformed."""
+    match = MARKET_CODE(code) if code.__class__ is str else None
+    if match is None:
+        return None
+    kind = match["kind"]
+    if kind is None:
+        return "SPOT"
+    if kind == "REPO":
+        return "REPO"
+    return "SPREAD" if kind.startswith("SPR") else "FUTURE"
+
+
+# -- conditions on what the catalogue knows (compiled by validators/compiler.py) ---------------
+@dataclass(frozen=True)
+class Unlisted(Cond):
+    """The market code is well formed but not in an open-world (embedded) catalogue."""
+
+    def describe(self) -> str:
+        return "`marketCode` well formed but not in the embedded catalogue"
+
+
+@dataclass(frozen=True)
+class Unbounded(Cond):
+    """A number checked against price bounds, on a listed market without both bounds."""
+
+    field: str
+
+    def describe(self) -> str:
+        return f"`{self.field}` given and the market has no lowerPriceBound/upperPriceBound"
+
+
+@dataclass(frozen=True)
+class NoIncrement(Cond):
+    """A quantity, on a listed market without minSize / qtyIncrement."""
+
+    field: str
+
+    def describe(self) -> str:
+        return f"`{self.field}` given and the market has no minSize"
 
 _LIMIT = Is("orderType", ("LIMIT",))
 _STOP = Is("orderType", ("STOP_LIMIT",))

@@ -63,6 +63,7 @@ class _Emitter:
         self.depth = 0
         self.facts: set[str] = set()
         self.known = self.const(frozenset(fields))
+        self.open_world = False
 
     def line(self, text: str) -> None:
         self.lines.append("    " * self.depth + text)
@@ -110,6 +111,8 @@ class _Emitter:
             r = self.raw("marketCode")
             self.read.add("m")
             self.line(f"m = M.get({r}) if {r}.__class__ is str else None")
+            if self.open_world:  # a well-formed unlisted code resolves to a record without data
+                self.line(f"if m is None and {r}.__class__ is str: m = OPEN({r})")
         return "m"
 
     # -- conditions --------------------------------------------------------------------------
@@ -231,6 +234,21 @@ class _Emitter:
 
     def c_UnknownFields(self, c):
         return "unknown"
+
+    # -- what the catalogue cannot check (rules/markets.py: Unlisted, Unbounded, NoIncrement) --
+    def c_Unlisted(self, c):
+        m = self.market()
+        return f"({self._has_market(m)} and {m}.unlisted)"
+
+    def c_Unbounded(self, c):
+        n, m = self.num(c.field), self.market()
+        return (f"({self._has_market(m)} and not {m}.unlisted"
+                f" and ({m}.lo is None or {m}.hi is None) and {self._is_num(n)})")
+
+    def c_NoIncrement(self, c):
+        n, m = self.num(c.field), self.market()
+        return (f"({self._has_market(m)} and not {m}.unlisted and {m}.step is None"
+                f" and {self._is_num(n)})")
 
     # -- values reported ---------------------------------------------------------------------
     def fill(self, rule: D.Rule) -> str:
@@ -360,8 +378,12 @@ def _envelope_lines(op: str, rules: list, consts: dict, batch: bool) -> list[str
     return out
 
 
-def compile_plans(rules: tuple, fields: dict) -> dict[str, CommandPlan]:
-    """One :class:`CommandPlan` per command, from the rule rows in table order."""
+def compile_plans(rules: tuple, fields: dict,
+                  open_markets: Callable | None = None) -> dict[str, CommandPlan]:
+    """One :class:`CommandPlan` per command, from the rule rows in table order.
+
+    ``open_markets``: for an open-world catalogue, ``code -> MarketRecord | None`` resolving a
+    market code the table does not list (``None`` when it is malformed)."""
     for rule in rules:
         if not rule.is_warning:
             catalogue_code(rule.code)  # raises CatalogueError for a code not in the table
@@ -381,7 +403,9 @@ def compile_plans(rules: tuple, fields: dict) -> dict[str, CommandPlan]:
         if op in D.SUBSCRIPTION_COMMANDS:
             lines += _indent(["return None"], 1)
         else:
-            body = _Emitter(fields.get(item_op, {}), item_rules, consts).body()
+            emitter = _Emitter(fields.get(item_op, {}), item_rules, consts)
+            emitter.open_world = open_markets is not None
+            body = emitter.body()
             if batch:
                 lines += _indent([
                     "out = []",
@@ -394,7 +418,7 @@ def compile_plans(rules: tuple, fields: dict) -> dict[str, CommandPlan]:
             else:
                 lines += _indent(body, 1)
         source = "\n".join(lines) + "\n"
-        namespace = {"exact": exact, "BAD": exact.BAD, **consts}
+        namespace = {"exact": exact, "BAD": exact.BAD, "OPEN": open_markets, **consts}
         try:
             exec(compile(source, f"<oxpreflight plan {op}>", "exec"), namespace)
         except SyntaxError as exc:  # a rule table bug: fail loudly at build time

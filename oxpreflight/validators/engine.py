@@ -17,7 +17,7 @@ from . import exact
 from .clock import system_clock
 from .compiler import ENVELOPE_ROOM, compile_plans
 from ..rules.language import Rule
-from .markets import MarketRecord, index_markets, load_markets
+from .markets import MarketRecord, index_markets, load_markets, unlisted_market
 from .replies import rejection
 from .verdict import ACCEPTED, Notice, Verdict
 
@@ -99,10 +99,21 @@ class Preflight:
         self.clock = clock
         self.max_message_length = max_message_length
         self.markets: dict[str, MarketRecord] = index_markets(load_markets(markets))
-        self.plans = compile_plans(RULES, FIELDS)
+        # The embedded catalogue lists a few markets only: open-world. A given one is complete.
+        self.plans = compile_plans(RULES, FIELDS, unlisted_market if markets is None else None)
         self._too_long = next(r for r in RULES if r.code == "20027")
         self._not_json = next(r for r in RULES if r.code == "20009")
         self._unknown_op = next(r for r in RULES if r.code == "20003")
+
+    @classmethod
+    def from_exchange(cls, url: Optional[str] = None, timeout: float = 10.0,
+                      **options: Any) -> "Preflight":
+        """A Preflight on the exchange's current catalogue, fetched from ``url`` (default: the
+        public ``GET /v3/markets``); ``options`` as for the constructor. Complete (closed-world);
+        a failed fetch is a ``MarketError`` with a one-line message."""
+        from .pull import DEFAULT_MARKETS_URL, fetch_markets
+
+        return cls(fetch_markets(url or DEFAULT_MARKETS_URL, timeout), **options)
 
     def __repr__(self) -> str:
         return f"Preflight(markets={len(self.markets)}, max_message_length={self.max_message_length})"

@@ -1,14 +1,22 @@
 """The market catalogue: loading the exchange's REST or channel format, and the compact
-per-market record the check plans read on the hot path."""
+per-market record the check plans read on the hot path.
+
+A catalogue is checked as it loads: a value out of range, a duplicate ``marketCode``, inverted
+price bounds or a non-positive tick or step is a :class:`MarketError` naming the market and the
+field. The embedded catalogue is open-world (:func:`unlisted_market`); any other is complete.
+"""
 from __future__ import annotations
 
 import json
 from decimal import Decimal
+from functools import lru_cache
 from importlib import resources
 from os import PathLike
 from typing import Any, Iterable, Optional
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
+
+from ..rules.markets import MARKET_CODE, market_type
 
 #: Market types whose prices are rates or differences and may be zero or negative.
 RATE_TYPES = frozenset({"REPO", "SPREAD"})
@@ -46,10 +54,12 @@ class MarketRecord:
 
     __slots__ = ("code", "type", "rate", "tick", "tick_num", "tick_den", "tick_lim", "step", "step_num", "step_den",
                  "step_lim", "step_f", "step_text", "lo", "lo_f", "hi",
-                 "hi_f", "listed", "settles", "market")
+                 "hi_f", "listed", "settles", "market", "unlisted")
 
-    def __init__(self, market: Market):
+    def __init__(self, market: Market, unlisted: bool = False):
         self.market = market
+        #: Not in the (open-world) catalogue: known only by its well-formed code.
+        self.unlisted = unlisted
         self.code = market.marketCode
         self.type = market.type
         self.rate = market.type in RATE_TYPES
@@ -96,16 +106,47 @@ def _entries(source: Any) -> list:
     return source
 
 
+#: Decimal fields and the magnitudes accepted (as ``Decimal.adjusted()``, the power of ten of
+#: the leading digit): wide enough for any real market, narrow enough that every derived
+#: figure (float shadows, grid ratios) is finite and cheap.
+_DECIMALS = ("tickSize", "minSize", "upperPriceBound", "lowerPriceBound", "markPrice")
+_MIN_EXP, _MAX_EXP = -30, 18
+
+
+def _name(entry: Any, index: int) -> str:
+    code = entry.get("marketCode") if isinstance(entry, dict) else None
+    return f"market {code}" if isinstance(code, str) and code else f"market #{index}"
+
+
+def _checked(market: Market, name: str) -> Market:
+    for field in _DECIMALS:
+        value = getattr(market, field)
+        if value is not None and value != 0 and not _MIN_EXP <= value.adjusted() <= _MAX_EXP:
+            raise MarketError(f"{name}: {field} {value} is out of range "
+                              f"(1e{_MIN_EXP} .. 1e{_MAX_EXP + 1})")
+    lo, hi = market.lowerPriceBound, market.upperPriceBound
+    if lo is not None and hi is not None and lo > hi:
+        raise MarketError(f"{name}: lowerPriceBound {lo} is above upperPriceBound {hi}")
+    return market
+
+
 def parse_markets(source: Any) -> list[Market]:
     """Markets from a parsed ``/v3/markets`` reply, a ``market:all`` push, or a bare list."""
-    markets = []
+    markets: list[Market] = []
+    seen: dict[str, int] = {}
     for index, entry in enumerate(_entries(source)):
+        name = _name(entry, index)
         try:
-            markets.append(Market.model_validate(entry))
+            market = Market.model_validate(entry)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "entry"
-            raise MarketError(f"market #{index}: {where}: {first['msg']}") from None
+            raise MarketError(f"{name}: {where}: {first['msg']}") from None
+        if market.marketCode in seen:
+            raise MarketError(f"{name}: marketCode listed twice (entries #{seen[market.marketCode]}"
+                              f" and #{index})")
+        seen[market.marketCode] = index
+        markets.append(_checked(market, name))
     return markets
 
 
@@ -129,3 +170,14 @@ def load_markets(markets: Any = None) -> list[Market]:
 def index_markets(markets: Iterable[Market]) -> dict[str, MarketRecord]:
     """The lookup table the plans use: marketCode -> MarketRecord."""
     return {m.marketCode: MarketRecord(m) for m in markets}
+
+
+def unlisted_market(code: str) -> Optional[MarketRecord]:
+    """The open-world record of a market code the embedded catalogue does not list: its type
+    from the exchange's naming, no bounds, no sizes, always active; ``None`` when malformed."""
+    return _unlisted(code) if MARKET_CODE(code) is not None else None
+
+
+@lru_cache(maxsize=4096)  # well-formed codes only (at most ~70 characters): bounded memory
+def _unlisted(code: str) -> MarketRecord:
+    return MarketRecord(Market(marketCode=code, type=market_type(code)), unlisted=True)

@@ -1,28 +1,105 @@
-"""The failure reply the exchange would send for a rejected command (shape in orders-api.md)."""
+"""The failure reply the exchange would send for a rejected command.
+
+The echoed ``data`` is the exchange's normalised order, not the bytes sent (the one recorded
+real reply, orders-api.md): ``timestamp`` and ``recvWindow`` as numbers, ids, quantities and
+prices as strings, ``"source": 0`` on a placeorder that gave none, undocumented fields gone.
+Once the exchange has found the order's market it also fills in what it derives from the
+order type, as its documented failure replies show (``limitPrice`` beside a LIMIT or modify
+``price``, ``price`` from a STOP_LIMIT's ``limitPrice``, ``triggerType`` on stops,
+``timeInForce`` IOC on STOP_MARKET); a rejection of the market code itself echoes the order as
+parsed, as the recorded 20015 reply does. Login and subscription failures carry no ``data``.
+"""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import partial
 from typing import Any, Optional
 
-from ..rules.language import BATCH_OF, CANCEL_COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS
+from ..rules import FIELDS, RULES
+from ..rules.language import (
+    BATCH_OF, CANCEL_COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Absent, UnknownMarket,
+)
 from ..rules.catalogue import CODES
+from ..rules.orders import TRIGGER_TYPES
 from .exact import as_text
 from .verdict import Verdict
 
 _ORDER_OPS = frozenset(ORDER_COMMANDS + CANCEL_COMMANDS + MODIFY_COMMANDS)
-#: Fields the exchange echoes back as strings.
-_AS_TEXT = ("quantity", "price", "stopPrice", "limitPrice", "clientOrderId")
-_NUMBER_TYPES = (int, float, Decimal)  # exact classes: bool is not echoed as a number
+#: Fields echoed as numbers (integer-valued strings and floats become ints).
+_AS_NUMBER = frozenset(("timestamp", "recvWindow"))
+#: Fields echoed as strings when sent as numbers.
+_AS_TEXT = frozenset(("orderId", "clientOrderId", "quantity", "amount", "displayQuantity",
+                      "price", "limitPrice", "stopPrice"))
+#: Echo order: the recorded reply's, then the documented replies' for the fields it lacks.
+_ORDER = ("recvWindow", "timestamp", "clientOrderId", "orderId", "marketCode", "side",
+          "orderType", "quantity", "amount", "displayQuantity", "timeInForce", "price",
+          "limitPrice", "stopPrice", "triggerType", "selfTradePreventionMode", "source")
+_NUMBER_TYPES = (int, float, Decimal)  # exact classes: bool is not a number here
+_DIGITS = re.compile(r"-?\d{1,19}").fullmatch
+#: Codes that reject the market code itself: the exchange has not found a market to derive from.
+_MARKET_CODES = frozenset(
+    r.code for r in RULES if isinstance(r.fails, UnknownMarket)
+    or (isinstance(r.fails, Absent) and r.fails.field == "marketCode"))
+_TRIGGER = TRIGGER_TYPES[0]  # MARK_PRICE, the only documented triggerType, echoed on stops
 
 
-def echo(data: dict) -> dict:
-    """The order as the exchange echoes it: numbers of the ``_AS_TEXT`` fields as strings."""
-    out = dict(data)
-    for name in _AS_TEXT:
-        value = out.get(name)
-        if value.__class__ in _NUMBER_TYPES:
-            out[name] = as_text(value)
+def _number(value: Any) -> Any:
+    cls = value.__class__
+    if cls is str and _DIGITS(value):
+        return int(value)
+    integral = (cls is float and value.is_integer()) or (
+        cls is Decimal and value.is_finite() and value == value.to_integral_value())
+    if integral and abs(value) < 2**63:
+        return int(value)
+    return value
+
+
+def _text(value: Any) -> Any:
+    if value.__class__ in _NUMBER_TYPES:
+        try:
+            return as_text(value)
+        except ValueError:  # an int beyond Python's digit limit stays as sent
+            return value
+    return value
+
+
+def _derive(op: str, out: dict) -> None:
+    """Fields the exchange fills in from the order type (its documented failure replies)."""
+    if op == "modifyorder":
+        if "price" in out:
+            out.setdefault("limitPrice", out["price"])
+        return
+    kind = out.get("orderType")
+    if kind == "LIMIT" and "price" in out:
+        out.setdefault("limitPrice", out["price"])
+    elif kind == "STOP_LIMIT":
+        if "limitPrice" in out:
+            out.setdefault("price", out["limitPrice"])
+        out.setdefault("triggerType", _TRIGGER)
+    elif kind == "STOP_MARKET":
+        out.setdefault("timeInForce", "IOC")
+        out.setdefault("triggerType", _TRIGGER)
+
+
+def echo(data: dict, op: str = "placeorder", code: Optional[str] = None) -> dict:
+    """The order as the exchange echoes it in a reply to ``op`` (a single command's name)."""
+    known = FIELDS.get(op)
+    work: dict[str, Any] = {}
+    for name, value in data.items():
+        if known is not None and name not in known:
+            continue  # not part of the exchange's order object
+        if name in _AS_NUMBER:
+            value = _number(value)
+        elif name in _AS_TEXT:
+            value = _text(value)
+        work[name] = value
+    if op == "placeorder":
+        work.setdefault("source", 0)
+    if op in ("placeorder", "modifyorder") and code not in _MARKET_CODES:
+        _derive(op, work)
+    out = {name: work.pop(name) for name in _ORDER if name in work}
+    out.update(work)
     return out
 
 
@@ -30,16 +107,18 @@ def failure_reply(op: Optional[str], tag: Any, data: Any, code: str, message: st
                   now: int) -> dict:
     """``{"event", "submitted"|"success", "tag", "message", "code", "timestamp", "data"}``."""
     reply: dict[str, Any] = {}
-    if isinstance(op, str):
-        reply["event"] = BATCH_OF.get(op, op)
-    reply["submitted" if isinstance(op, str) and op in _ORDER_OPS else "success"] = False
+    event = BATCH_OF.get(op, op) if isinstance(op, str) else None
+    if event is not None:
+        reply["event"] = event
+    order = event in _ORDER_OPS
+    reply["submitted" if order else "success"] = False
     if tag is not None and (tag.__class__ is str or tag.__class__ is int):
         reply["tag"] = str(tag)
     reply["message"] = message
     reply["code"] = code
     reply["timestamp"] = str(now)
-    if isinstance(data, dict):
-        reply["data"] = echo(data)
+    if order and isinstance(data, dict):
+        reply["data"] = echo(data, event, code)
     return reply
 
 
