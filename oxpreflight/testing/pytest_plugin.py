@@ -221,17 +221,49 @@ def pytest_runtest_call(item: pytest.Item):
 
 
 # -- fixtures -----------------------------------------------------------------------------------
-@pytest.fixture
+#: The catalogue a ``preflight_markets`` marker names, resolved once per path for the session.
+_MARKED = pytest.StashKey[dict]()
+
+
+@pytest.fixture(scope="session")
 def preflight(request: pytest.FixtureRequest) -> PreflightForTests:
-    """A Preflight on the embedded catalogue, ``--preflight-markets`` or ini ``preflight_markets``,
-    with ``assert_accepted(frame)`` and ``assert_rejected(frame, code)``."""
-    marker = request.node.get_closest_marker("preflight_markets")
-    if marker is not None:
-        markets = marker.args[0] if marker.args else marker.kwargs["markets"]
-        if isinstance(markets, (str, PathLike)):  # relative to the test file
-            markets = Path(request.path.parent, markets)
-        return PreflightForTests(markets=markets)
+    """A Preflight on the embedded catalogue, ``--preflight-markets`` or ini ``preflight_markets``
+    (a ``preflight_markets`` marker swaps in its catalogue for that test), with
+    ``assert_accepted(frame)`` and ``assert_rejected(frame, code)``.
+
+    One instance serves the whole session: the checker is pure, so the fixture is safe in
+    ``@given`` tests (no function-scoped-fixture health check).
+    """
     return PreflightForTests(markets=request.config.stash.get(_MARKETS, None))
+
+
+@pytest.fixture(autouse=True)
+def _preflight_marked_markets(request: pytest.FixtureRequest):
+    """For a test with the ``preflight_markets`` marker, the session's ``preflight`` checks
+    against the marked catalogue during that test (and its state is restored after)."""
+    marker = request.node.get_closest_marker("preflight_markets")
+    if marker is None or "preflight" not in request.fixturenames:
+        yield
+        return
+    markets = marker.args[0] if marker.args else marker.kwargs["markets"]
+    if isinstance(markets, (str, PathLike)):  # relative to the test file
+        markets = Path(request.path.parent, markets)
+        cache = request.config.stash.setdefault(_MARKED, {})
+        key = str(markets)
+        if key not in cache:
+            cache[key] = PreflightForTests(markets=markets)
+        marked = cache[key]
+    else:
+        marked = PreflightForTests(markets=markets)
+    pf = request.getfixturevalue("preflight")
+    saved = dict(vars(pf))
+    vars(pf).clear()
+    vars(pf).update(vars(marked))
+    try:
+        yield
+    finally:
+        vars(pf).clear()
+        vars(pf).update(saved)
 
 
 @pytest.fixture
