@@ -24,7 +24,7 @@ import base64
 import hashlib
 import hmac
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal, Optional, Union
+from typing import Annotated, Any, Callable, ClassVar, Literal, Optional, Union
 
 from pydantic import (
     BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema,
@@ -73,45 +73,56 @@ def _market_free(cond: L.Cond) -> bool:
     return not isinstance(cond, _NOT_HERE) and all(_market_free(p) for p in _parts(cond))
 
 
-def _num(d: dict, field: str) -> Any:
-    return number(d.get(field))
+def _is_num(n: Any) -> bool:
+    return n is not None and n is not BAD
 
 
-def _fails(c: L.Cond, d: dict) -> bool:
-    """Whether ``d`` meets condition ``c`` (the row's failure), as the compiled plans decide."""
-    if isinstance(c, L.All):
-        return all(_fails(p, d) for p in c.parts)
-    if isinstance(c, L.Either):
-        return any(_fails(p, d) for p in c.parts)
+def _test(c: L.Cond) -> Callable[[dict], bool]:
+    """``c`` as a function of the raw item: whether the item meets the row's failure, as the
+    compiled plans decide it (built once per row, so validating does no dispatch)."""
+    if isinstance(c, (L.All, L.Either)):
+        parts = tuple(_test(p) for p in c.parts)
+        first, rest = parts[0], parts[1:]
+        if isinstance(c, L.All):  # the leading part is most often a guard that fails
+            return lambda d: first(d) and all(t(d) for t in rest)
+        return lambda d: first(d) or any(t(d) for t in rest)
     if isinstance(c, L.Not):
-        return not _fails(c.inner, d)
+        inner = _test(c.inner)
+        return lambda d: not inner(d)
     if isinstance(c, L.NoneOf):
-        return all(d.get(f) is None for f in c.fields)
+        names = c.fields
+        return lambda d: all(d.get(f) is None for f in names)
     if isinstance(c, L.Greater):
-        a, b = _num(d, c.left), _num(d, c.right)
-        return a not in (None, BAD) and b not in (None, BAD) and compare(a, b) > 0
-    v = d.get(c.field)  # type: ignore[attr-defined]
+        left, right = c.left, c.right
+
+        def greater(d: dict) -> bool:
+            a, b = number(d.get(left)), number(d.get(right))
+            return _is_num(a) and _is_num(b) and compare(a, b) > 0
+        return greater
+    f = c.field  # type: ignore[attr-defined]
     if isinstance(c, L.Absent):
-        return v is None or (c.empty and v == "")
+        empty = c.empty
+        return lambda d: d.get(f) is None or (empty and d.get(f) == "")
     if isinstance(c, L.Present):
-        return v is not None
+        return lambda d: d.get(f) is not None
     if isinstance(c, L.Is):
-        return v in c.values
+        values = c.values
+        return lambda d: d.get(f) in values
     if isinstance(c, L.NotOneOf):
-        return v is not None and v not in c.values
+        allowed = c.values
+        return lambda d: d.get(f) is not None and d.get(f) not in allowed
     if isinstance(c, L.NotNumber):
-        return number(v) is BAD
+        return lambda d: number(d.get(f)) is BAD
     if isinstance(c, L.AtMostZero):
-        n = number(v)
-        return n is not None and n is not BAD and n <= 0  # type: ignore[operator]
-    i = integer(v)
+        return lambda d: _is_num(n := number(d.get(f))) and n <= 0  # type: ignore[operator]
     if isinstance(c, L.NotLong):
-        return i is BAD
+        return lambda d: integer(d.get(f)) is BAD
     if isinstance(c, L.NotPositiveLong):
-        return i is BAD or (i is not None and i <= 0)  # type: ignore[operator]
+        return lambda d: (i := integer(d.get(f))) is BAD or (
+            i is not None and i <= 0)  # type: ignore[operator]
     if isinstance(c, L.LongAtMostZero):
-        return i is not None and i is not BAD and i <= 0  # type: ignore[operator]
-    raise TypeError(f"no evaluation for {type(c).__name__}")
+        return lambda d: _is_num(i := integer(d.get(f))) and i <= 0  # type: ignore[operator]
+    raise TypeError(f"no test for {type(c).__name__}")
 
 
 def _leaf_fields(cond: L.Cond, kind: type) -> list:
@@ -132,8 +143,8 @@ class _Request(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     op: ClassVar[str]
-    _rows: ClassVar[tuple] = ()           # market-free rows, in check order
-    _by_type: ClassVar[dict] = {}         # field -> the row that answers a bad value of it
+    _rows: ClassVar[tuple] = ()           # (row, test) of the market-free rows, in check order
+    _by_type: ClassVar[tuple] = ()        # (field, kind, the row that answers a bad value)
     _unknown: ClassVar[Optional[L.Rule]] = None
 
     @model_validator(mode="before")
@@ -141,16 +152,17 @@ class _Request(BaseModel):
     def _exchange_rules(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        for rule in cls._rows:
-            if _fails(rule.fails, data):
+        for rule, fails in cls._rows:
+            if fails(data):
                 raise _error(rule, CODES[rule.code].message, rule.field,
                              data.get(rule.field) if rule.field else data)
-        for field, rule in cls._by_type.items():
-            if data.get(field) is not None and not _accepts(FIELDS[cls.op][field].kind,
-                                                            data[field]):
-                raise _error(rule, CODES[rule.code].message, field, data[field])
-        extra = sorted(map(str, data.keys() - FIELDS[cls.op].keys()))
-        if extra and cls._unknown is not None:
+        for field, kind, rule in cls._by_type:
+            value = data.get(field)
+            if value is not None and not _accepts(kind, value):
+                raise _error(rule, CODES[rule.code].message, field, value)
+        fields = FIELDS[cls.op]
+        if not data.keys() <= fields.keys() and cls._unknown is not None:
+            extra = sorted(map(str, data.keys() - fields.keys()))
             text = cls._unknown.warning.format(fill=", ".join(extra), value=None)
             raise _error(cls._unknown, text, extra[0], data[extra[0]])
         return data
@@ -218,7 +230,7 @@ def _model(name: str, op: str, base: type, doc: str) -> Any:
     model = create_model(name, __base__=base, __module__=__name__, __doc__=doc,
                          **fields)  # type: ignore[call-overload]
     model.op = op
-    model._rows = judged
+    model._rows = tuple((rule, _test(rule.fails)) for rule in judged)
     by_type: dict = {}
     for rule in rows:  # the first row that rejects a field's type answers for it
         if rule.is_warning:
@@ -227,7 +239,7 @@ def _model(name: str, op: str, base: type, doc: str) -> Any:
             by_type.setdefault(name, rule)
         if isinstance(rule.fails, L.UnknownMarket):
             by_type.setdefault("marketCode", rule)
-    model._by_type = by_type
+    model._by_type = tuple((name, FIELDS[op][name].kind, rule) for name, rule in by_type.items())
     model._unknown = next((r for r in rows if isinstance(r.fails, L.UnknownFields)), None)
     return model
 

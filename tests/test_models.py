@@ -18,7 +18,7 @@ NO_CLOCK = Preflight(MARKETS, clock=None)
 MODELS = {m.op: m for m in (PlaceOrder, CancelOrder, ModifyOrder, Login)}
 QUICK = settings(max_examples=30, deadline=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-JUDGED = [(op, r) for op, m in MODELS.items() for r in m._rows]
+JUDGED = [(op, r) for op, m in MODELS.items() for r, _ in m._rows]
 
 
 def _error(model, data):
