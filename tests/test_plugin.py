@@ -326,3 +326,16 @@ def test_given_option(preflight, quantity):
 ''')
     pytester.runpytest_subprocess("--preflight-markets", "markets.json").assert_outcomes(
         passed=1)
+
+
+def test_preflight_fixture_attributes_set_by_a_test_do_not_leak_into_the_next(pytester):
+    write_tests(pytester, '''
+def test_a_sets(preflight):
+    preflight.max_message_length = 10
+    preflight.assert_rejected(GOOD, "20027")
+
+def test_b_sees_the_default(preflight):
+    assert preflight.max_message_length == 4000
+    preflight.assert_accepted(GOOD)
+''')
+    run(pytester, "-p", "no:randomly").assert_outcomes(passed=2)

@@ -239,31 +239,34 @@ def preflight(request: pytest.FixtureRequest) -> PreflightForTests:
 
 @pytest.fixture(autouse=True)
 def _preflight_marked_markets(request: pytest.FixtureRequest):
-    """For a test with the ``preflight_markets`` marker, the session's ``preflight`` checks
-    against the marked catalogue during that test (and its state is restored after)."""
-    marker = request.node.get_closest_marker("preflight_markets")
-    if marker is None or "preflight" not in request.fixturenames:
+    """For a test that uses ``preflight``: its attributes are restored after the test (so a
+    test that sets one does not leak it into the next), and with a ``preflight_markets``
+    marker it checks against the marked catalogue during that test."""
+    if "preflight" not in request.fixturenames:
         yield
         return
-    markets = marker.args[0] if marker.args else marker.kwargs["markets"]
-    if isinstance(markets, (str, PathLike)):  # relative to the test file
-        markets = Path(request.path.parent, markets)
-        cache = request.config.stash.setdefault(_MARKED, {})
-        key = str(markets)
-        if key not in cache:
-            cache[key] = PreflightForTests(markets=markets)
-        marked = cache[key]
-    else:
-        marked = PreflightForTests(markets=markets)
     pf = request.getfixturevalue("preflight")
     saved = dict(vars(pf))
-    vars(pf).clear()
-    vars(pf).update(vars(marked))
+    marker = request.node.get_closest_marker("preflight_markets")
+    if marker is not None:
+        vars(pf).update(vars(_marked(request, marker)))
     try:
         yield
     finally:
         vars(pf).clear()
         vars(pf).update(saved)
+
+
+def _marked(request: pytest.FixtureRequest, marker: pytest.Mark) -> PreflightForTests:
+    """The Preflight of a marker's catalogue (built once per path for the session)."""
+    markets = marker.args[0] if marker.args else marker.kwargs["markets"]
+    if not isinstance(markets, (str, PathLike)):
+        return PreflightForTests(markets=markets)
+    path = Path(request.path.parent, markets)  # relative to the test file
+    cache = request.config.stash.setdefault(_MARKED, {})
+    if str(path) not in cache:
+        cache[str(path)] = PreflightForTests(markets=path)
+    return cache[str(path)]
 
 
 @pytest.fixture
