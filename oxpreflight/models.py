@@ -222,11 +222,12 @@ def _field(op: str, name: str, kind: str, rows: tuple, required: bool) -> tuple:
 
 
 def _model(name: str, op: str, base: type, doc: str) -> Any:
+    """The model class of ``op``, built from its rows and documented fields."""
     rows = tuple(r for r in RULES if op in r.commands)
     judged = tuple(r for r in rows if not r.is_warning and _market_free(r.fails))
     required = {r.fails.field for r in judged if isinstance(r.fails, L.Absent)}
-    fields = {name: _field(op, name, spec.kind, rows, name in required)
-              for name, spec in FIELDS[op].items()}
+    fields = {field: _field(op, field, spec.kind, rows, field in required)
+              for field, spec in FIELDS[op].items()}
     model = create_model(name, __base__=base, __module__=__name__, __doc__=doc,
                          **fields)  # type: ignore[call-overload]
     model.op = op
@@ -235,11 +236,12 @@ def _model(name: str, op: str, base: type, doc: str) -> Any:
     for rule in rows:  # the first row that rejects a field's type answers for it
         if rule.is_warning:
             continue
-        for name in _leaf_fields(rule.fails, L.NotNumber) + _leaf_fields(rule.fails, L.NotLong):
-            by_type.setdefault(name, rule)
+        for field in _leaf_fields(rule.fails, L.NotNumber) + _leaf_fields(rule.fails, L.NotLong):
+            by_type.setdefault(field, rule)
         if isinstance(rule.fails, L.UnknownMarket):
             by_type.setdefault("marketCode", rule)
-    model._by_type = tuple((name, FIELDS[op][name].kind, rule) for name, rule in by_type.items())
+    model._by_type = tuple((field, FIELDS[op][field].kind, rule)
+                           for field, rule in by_type.items())
     model._unknown = next((r for r in rows if isinstance(r.fails, L.UnknownFields)), None)
     return model
 

@@ -1,9 +1,10 @@
 """pytest plugin (entry point ``pytest11``, no conftest needed).
 
-Fixtures: ``preflight`` (a Preflight with ``assert_accepted`` / ``assert_rejected``),
-``preflight_session`` (its session) and ``preflight_send`` (guarded sends that fail the test
-when a frame the exchange would reject was attempted). Markets: the embedded catalogue, or
-``--preflight-markets PATH`` / the ini option ``preflight_markets``.
+Fixtures: ``preflight`` (a Preflight with ``assert_accepted`` / ``assert_rejected``; one per
+session, safe in ``@given`` tests), ``preflight_session`` (its session, fresh per test) and
+``preflight_send`` (guarded sends that fail the test when a frame the exchange would reject
+was attempted). Markets: the embedded catalogue, or ``--preflight-markets PATH`` / the ini
+option ``preflight_markets``, or per test the ``preflight_markets`` marker.
 """
 from __future__ import annotations
 
