@@ -227,3 +227,15 @@ def test_decimals_on_request_in_violating_too():
 def test_decimals_must_be_a_bool():
     with pytest.raises(InvalidArgument, match="decimals="):
         frames("placeorder", decimals="yes")
+
+
+@pytest.mark.parametrize("code", [
+    "from oxpreflight.strategies import frames, violating",  # hypothesis not imported yet
+    "import oxpreflight.testing.strategies",
+    "import hypothesis; from oxpreflight.strategies import *; frames, violating",
+    "import oxpreflight.strategies; from hypothesis import strategies as st; "
+    "from oxpreflight.models import PlaceOrder; st.from_type(PlaceOrder).example()",
+], ids=["strategies-first", "testing-module-first", "hypothesis-first", "from-type-via-hook"])
+def test_strategies_import_in_a_fresh_process_in_any_order(code):
+    # importing the strategies imports hypothesis, which runs our hypothesis entry point
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

@@ -126,12 +126,12 @@ def _models_strategy(model: Any, op: str) -> st.SearchStrategy:
     return item(book(None, None), op).map(model.model_validate)
 
 
-def _hypothesis_setup_hook() -> None:
-    """Register the request models with ``st.register_type_strategy`` (also run on import;
-    usable as the ``hypothesis`` entry point)."""
+def _register_models() -> None:
+    """Register the request models with ``st.register_type_strategy`` (run on import, and by
+    the ``hypothesis`` entry point ``oxpreflight.strategies:_hypothesis_setup_hook``)."""
     for model in (PlaceOrder, CancelOrder, ModifyOrder, Login):
         st.register_type_strategy(model, st.deferred(
             lambda m=model: _models_strategy(m, m.op)))
 
 
-_hypothesis_setup_hook()
+_register_models()
