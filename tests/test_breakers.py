@@ -53,13 +53,21 @@ def test_a_new_row_with_an_unbreakable_condition_is_reported():
                      name="novel-row"))
 
 
+SHARED = "/work/shared/data/markets-v3.json"  # the exchange's own catalogue (as in test_strategies)
+CATALOGUES = {"examples": (MARKETS, NOW, PF),
+              "shared": (SHARED, NOW, Preflight(SHARED, clock=lambda: NOW))}
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES)
 @pytest.mark.parametrize("rule", ROWS, ids=_id)
-def test_violating_each_row_gives_its_code_and_field(rule):
-    @ROW
+def test_violating_each_row_gives_its_code_and_field(rule, catalogue):
+    markets, now, pf = CATALOGUES[catalogue]
+
+    @settings(ROW, max_examples=15 if catalogue == "examples" else 8)
     @given(st.data())
     def check(data):
-        frame = data.draw(violating(rule.code, rule=rule.name, markets=MARKETS, now=NOW))
-        verdict = PF.check(frame)
+        frame = data.draw(violating(rule.code, rule=rule.name, markets=markets, now=now))
+        verdict = pf.check(frame)
         assert verdict.code == rule.code, (verdict, frame)
         if rule.field is not None:
             assert verdict.field == rule.field, (verdict, frame)
