@@ -32,7 +32,6 @@ FIELDS = {
 }
 
 
-
 def _enums(rules: tuple) -> dict:
     found: dict = {}
 
