@@ -1,9 +1,18 @@
 """Typed request models (pydantic v2) for the order commands: build them, validate them, export
 their JSON Schema (``PlaceOrder.model_json_schema()``), and turn them into frames.
 
-The models hold the field-level facts of orders-api.md (types, enumerations, required fields,
-the STOP_LIMIT price order). What depends on a market (bounds, tick, minSize, REPO/SPREAD
-prices at or below zero) is for :class:`oxpreflight.Preflight` to judge.
+Everything comes from the rule tables: the fields and how each is read (``FIELDS``), the
+enumerations (``ENUMS``), which fields are required, and every market-free rule row with the
+exchange's code and message. A model accepts exactly what :meth:`oxpreflight.Preflight.check`
+accepts on what does not depend on a market or the clock (the catalogue, bounds, tick, minSize,
+REPO/SPREAD prices at or below zero, recvWindow); those are for ``check`` to judge. Two things
+``check`` only warns about are refused: fields the exchange does not document (W001), and a
+value that is not a number in a number field the order type ignores (it gets that field's
+number code).
+
+A validation error carries the exchange's code: each error's ``type`` is ``"exchange_rule"``,
+its ``ctx`` holds ``code``, ``message`` (the exchange's text) and ``rule`` (the row's name),
+its ``loc`` the field (empty for a row about several fields).
 
     >>> PlaceOrder(marketCode="BTC-USD-SWAP-LIN", side="BUY", orderType="LIMIT",
     ...            quantity="0.001", price="68000").frame(tag=1)["data"]["price"]
@@ -14,61 +23,149 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import math
-import re
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal, Optional, Union
+from typing import Annotated, Any, Callable, ClassVar, Literal, Optional, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema,
+    create_model, model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-
-Side = Literal["BUY", "SELL"]
-OrderType = Literal["LIMIT", "MARKET", "STOP_LIMIT", "STOP_MARKET"]
-TimeInForce = Literal["GTC", "IOC", "FOK", "MAKER_ONLY", "MAKER_ONLY_REPRICE"]
-TriggerType = Literal["MARK_PRICE"]
-SelfTradePreventionMode = Literal["NONE", "EXPIRE_MAKER", "EXPIRE_TAKER", "EXPIRE_BOTH"]
+from .rules import ENUMS, FIELDS, RULES
+from .rules import language as L
+from .rules.catalogue import CODES
+from .validators.exact import BAD, compare, integer, number
 
 _INTEGER_TEXT = r"^[+-]?[0-9]+$"
 _NUMBER_TEXT = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+#: Condition classes that need a market, the clock or the whole frame: left to ``check``.
+_NOT_HERE = (L.UnknownMarket, L.MarketType, L.PriceMarket, L.Inactive, L.BelowIncrement,
+             L.OutOfBound, L.Expired, L.OffGrid, L.UnknownFields, L.Envelope)
 
 
 def _long(value: Any) -> int:
-    # The exchange's "long": an int or an integer-valued string; not 1.0, not true.
-    if value.__class__ is int:
-        return value
-    if isinstance(value, str) and re.match(_INTEGER_TEXT, value):
-        return int(value)
-    raise ValueError("must be an integer or an integer-valued string")
+    parsed = integer(value)
+    if parsed is None or parsed is BAD:
+        raise ValueError("must be a 64-bit integer or an integer-valued string")
+    return parsed  # type: ignore[return-value]
 
 
 def _number(value: Any) -> Decimal:
-    # JSON numbers or numeric strings, taken exactly (a float as its shortest repr).
-    if value.__class__ is int:
-        return Decimal(value)
-    if value.__class__ is float and math.isfinite(value):
-        return Decimal(repr(value))
-    if isinstance(value, Decimal) and value.is_finite():
-        return value
-    if isinstance(value, str) and re.match(_NUMBER_TEXT, value):
-        return Decimal(value)
-    raise ValueError("must be a finite number or a numeric string")
+    parsed = number(value)
+    if parsed is None or parsed is BAD:
+        raise ValueError("must be a finite number or a numeric string")
+    return Decimal(repr(parsed)) if parsed.__class__ is float else Decimal(parsed)  # type: ignore
 
 
 Long = Annotated[int, BeforeValidator(_long), WithJsonSchema(
     {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": _INTEGER_TEXT}]})]
 Number = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema(
     {"anyOf": [{"type": "number"}, {"type": "string", "pattern": _NUMBER_TEXT}]})]
-ClientOrderId = Annotated[Long, Field(ge=1, le=INT64_MAX)]
-Millis = Annotated[Long, Field(ge=INT64_MIN, le=INT64_MAX)]
+
+
+# -- the market-free rows, evaluated on the raw item ------------------------------------------
+def _parts(cond: L.Cond) -> tuple:
+    return getattr(cond, "parts", ()) + ((cond.inner,) if isinstance(cond, L.Not) else ())
+
+
+def _market_free(cond: L.Cond) -> bool:
+    return not isinstance(cond, _NOT_HERE) and all(_market_free(p) for p in _parts(cond))
+
+
+def _is_num(n: Any) -> bool:
+    return n is not None and n is not BAD
+
+
+def _test(c: L.Cond) -> Callable[[dict], bool]:
+    """``c`` as a function of the raw item: whether the item meets the row's failure, as the
+    compiled plans decide it (built once per row, so validating does no dispatch)."""
+    if isinstance(c, (L.All, L.Either)):
+        parts = tuple(_test(p) for p in c.parts)
+        first, rest = parts[0], parts[1:]
+        if isinstance(c, L.All):  # the leading part is most often a guard that fails
+            return lambda d: first(d) and all(t(d) for t in rest)
+        return lambda d: first(d) or any(t(d) for t in rest)
+    if isinstance(c, L.Not):
+        inner = _test(c.inner)
+        return lambda d: not inner(d)
+    if isinstance(c, L.NoneOf):
+        names = c.fields
+        return lambda d: all(d.get(f) is None for f in names)
+    if isinstance(c, L.Greater):
+        left, right = c.left, c.right
+
+        def greater(d: dict) -> bool:
+            a, b = number(d.get(left)), number(d.get(right))
+            return _is_num(a) and _is_num(b) and compare(a, b) > 0
+        return greater
+    f = c.field  # type: ignore[attr-defined]
+    if isinstance(c, L.Absent):
+        empty = c.empty
+        return lambda d: d.get(f) is None or (empty and d.get(f) == "")
+    if isinstance(c, L.Present):
+        return lambda d: d.get(f) is not None
+    if isinstance(c, L.Is):
+        values = c.values
+        return lambda d: d.get(f) in values
+    if isinstance(c, L.NotOneOf):
+        allowed = c.values
+        return lambda d: d.get(f) is not None and d.get(f) not in allowed
+    if isinstance(c, L.NotNumber):
+        return lambda d: number(d.get(f)) is BAD
+    if isinstance(c, L.AtMostZero):
+        return lambda d: _is_num(n := number(d.get(f))) and n <= 0  # type: ignore[operator]
+    if isinstance(c, L.NotLong):
+        return lambda d: integer(d.get(f)) is BAD
+    if isinstance(c, L.NotPositiveLong):
+        return lambda d: (i := integer(d.get(f))) is BAD or (
+            i is not None and i <= 0)  # type: ignore[operator]
+    if isinstance(c, L.LongAtMostZero):
+        return lambda d: _is_num(i := integer(d.get(f))) and i <= 0  # type: ignore[operator]
+    raise TypeError(f"no test for {type(c).__name__}")
+
+
+def _leaf_fields(cond: L.Cond, kind: type) -> list:
+    if isinstance(cond, kind):
+        return [cond.field]  # type: ignore[attr-defined]
+    return [f for p in _parts(cond) for f in _leaf_fields(p, kind)]
+
+
+def _error(rule: L.Rule, message: str, field: Optional[str], value: Any) -> ValidationError:
+    return ValidationError.from_exception_data("exchange rule", [InitErrorDetails(
+        type=PydanticCustomError("exchange_rule", "{code} {message}",
+                                 {"code": rule.code, "message": message, "rule": rule.name}),
+        loc=(field,) if field else (), input=value)])
 
 
 class _Request(BaseModel):
-    """Shared configuration: unknown fields are errors (a typo such as ``clientOrderID`` would
-    be silently ignored by the exchange)."""
+    """Shared configuration and the rule check every model runs before its field types."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     op: ClassVar[str]
+    _rows: ClassVar[tuple] = ()           # (row, test) of the market-free rows, in check order
+    _by_type: ClassVar[tuple] = ()        # (field, kind, the row that answers a bad value)
+    _unknown: ClassVar[Optional[L.Rule]] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _exchange_rules(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for rule, fails in cls._rows:
+            if fails(data):
+                raise _error(rule, CODES[rule.code].message, rule.field,
+                             data.get(rule.field) if rule.field else data)
+        for field, kind, rule in cls._by_type:
+            value = data.get(field)
+            if value is not None and not _accepts(kind, value):
+                raise _error(rule, CODES[rule.code].message, field, value)
+        fields = FIELDS[cls.op]
+        if not data.keys() <= fields.keys() and cls._unknown is not None:
+            extra = sorted(map(str, data.keys() - fields.keys()))
+            text = cls._unknown.warning.format(fill=", ".join(extra), value=None)
+            raise _error(cls._unknown, text, extra[0], data[extra[0]])
+        return data
 
     def frame(self, tag: Union[int, str, None] = None) -> dict:
         """The websocket frame: ``{"op", "tag"?, "data"}``, numbers as the exchange echoes
@@ -80,88 +177,81 @@ class _Request(BaseModel):
         return out
 
 
-class PlaceOrder(_Request):
-    """``placeorder`` (and each ``placeorders`` item)."""
-
-    op: ClassVar[str] = "placeorder"
-    marketCode: str = Field(min_length=1)
-    side: Side
-    orderType: OrderType
-    quantity: Optional[Annotated[Number, Field(gt=0)]] = None
-    amount: Optional[Annotated[Number, Field(gt=0)]] = None
-    price: Optional[Number] = None
-    stopPrice: Optional[Number] = None
-    limitPrice: Optional[Number] = None
-    timeInForce: Optional[TimeInForce] = None
-    clientOrderId: Optional[ClientOrderId] = None
-    displayQuantity: Optional[Number] = None
-    selfTradePreventionMode: Optional[SelfTradePreventionMode] = None
-    triggerType: Optional[TriggerType] = None
-    timestamp: Optional[Millis] = None
-    recvWindow: Optional[Millis] = None
-
-    @model_validator(mode="after")
-    def _by_order_type(self) -> "PlaceOrder":
-        if self.quantity is None and not (self.orderType == "MARKET" and self.amount is not None):
-            raise ValueError("quantity is required (a MARKET order may give amount instead)")
-        if self.orderType == "LIMIT" and self.price is None:
-            raise ValueError("price is required for LIMIT order")
-        if self.orderType in ("STOP_LIMIT", "STOP_MARKET") and self.stopPrice is None:
-            raise ValueError(f"stopPrice is required for {self.orderType} order")
-        if self.orderType == "STOP_LIMIT":
-            if self.limitPrice is None:
-                raise ValueError("limitPrice is required for STOP_LIMIT order")
-            if self.side == "BUY" and self.stopPrice > self.limitPrice:
-                raise ValueError("stopPrice must be less than limitPrice for Buy Stop Order")
-            if self.side == "SELL" and self.limitPrice > self.stopPrice:
-                raise ValueError("limitPrice must be less than stopPrice for Sell Stop Order")
-        return self
+def _accepts(kind: str, value: Any) -> bool:
+    if kind == "number":
+        return number(value) is not BAD
+    if kind == "integer":
+        return integer(value) is not BAD
+    if kind == "market":
+        return value.__class__ is str
+    return True
 
 
-class _ByOrderId(_Request):
-    marketCode: str = Field(min_length=1)
-    orderId: Optional[Annotated[Long, Field(ge=1, le=INT64_MAX)]] = None
-    clientOrderId: Optional[ClientOrderId] = None
-
-    @model_validator(mode="after")
-    def _one_id(self):
-        if self.orderId is None and self.clientOrderId is None:
-            raise ValueError("Either clientOrderId or orderId is required")
-        return self
-
-
-class CancelOrder(_ByOrderId):
-    """``cancelorder`` (and each ``cancelorders`` item)."""
-
-    op: ClassVar[str] = "cancelorder"
-
-
-class ModifyOrder(_ByOrderId):
-    """``modifyorder`` (and each ``modifyorders`` item)."""
-
-    op: ClassVar[str] = "modifyorder"
-    side: Optional[Side] = None
-    price: Optional[Number] = None
-    quantity: Optional[Annotated[Number, Field(gt=0)]] = None
-    timestamp: Optional[Millis] = None
-    recvWindow: Optional[Millis] = None
-
-
-class Login(_Request):
-    """``login``. :meth:`signed` computes the signature; the secret is never stored."""
-
-    op: ClassVar[str] = "login"
-    apiKey: str = Field(min_length=1)
-    timestamp: Millis
-    signature: str = Field(min_length=1)
-
+class _Login(_Request):
     @classmethod
-    def signed(cls, api_key: str, secret: Union[str, bytes], timestamp: int) -> "Login":
-        """Base64(HMAC-SHA256(secret, f"{timestamp}GET/auth/self/verify"))."""
+    def signed(cls, api_key: str, secret: Union[str, bytes], timestamp: int) -> Any:
+        """Base64(HMAC-SHA256(secret, f"{timestamp}GET/auth/self/verify")); the secret is
+        never stored."""
         key = secret.encode() if isinstance(secret, str) else secret
         digest = hmac.new(key, f"{timestamp}GET/auth/self/verify".encode(), hashlib.sha256)
         return cls(apiKey=api_key, timestamp=timestamp,
                    signature=base64.b64encode(digest.digest()).decode())
 
+
+_KIND_TEXT = {
+    "number": "A number: JSON number or numeric string, taken exactly.",
+    "integer": "An integer within signed 64 bits: JSON integer or integer-valued string.",
+    "market": "A market code of the catalogue.",
+    "any": "Passed on as given.",
+}
+
+
+def _field(op: str, name: str, kind: str, rows: tuple, required: bool) -> tuple:
+    """``(type, FieldInfo)`` for one documented field, its description from its rows."""
+    if kind == "enum":
+        kind_type: Any = Literal[ENUMS[name]]  # type: ignore[valid-type]
+        text = "One of " + ", ".join(ENUMS[name]) + "."
+    else:
+        kind_type = {"number": Number, "integer": Long, "market": str, "any": Any}[kind]
+        text = _KIND_TEXT[kind]
+    codes = [f"{r.code}: {r.doc}" for r in rows if r.field == name and not r.is_warning]
+    description = " ".join([text] + (["Rejected with"] + codes if codes else []))
+    if required:
+        return (kind_type, Field(description=description))
+    return (Optional[kind_type], Field(default=None, description=description))
+
+
+def _model(name: str, op: str, base: type, doc: str) -> Any:
+    """The model class of ``op``, built from its rows and documented fields."""
+    rows = tuple(r for r in RULES if op in r.commands)
+    judged = tuple(r for r in rows if not r.is_warning and _market_free(r.fails))
+    required = {r.fails.field for r in judged if isinstance(r.fails, L.Absent)}
+    fields = {field: _field(op, field, spec.kind, rows, field in required)
+              for field, spec in FIELDS[op].items()}
+    model = create_model(name, __base__=base, __module__=__name__, __doc__=doc,
+                         **fields)  # type: ignore[call-overload]
+    model.op = op
+    model._rows = tuple((rule, _test(rule.fails)) for rule in judged)
+    by_type: dict = {}
+    for rule in rows:  # the first row that rejects a field's type answers for it
+        if rule.is_warning:
+            continue
+        for field in _leaf_fields(rule.fails, L.NotNumber) + _leaf_fields(rule.fails, L.NotLong):
+            by_type.setdefault(field, rule)
+        if isinstance(rule.fails, L.UnknownMarket):
+            by_type.setdefault("marketCode", rule)
+    model._by_type = tuple((field, FIELDS[op][field].kind, rule)
+                           for field, rule in by_type.items())
+    model._unknown = next((r for r in rows if isinstance(r.fails, L.UnknownFields)), None)
+    return model
+
+
+PlaceOrder = _model("PlaceOrder", "placeorder", _Request,
+                    "``placeorder`` (and each ``placeorders`` item).")
+CancelOrder = _model("CancelOrder", "cancelorder", _Request,
+                     "``cancelorder`` (and each ``cancelorders`` item).")
+ModifyOrder = _model("ModifyOrder", "modifyorder", _Request,
+                     "``modifyorder`` (and each ``modifyorders`` item).")
+Login = _model("Login", "login", _Login, "``login``. :meth:`signed` computes the signature.")
 
 __all__ = ["PlaceOrder", "CancelOrder", "ModifyOrder", "Login"]

@@ -1,3 +1,28 @@
-"""Hypothesis strategies (kept at this import name; the code lives in ``oxpreflight.testing``)."""
-from .testing.strategies import *  # noqa: F401,F403
-from .testing.strategies import __all__, _hypothesis_setup_hook  # noqa: F401
+"""Hypothesis strategies (kept at this import name; the code lives in
+``oxpreflight.testing.strategies``, loaded on first use of a name)."""
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+__all__ = ["frames", "violating", "enforced_codes"]
+_MODULE = "oxpreflight.testing.strategies"
+
+
+def _hypothesis_setup_hook() -> None:
+    """The ``hypothesis`` entry point: register the request models' strategies.
+
+    Importing the strategies imports hypothesis, which runs this hook; while that import is
+    under way the module registers them itself when it finishes."""
+    module = sys.modules.get(_MODULE)
+    if module is None:
+        importlib.import_module(_MODULE)  # registers as it loads
+    elif hasattr(module, "_register_models"):
+        module._register_models()
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        return getattr(importlib.import_module(_MODULE), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -278,3 +278,65 @@ def test_core_package_does_not_import_pytest():
             "oxpreflight.Preflight().guard(print); "
             "assert 'pytest' not in sys.modules and '_pytest' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_preflight_fixture_under_given_then_no_health_check_and_markers_still_apply(pytester):
+    # hypothesis' own pytest plugin is loaded here: it is what runs the fixture health check
+    pytester.makefile(".json", markets=json.dumps(CUSTOM))
+    write_tests(pytester, '''
+import pytest
+from hypothesis import given, settings, strategies as st
+from oxpreflight.strategies import frames
+
+@settings(max_examples=5, database=None)
+@given(frame=frames("placeorder"))
+def test_given_default(preflight, frame):
+    preflight.assert_accepted(frame)
+    preflight.assert_rejected(ZZZ, "20015")
+
+@pytest.mark.preflight_markets("markets.json")
+@settings(max_examples=5, database=None)
+@given(quantity=st.integers(1, 100))
+def test_given_marked(preflight, quantity):
+    preflight.assert_accepted(dict(ZZZ, data=dict(ZZZ["data"], quantity=quantity)))
+    preflight.assert_rejected(GOOD, "20015")
+
+@settings(max_examples=5, database=None)
+@given(quantity=st.integers(1, 100))
+def test_given_after_marked_test_gets_the_default_catalogue_back(preflight, quantity):
+    preflight.assert_rejected(dict(ZZZ, data=dict(ZZZ["data"], quantity=quantity)), "20015")
+
+@pytest.mark.preflight_markets("markets.json")
+def test_marked_session(preflight_session):
+    assert preflight_session.submit(ZZZ).code != "20015"  # the marked catalogue
+''')
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=4)
+    assert "HealthCheck" not in result.stdout.str()
+
+
+def test_preflight_fixture_under_given_with_option_catalogue(pytester):
+    pytester.makefile(".json", markets=json.dumps(CUSTOM))
+    write_tests(pytester, '''
+from hypothesis import given, settings, strategies as st
+
+@settings(max_examples=5, database=None)
+@given(quantity=st.integers(1, 100))
+def test_given_option(preflight, quantity):
+    preflight.assert_accepted(dict(ZZZ, data=dict(ZZZ["data"], quantity=quantity)))
+''')
+    pytester.runpytest_subprocess("--preflight-markets", "markets.json").assert_outcomes(
+        passed=1)
+
+
+def test_preflight_fixture_attributes_set_by_a_test_do_not_leak_into_the_next(pytester):
+    write_tests(pytester, '''
+def test_a_sets(preflight):
+    preflight.max_message_length = 10
+    preflight.assert_rejected(GOOD, "20027")
+
+def test_b_sees_the_default(preflight):
+    assert preflight.max_message_length == 4000
+    preflight.assert_accepted(GOOD)
+''')
+    run(pytester, "-p", "no:randomly").assert_outcomes(passed=2)

@@ -70,7 +70,8 @@ def test_frames_accepts_a_preflight_as_catalogue():
     ("str", lambda v: v.__class__ is str), ("Decimal", lambda v: type(v).__name__ == "Decimal"),
 ])
 def test_frames_carry_numbers_in_every_form(form, wanted):
-    find(frames("placeorder", markets=MARKETS, now=NOW),
+    # Decimal only on request (issue 12.3): what a JSON client sends is str, int and float
+    find(frames("placeorder", markets=MARKETS, now=NOW, decimals=form == "Decimal"),
          lambda f: wanted(f["data"].get("quantity", f["data"].get("amount"))),
          settings=settings(database=None, derandomize=True, max_examples=2000))
 
@@ -183,3 +184,59 @@ def test_importing_the_package_loads_neither_hypothesis_nor_pytest():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+def _numbers(value):
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in _numbers(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in _numbers(v)]
+    return [value]
+
+
+@pytest.mark.parametrize("op", COMMANDS)
+@QUICK
+@given(data=st.data())
+def test_frames_by_default_round_trip_through_json(op, data):
+    pf = Preflight(MARKETS, clock=lambda: NOW)
+    frame = data.draw(frames(op, markets=MARKETS, now=NOW))
+    text = json.dumps(frame)  # no default=: a JSON client's own encoder
+    assert json.loads(text) == frame
+    assert pf.check(text).ok and pf.check(frame).ok
+    assert not any(type(v).__name__ == "Decimal" for v in _numbers(frame))
+
+
+@pytest.mark.parametrize("code", ["20028", "20029", "100008", "710003", "20002", "20015"])
+@QUICK
+@given(data=st.data())
+def test_violating_by_default_round_trips_through_json(code, data):
+    pf = Preflight(MARKETS, clock=lambda: NOW)
+    frame = data.draw(violating(code, markets=MARKETS, now=NOW))
+    if not isinstance(frame, dict):
+        return
+    text = json.dumps(frame)
+    assert json.loads(text) == frame
+    assert pf.check(text).code == code
+
+
+def test_decimals_on_request_in_violating_too():
+    find(violating("20028", markets=MARKETS, now=NOW, decimals=True),
+         lambda f: any(type(v).__name__ == "Decimal" for v in _numbers(f)),
+         settings=settings(database=None, derandomize=True, max_examples=2000))
+
+
+def test_decimals_must_be_a_bool():
+    with pytest.raises(InvalidArgument, match="decimals="):
+        frames("placeorder", decimals="yes")
+
+
+@pytest.mark.parametrize("code", [
+    "from oxpreflight.strategies import frames, violating",  # hypothesis not imported yet
+    "import oxpreflight.testing.strategies",
+    "import hypothesis; from oxpreflight.strategies import *; frames, violating",
+    "import oxpreflight.strategies; from hypothesis import strategies as st; "
+    "from oxpreflight.models import PlaceOrder; st.from_type(PlaceOrder).example()",
+], ids=["strategies-first", "testing-module-first", "hypothesis-first", "from-type-via-hook"])
+def test_strategies_import_in_a_fresh_process_in_any_order(code):
+    # importing the strategies imports hypothesis, which runs our hypothesis entry point
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

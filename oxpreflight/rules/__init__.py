@@ -1,9 +1,10 @@
 """The rule tables, in check order. Adding a rule is adding a row to one of these modules.
 
 ``RULES`` is the whole registry; ``FIELDS`` lists, per command, the documented fields and how
-each is read (anything else draws the unknown-field warning).
+each is read (anything else draws the unknown-field warning); ``ENUMS`` gives, per enumerated
+field, the values its rows allow (read off the rows' ``NotOneOf`` conditions).
 """
-from .language import FieldSpec as _F
+from .language import Cond as _Cond, FieldSpec as _F, NotOneOf as _NotOneOf
 from . import advice, cancels, frame, login, markets, modifies, orders, server, timing
 
 #: Check order: frame, envelope, login, order fields, cancels, modifies, market, time; then
@@ -30,6 +31,27 @@ FIELDS = {
         "orderType": _ANY, "source": _ANY,  # sent by ccxt's edit (issue 11 §4)
     },
 }
+
+
+def _enums(rules: tuple) -> dict:
+    found: dict = {}
+
+    def walk(cond: _Cond) -> None:
+        if isinstance(cond, _NotOneOf):
+            if found.setdefault(cond.field, cond.values) != cond.values:
+                raise ValueError(f"rows disagree on the values of {cond.field!r}")
+        for part in getattr(cond, "parts", ()):
+            walk(part)
+        if hasattr(cond, "inner"):
+            walk(cond.inner)
+
+    for rule in rules:
+        walk(rule.fails)
+    return found
+
+
+#: field -> the tuple of values the exchange accepts (case-sensitive), from the rule rows.
+ENUMS = _enums(RULES)
 
 SESSION_CODES = server.SESSION
 SERVER_CODES = server.SERVER

@@ -1,0 +1,8 @@
+"""Test helpers, the only part of the package that imports hypothesis or pytest.
+
+``strategies`` (public: ``frames``, ``violating``, ``enforced_codes``; also importable as
+``oxpreflight.strategies``) is built from ``book`` (catalogue, clock, number forms), ``valid``
+(valid items from ``FIELDS`` and ``ENUMS``), ``derived`` (breakers derived from each rule
+row's condition) and ``handwritten`` (breakers for frame-level, market-figure and clock rows).
+``pytest_plugin`` holds the fixtures (entry point ``oxpreflight.pytest_plugin``).
+"""

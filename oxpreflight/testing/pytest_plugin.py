@@ -1,9 +1,10 @@
 """pytest plugin (entry point ``pytest11``, no conftest needed).
 
-Fixtures: ``preflight`` (a Preflight with ``assert_accepted`` / ``assert_rejected``),
-``preflight_session`` (its session) and ``preflight_send`` (guarded sends that fail the test
-when a frame the exchange would reject was attempted). Markets: the embedded catalogue, or
-``--preflight-markets PATH`` / the ini option ``preflight_markets``.
+Fixtures: ``preflight`` (a Preflight with ``assert_accepted`` / ``assert_rejected``; one per
+session, safe in ``@given`` tests), ``preflight_session`` (its session, fresh per test) and
+``preflight_send`` (guarded sends that fail the test when a frame the exchange would reject
+was attempted). Markets: the embedded catalogue, or ``--preflight-markets PATH`` / the ini
+option ``preflight_markets``, or per test the ``preflight_markets`` marker.
 """
 from __future__ import annotations
 
@@ -221,17 +222,52 @@ def pytest_runtest_call(item: pytest.Item):
 
 
 # -- fixtures -----------------------------------------------------------------------------------
-@pytest.fixture
+#: The catalogue a ``preflight_markets`` marker names, resolved once per path for the session.
+_MARKED = pytest.StashKey[dict]()
+
+
+@pytest.fixture(scope="session")
 def preflight(request: pytest.FixtureRequest) -> PreflightForTests:
-    """A Preflight on the embedded catalogue, ``--preflight-markets`` or ini ``preflight_markets``,
-    with ``assert_accepted(frame)`` and ``assert_rejected(frame, code)``."""
+    """A Preflight on the embedded catalogue, ``--preflight-markets`` or ini ``preflight_markets``
+    (a ``preflight_markets`` marker swaps in its catalogue for that test), with
+    ``assert_accepted(frame)`` and ``assert_rejected(frame, code)``.
+
+    One instance serves the whole session: the checker is pure, so the fixture is safe in
+    ``@given`` tests (no function-scoped-fixture health check).
+    """
+    return PreflightForTests(markets=request.config.stash.get(_MARKETS, None))
+
+
+@pytest.fixture(autouse=True)
+def _preflight_marked_markets(request: pytest.FixtureRequest):
+    """For a test that uses ``preflight``: its attributes are restored after the test (so a
+    test that sets one does not leak it into the next), and with a ``preflight_markets``
+    marker it checks against the marked catalogue during that test."""
+    pf = request.getfixturevalue("preflight") if "preflight" in request.fixturenames else None
+    if not isinstance(pf, PreflightForTests):  # not used, or a user's own fixture of that name
+        yield
+        return
+    saved = dict(vars(pf))
     marker = request.node.get_closest_marker("preflight_markets")
     if marker is not None:
-        markets = marker.args[0] if marker.args else marker.kwargs["markets"]
-        if isinstance(markets, (str, PathLike)):  # relative to the test file
-            markets = Path(request.path.parent, markets)
+        vars(pf).update(vars(_marked(request, marker)))
+    try:
+        yield
+    finally:
+        vars(pf).clear()
+        vars(pf).update(saved)
+
+
+def _marked(request: pytest.FixtureRequest, marker: pytest.Mark) -> PreflightForTests:
+    """The Preflight of a marker's catalogue (built once per path for the session)."""
+    markets = marker.args[0] if marker.args else marker.kwargs["markets"]
+    if not isinstance(markets, (str, PathLike)):
         return PreflightForTests(markets=markets)
-    return PreflightForTests(markets=request.config.stash.get(_MARKETS, None))
+    path = Path(request.path.parent, markets)  # relative to the test file
+    cache = request.config.stash.setdefault(_MARKED, {})
+    if str(path) not in cache:
+        cache[str(path)] = PreflightForTests(markets=path)
+    return cache[str(path)]
 
 
 @pytest.fixture
