@@ -5,6 +5,7 @@ each is read (anything else draws the unknown-field warning).
 """
 from .language import FieldSpec as _F
 from . import advice, cancels, frame, login, markets, modifies, orders, server, timing
+from .session import STATE_RULES
 
 #: Check order: frame, envelope, login, order fields, cancels, modifies, market, time; then
 #: warnings (which never decide a verdict).
@@ -30,5 +31,6 @@ FIELDS = {
     },
 }
 
-SESSION_CODES = server.SESSION
+#: code -> what a session needs to decide it: the session rows' reasons, then codes no row decides.
+SESSION_CODES = {**{row.code: row.reason for row in STATE_RULES}, **server.SESSION}
 SERVER_CODES = server.SERVER

@@ -2,6 +2,8 @@
 
 What is modelled (and nothing more; the exchange's own risk engine is not public):
 
+Each check answers with its row of :mod:`oxpreflight.rules.session`:
+
 - 300001: ``status`` set and not ``"NORMAL"`` -> every placeorder and modifyorder.
 - 710006, spot markets only: a BUY whose cost (``quantity * price``; a MARKET order at the live
   mark price; ``amount`` when given) exceeds the available balance of the counter asset, or a
@@ -26,10 +28,12 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, Mapping, Optional
 
+from ..rules.session import (
+    ACCOUNT_CODES, ACCOUNT_STATUS, MARGIN, POSITION_LIMIT, REDUCE_ONLY, SPOT_BALANCE,
+)
 from ..validators import exact
+from .verdicts import Problem
 
-#: The codes the account layer can return; ``Account(checks=...)`` picks a subset.
-ACCOUNT_CODES = frozenset({"300001", "710004", "710005", "710006", "710007"})
 NORMAL = "NORMAL"
 _ZERO = Decimal(0)
 
@@ -135,15 +139,15 @@ class AccountState:
             self.collateral = collateral
 
     # -- the checks ----------------------------------------------------------------------------
-    def check_status(self) -> Optional[tuple]:
-        """``(code, fill, field)`` for 300001, else ``None``."""
-        if "300001" in self.checks and self.status is not None \
+    def check_status(self) -> Optional[Problem]:
+        """The account-status problem, else ``None``."""
+        if ACCOUNT_STATUS.code in self.checks and self.status is not None \
                 and str(self.status).upper() != NORMAL:
-            return "300001", str(self.status), None
+            return Problem(ACCOUNT_STATUS, None, fill=str(self.status))
         return None
 
-    def check_order(self, item: dict, record: Any, markets: dict) -> Optional[tuple]:
-        """``(code, fill, field)`` of the first account rejection of a placeorder item."""
+    def check_order(self, item: dict, record: Any, markets: dict) -> Optional[Problem]:
+        """The first account problem of a placeorder item (rows' order), else ``None``."""
         side = item.get("side")
         if side not in ("BUY", "SELL") or record is None:
             return None
@@ -157,26 +161,27 @@ class AccountState:
         after = held + quantity if side == "BUY" else held - quantity
         grows = abs(after) > abs(held)
         flips = (held > 0 > after) or (held < 0 < after)
-        if "710007" in self.checks and code in self.reduce_only and (grows or flips):
-            return "710007", None, "quantity"
+        if REDUCE_ONLY.code in self.checks and code in self.reduce_only and (grows or flips):
+            return Problem(REDUCE_ONLY, "quantity")
         limit = self.limits.get(code)
-        if "710004" in self.checks and limit is not None and grows and abs(after) > limit:
-            return "710004", None, "quantity"
-        if "710005" in self.checks and grows and self.collateral is not None:
+        if POSITION_LIMIT.code in self.checks and limit is not None and grows \
+                and abs(after) > limit:
+            return Problem(POSITION_LIMIT, "quantity")
+        if MARGIN.code in self.checks and grows and self.collateral is not None:
             required = self._required_margin(code, after, _order_price(item), markets)
             if required is not None and self.collateral < required:
-                return "710005", None, "quantity"
+                return Problem(MARGIN, "quantity")
         return None
 
     def _spot(self, item: dict, record: Any, side: str, quantity: Optional[Decimal]
-              ) -> Optional[tuple]:
-        if "710006" not in self.checks:
+              ) -> Optional[Problem]:
+        if SPOT_BALANCE.code not in self.checks:
             return None
         base, counter = _assets(record)
         if side == "SELL":
             have = self.balances.get(base) if base else None
             if have is not None and quantity is not None and quantity > have:
-                return "710006", None, "quantity"
+                return Problem(SPOT_BALANCE, "quantity")
             return None
         have = self.balances.get(counter) if counter else None
         if have is None:
@@ -192,7 +197,7 @@ class AccountState:
                 return None
             cost = quantity * price
         if cost > have:
-            return "710006", None, "amount" if quantity is None else "quantity"
+            return Problem(SPOT_BALANCE, "amount" if quantity is None else "quantity")
         return None
 
     def _required_margin(self, code: str, after: Decimal, price: Optional[Decimal],

@@ -35,5 +35,15 @@ class SlidingWindow:
             events.append([now, count])
         self._total += count
 
+    def remove(self, at: int, count: int) -> None:
+        """Take back ``count`` orders recorded at ``at`` (a send that failed); orders that
+        already left the window are gone anyway."""
+        for event in self._events:
+            if event[0] == at:
+                taken = min(count, event[1])
+                event[1] -= taken
+                self._total -= taken
+                return
+
     def __len__(self) -> int:
         return self._total

@@ -3,10 +3,25 @@ redaction pass that keeps the API secret out of anything returned."""
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
+from ..rules.language import StateRule
 from ..validators.replies import rejection
 from ..validators.verdict import Notice, Verdict
+
+#: ``Problem.value`` when the offending value is the item's ``field``.
+FROM_ITEM: Any = object()
+
+
+class Problem(NamedTuple):
+    """A session row that fails: the row, the field reported, what fills ``xxx``, hint
+    notices, and the value reported (the item's field unless given)."""
+
+    row: StateRule
+    field: Optional[str] = None
+    fill: Any = None
+    hints: tuple = ()
+    value: Any = FROM_ITEM
 
 
 def state_reject(code: str, *, op: Any, tag: Any, data: Any, now: int, fill: Any = None,
@@ -27,15 +42,16 @@ def with_items(verdict: Verdict, rejected: dict[int, Verdict]) -> Verdict:
                    None, first.index, partial(getattr, first, "response"))
 
 
-def redact(verdict: Verdict, secret: str) -> Verdict:
-    """``verdict`` with every occurrence of ``secret`` replaced (a copy only when needed)."""
+def redact(verdict: Verdict, secret: str, raw: bytes) -> Verdict:
+    """``verdict`` with every occurrence of ``secret`` (as text, or ``raw`` in bytes) replaced
+    (a copy only when needed)."""
     if verdict.ok and not verdict.warnings and not verdict.items:
         return verdict
-    if not _contains(_parts(verdict), secret):
+    if not _contains(_parts(verdict), secret, raw):
         return verdict
-    clean = lambda value: _replace(value, secret)  # noqa: E731
+    clean = lambda value: _replace(value, secret, raw)  # noqa: E731
     return Verdict(verdict.ok, verdict.code, clean(verdict.message), verdict.field,
-                   clean(verdict.value), tuple(redact(i, secret) for i in verdict.items),
+                   clean(verdict.value), tuple(redact(i, secret, raw) for i in verdict.items),
                    tuple(Notice(w.code, w.field, clean(w.value), clean(w.message))
                          for w in verdict.warnings),
                    clean(verdict.response), verdict.index)
@@ -48,27 +64,28 @@ def _parts(verdict: Verdict) -> list:
     return parts
 
 
-def _contains(value: Any, secret: str) -> bool:
+def _contains(value: Any, secret: str, raw: bytes) -> bool:
     if isinstance(value, str):
         return secret in value
     if isinstance(value, (bytes, bytearray)):
-        return secret.encode("utf-8", "surrogateescape") in value
+        return raw in value
     if isinstance(value, dict):
-        return any(_contains(k, secret) or _contains(v, secret) for k, v in value.items())
+        return any(_contains(k, secret, raw) or _contains(v, secret, raw)
+                   for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return any(_contains(v, secret) for v in value)
+        return any(_contains(v, secret, raw) for v in value)
     return secret in str(value) if value is not None else False
 
 
-def _replace(value: Any, secret: str) -> Any:
+def _replace(value: Any, secret: str, raw: bytes) -> Any:
     if isinstance(value, str):
         return value.replace(secret, "<redacted>")
     if isinstance(value, (bytes, bytearray)):
-        return bytes(value).replace(secret.encode("utf-8", "surrogateescape"), b"<redacted>")
+        return bytes(value).replace(raw, b"<redacted>")
     if isinstance(value, dict):
-        return {_replace(k, secret): _replace(v, secret) for k, v in value.items()}
+        return {_replace(k, secret, raw): _replace(v, secret, raw) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_replace(v, secret) for v in value)
+        return type(value)(_replace(v, secret, raw) for v in value)
     if value is not None and secret in str(value):
         return "<redacted>"
     return value

@@ -1,0 +1,290 @@
+"""The submit pipeline: the core rules, then the session rows of the command in table order
+(:data:`oxpreflight.rules.STATE_RULES`), each read through one check per kind of state it
+needs (:data:`KINDS`). The first failing row is the verdict; an accepted frame is recorded as
+sent, and the record can be taken back when the send fails.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from decimal import Decimal
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+import orjson
+
+from ..rules.language import BATCH_OF, COMMANDS, ORDER_COMMANDS, StateRule
+from ..rules.session import (
+    AUCTION_MARKET_ORDER, AUCTION_PRICE, LOGIN_AGAIN, NOT_FOUND, NOT_LOGGED_IN,
+    NOT_OPERATIONAL, NOT_OWNED, ORDER_CLOSED_NOTICE, RATE, STATE_RULES,
+)
+from ..validators.clock import monotonic_ms, system_clock
+from ..validators.verdict import Notice, Verdict
+from .account import loose
+from .auth import check_login
+from .orders import CLOSED, UNKNOWN, order_key
+from .verdicts import FROM_ITEM, Problem, redact, state_reject, with_items
+
+if TYPE_CHECKING:
+    from .core import Session
+
+_PLACE = frozenset(ORDER_COMMANDS)
+_NUMBERS = ("quantity", "price", "limitPrice", "amount")
+#: op -> the session rows that apply to it, in check order.
+ROWS: dict[str, tuple[StateRule, ...]] = {
+    op: tuple(row for row in STATE_RULES if op in row.commands) for op in COMMANDS}
+
+Undo = Callable[[], None]
+
+
+class Context:
+    """One submission: the command, its clocks, the room left in the rate window."""
+
+    __slots__ = ("op", "now", "stamp", "rate_now", "room", "auction", "table", "closed",
+                 "notices")
+
+    def __init__(self, op: str, now: Optional[int], stamp: int, rate_now: int,
+                 room: Optional[int], auction: bool, table: dict, closed: frozenset):
+        self.op, self.now, self.stamp, self.rate_now = op, now, stamp, rate_now
+        self.room, self.auction, self.table, self.closed = room, auction, table, closed
+        self.notices: dict[int, list] = {}
+
+
+# -- one check per kind of state: the first failing row of that kind for this item -----------
+Check = Callable[["Session", Context, Any, int], Optional[Problem]]
+
+
+def _login(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
+    if ctx.op == "login":
+        return Problem(LOGIN_AGAIN) if s._logged_in else None
+    return None if s._logged_in else Problem(NOT_LOGGED_IN)
+
+
+def _credentials(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
+    if not isinstance(item, dict):
+        return None
+    return check_login(item, api_key=s._api_key, secret=s._secret, now=ctx.now,
+                       skew_ms=s._skew)
+
+
+def _rate(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
+    return Problem(RATE) if ctx.room is not None and index >= ctx.room else None
+
+
+def _orders(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
+    if not s._track:
+        return None
+    state, order = s._orders.find(item)
+    field = "orderId" if item.get("orderId") is not None else "clientOrderId"
+    if state == UNKNOWN or state == CLOSED:  # TEMP step 1
+        return Problem(NOT_FOUND, field)
+    if state == CLOSED:  # the exchange accepts it and pushes its 100004 failure
+        ctx.notices.setdefault(index, []).append(Notice(
+            ORDER_CLOSED_NOTICE, field, item.get(field),
+            f"order {item.get(field)} was reported closed: the exchange will accept the "
+            f"command and answer with an order-not-found (100004) push"))
+        return None
+    if order is not None and order.owner is not None and s._own is not None \
+            and str(order.owner) != s._own:
+        return Problem(NOT_OWNED, field)
+    return None
+
+
+def _account(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
+    account = s._account
+    if account is None:
+        return None
+    problem = account.check_status()
+    if problem is None and ctx.op in _PLACE:
+        problem = account.check_order(item, ctx.table.get(item.get("marketCode")), ctx.table)
+    return problem
+
+
+def _markets(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
+    if item.get("marketCode") in ctx.closed:
+        return Problem(NOT_OPERATIONAL, "marketCode")
+    return None
+
+
+def _auction(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
+    if not ctx.auction:
+        return None
+    record = ctx.table.get(item.get("marketCode"))
+    if record is None or record.type != "REPO":
+        return None
+    side = item.get("side")
+    if ctx.op in _PLACE:
+        if item.get("orderType") == "MARKET":
+            return Problem(AUCTION_MARKET_ORDER, "orderType")
+    elif side is None and s._track:
+        _, order = s._orders.find(item)
+        side = order.side if order is not None else None
+    return _repo_price(item, side)
+
+
+def _repo_price(item: dict, side: Any) -> Optional[Problem]:
+    """A repo bid above 0 or offer below 0 (price, else limitPrice)."""
+    for field in ("price", "limitPrice"):
+        price = loose(item.get(field))
+        if price is not None:
+            if (side == "BUY" and price > 0) or (side == "SELL" and price < 0):
+                return Problem(AUCTION_PRICE, field)
+            return None
+    return None
+
+
+#: kind of state -> its check (every :data:`~oxpreflight.rules.language.STATE_KINDS` entry).
+KINDS: dict[str, Check] = {
+    "login": _login, "credentials": _credentials, "rate": _rate, "orders": _orders,
+    "account": _account, "markets": _markets, "auction": _auction,
+}
+
+
+def first_problem(s: Session, ctx: Context, rows: tuple, item: Any, index: int
+                  ) -> Optional[Problem]:
+    """The first of ``rows`` that fails for ``item``; each kind's check runs at most once."""
+    found: dict[str, Optional[Problem]] = {}
+    for row in rows:
+        kind = row.needs
+        if kind not in found:
+            found[kind] = KINDS[kind](s, ctx, item, index)
+        problem = found[kind]
+        if problem is not None and problem.row is row:
+            return problem
+    return None
+
+
+# -- decoding ------------------------------------------------------------------------------------
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def decode_frame(text: Any) -> Any:
+    """A frame's JSON text; re-read with exact decimals when an order number is a float (a
+    float may have lost digits of the text, and the account checks compare exactly)."""
+    if isinstance(text, memoryview):
+        text = bytes(text)
+    msg = orjson.loads(text)
+    if isinstance(msg, dict):
+        items = msg.get("dataArray")
+        items = items if isinstance(items, list) else [msg.get("data")]
+        if any(isinstance(item, dict) and any(item.get(f).__class__ is float for f in _NUMBERS)
+               for item in items):
+            return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    return msg
+
+
+class SubmitPipeline:
+    """The part of :class:`~oxpreflight.session.Session` that judges and records frames."""
+
+    _lock: threading.Lock
+
+    def _submit(self: Session, frame: Any) -> tuple[Verdict, Optional[Undo]]:
+        table, closed = self._view
+        verdict = self._pf.check_with(frame, table)
+        undo: Optional[Undo] = None
+        if verdict.ok:
+            try:
+                verdict, undo = self._stateful(frame, verdict, table, closed)
+            except Exception as exc:  # a bug here must still answer, never raise into a send
+                verdict, undo = self._pf._internal_error(exc), None
+        secret = self._secret
+        if secret is not None and (not verdict.ok or verdict.warnings or verdict.items):
+            verdict = redact(verdict, secret.text(), secret.raw())
+        return verdict, undo
+
+    def _stateful(self: Session, frame: Any, verdict: Verdict, table: dict, closed: frozenset
+                  ) -> tuple[Verdict, Optional[Undo]]:
+        msg = frame if isinstance(frame, dict) else (
+            None if frame in ("ping", b"ping") else decode_frame(frame))
+        if not isinstance(msg, dict):
+            return verdict, None
+        op = msg.get("op")
+        rows = ROWS.get(op) if isinstance(op, str) else None
+        if not rows:
+            return verdict, None  # subscriptions: nothing the session knows decides them
+        clock = self._pf.clock
+        now = clock() if clock is not None else None
+        stamp = now if now is not None else system_clock()
+        # the rate window and acknowledgement deadlines: an injected clock drives them (tests,
+        # replays); the system clock may step, so it is replaced by a monotonic one
+        rate_now = now if now is not None and clock is not system_clock else monotonic_ms()
+        batch = op in BATCH_OF
+        items = msg.get("dataArray") if batch else [msg.get("data")]
+        tag = msg.get("tag")
+        with self._lock:
+            counted = op in self._rate_ops
+            ctx = Context(op, now, stamp, rate_now,
+                          self._rate.room(rate_now) if counted else None,
+                          self._in_auction is not None and now is not None
+                          and self._in_auction(now), table, closed)
+            if op == "login":
+                problem = first_problem(self, ctx, rows, msg.get("data"), 0)
+                if problem is None:
+                    return verdict, None
+                return self._reject(problem, ctx, tag, msg.get("data"), None,
+                                    verdict.warnings + problem.hints), None
+            self._orders.expire(rate_now)
+            rejected = {}
+            for index, item in enumerate(items):
+                if isinstance(item, dict):
+                    problem = first_problem(self, ctx, rows, item, index)
+                    if problem is not None:
+                        rejected[index] = self._reject(problem, ctx, tag, item,
+                                                       index if batch else None, ())
+            if not rejected:
+                return _noted(verdict, ctx.notices, batch), self._record(op, items, rate_now)
+        if batch:
+            return with_items(verdict, rejected), None
+        only = rejected[0]
+        if verdict.warnings:
+            only = Verdict(False, only.code, only.message, only.field, only.value, (),
+                           verdict.warnings, None, None, partial(getattr, only, "response"))
+        return only, None
+
+    @staticmethod
+    def _reject(problem: Problem, ctx: Context, tag: Any, item: Any, index: Optional[int],
+                warnings: tuple) -> Verdict:
+        field = problem.field
+        value = problem.value
+        if value is FROM_ITEM:
+            value = item.get(field) if field and isinstance(item, dict) else None
+        return state_reject(problem.row.code, op=ctx.op, tag=tag, data=item, now=ctx.stamp,
+                            fill=problem.fill, field=field, value=value, index=index,
+                            warnings=warnings)
+
+    def _record(self: Session, op: str, items: list, rate_now: int) -> Optional[Undo]:
+        """Record an accepted frame as sent (lock held); the function that takes it back."""
+        counted = len(items) if op in self._rate_ops else 0
+        if counted:
+            self._rate.add(rate_now, counted)
+        tokens: list = []
+        if op in _PLACE:
+            for item in items:
+                token = self._orders.placed(order_key(item.get("clientOrderId")),
+                                            item.get("marketCode"), rate_now)
+                if token is not None:
+                    tokens.append(token)
+        if not counted and not tokens:
+            return None
+
+        def undo() -> None:
+            with self._lock:
+                if counted:
+                    self._rate.remove(rate_now, counted)
+                for token in tokens:
+                    self._orders.unplaced(token)
+
+        return undo
+
+
+def _noted(verdict: Verdict, notices: dict[int, list], batch: bool) -> Verdict:
+    """An accepted verdict with the session's notices added (on the batch items too)."""
+    if not notices:
+        return verdict
+    if not batch:
+        return Verdict(True, warnings=verdict.warnings + tuple(notices[0]))
+    items = tuple(
+        Verdict(True, warnings=item.warnings + tuple(notices[i]), index=item.index)
+        if i in notices else item for i, item in enumerate(verdict.items))
+    return Verdict(True, items=items, warnings=tuple(w for i in items for w in i.warnings))
