@@ -1,12 +1,10 @@
 """The Session: a Preflight plus what the exchange already knows about this connection.
 
 :meth:`Session.submit` checks a frame with the core rules (``Preflight.check_with``) against the
-session's live market table, then with the session rows of its command in the order of
-:data:`oxpreflight.rules.STATE_RULES` (login 20005, 20025, 20024, 20000; 05001 and 20007 for
-order, cancel and modify commands; 100005/100006 for cancels and modifies; 300001, 20031,
-300011/300012 for orders and modifies; 710007, 710004, 710006, 710005 for orders), each batch
-item alone. The pipeline lives in :mod:`.pipeline`, the reading of the exchange's messages in
-:mod:`.routing`.
+session's live market table, then with the session rows that apply to its command, in the
+order of :data:`oxpreflight.rules.STATE_RULES` (the first failing row is the verdict; each
+batch item alone). The pipeline lives in :mod:`.pipeline`, the reading of the exchange's
+messages in :mod:`.routing`.
 
 A rejected frame changes no state. State lives behind one lock, held only for dictionary work
 (never while waiting), so ``submit`` and ``observe`` may be called from several threads and

@@ -16,7 +16,7 @@ import orjson
 from ..rules.language import BATCH_OF, COMMANDS, ORDER_COMMANDS, StateRule
 from ..rules.session import (
     AUCTION_MARKET_ORDER, AUCTION_PRICE, LOGIN_AGAIN, NOT_FOUND, NOT_LOGGED_IN,
-    NOT_OPERATIONAL, NOT_OWNED, ORDER_CLOSED_NOTICE, RATE, STATE_RULES,
+    NOT_OPERATIONAL, NOT_OWNED, ORDER_CLOSED_NOTICE, ORDER_GONE_CODE, RATE, STATE_RULES,
 )
 from ..validators.clock import monotonic_ms, system_clock
 from ..validators.verdict import Notice, Verdict
@@ -76,13 +76,13 @@ def _orders(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem
         return None
     state, order = s._orders.find(item)
     field = "orderId" if item.get("orderId") is not None else "clientOrderId"
-    if state == UNKNOWN or state == CLOSED:  # TEMP step 1
+    if state == UNKNOWN:
         return Problem(NOT_FOUND, field)
     if state == CLOSED:  # the exchange accepts it and pushes its 100004 failure
         ctx.notices.setdefault(index, []).append(Notice(
             ORDER_CLOSED_NOTICE, field, item.get(field),
             f"order {item.get(field)} was reported closed: the exchange will accept the "
-            f"command and answer with an order-not-found (100004) push"))
+            f"command and answer with an order-not-found ({ORDER_GONE_CODE}) push"))
         return None
     if order is not None and order.owner is not None and s._own is not None \
             and str(order.owner) != s._own:
