@@ -27,9 +27,9 @@ from .auction import AUCTION_WINDOW, window_test
 from .auth import Secret
 from .markets import LiveMarkets
 from .orders import ACK_TIMEOUT_MS, OrderBook
-from .pipeline import SubmitPipeline
+from .pipeline import judge
 from .rate import SlidingWindow
-from .routing import ObserveRouting
+from .routing import route
 
 if TYPE_CHECKING:
     from ..validators.engine import Preflight
@@ -61,7 +61,7 @@ def _positive_int(name: str, value: Any, zero: bool = False) -> int:
     return value
 
 
-class Session(SubmitPipeline, ObserveRouting):
+class Session:
     """State-aware checks on one websocket connection (see the module docstring).
 
     ``api_key`` / ``api_secret``: when given, logins are checked against them (the secret never
@@ -119,7 +119,7 @@ class Session(SubmitPipeline, ObserveRouting):
     def submit(self, frame: Frame) -> Verdict:
         """The verdict for ``frame`` (dict or JSON text) given the session's state; when it is
         ok the frame is recorded as sent (rate, pending orders). Never raises."""
-        return self._submit(frame)[0]
+        return judge(self, frame)[0]
 
     @contextmanager
     def sending(self, frame: Frame) -> Iterator[Verdict]:
@@ -127,7 +127,7 @@ class Session(SubmitPipeline, ObserveRouting):
         ``verdict.ok``. The verdict is :meth:`submit`'s; if the block raises, what the
         submission recorded (rate slots, pending orders) is taken back and the exception
         propagates unchanged. Plain ``with``, usable around ``await send(...)``."""
-        verdict, undo = self._submit(frame)
+        verdict, undo = judge(self, frame)
         try:
             yield verdict
         except BaseException:
@@ -146,7 +146,7 @@ class Session(SubmitPipeline, ObserveRouting):
                 message = _decode(message)
             for one in message if isinstance(message, list) else [message]:
                 if isinstance(one, dict):
-                    self._observe(one)
+                    route(self, one)
         except Exception as exc:
             log.debug("message ignored (%s)", type(exc).__name__)
 
@@ -224,6 +224,12 @@ class Session(SubmitPipeline, ObserveRouting):
         """The orderIds currently believed open."""
         with self._lock:
             return frozenset(self._orders.open)
+
+    def _account_state(self) -> AccountState:
+        """The account layer's state, turned on when first needed (lock held)."""
+        if self._account is None:
+            self._account = AccountState(Account())
+        return self._account
 
     def __repr__(self) -> str:
         """A summary; never raises, not even on a half-built session."""

@@ -6,7 +6,6 @@ sent, and the record can be taken back when the send fails.
 from __future__ import annotations
 
 import json
-import threading
 from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Optional
@@ -174,108 +173,105 @@ def decode_frame(text: Any) -> Any:
     return msg
 
 
-class SubmitPipeline:
-    """The part of :class:`~oxpreflight.session.Session` that judges and records frames."""
+def judge(s: Session, frame: Any) -> tuple[Verdict, Optional[Undo]]:
+    table, closed = s._view
+    verdict = s._pf.check_with(frame, table)
+    undo: Optional[Undo] = None
+    if verdict.ok:
+        try:
+            verdict, undo = _stateful(s, frame, verdict, table, closed)
+        except Exception as exc:  # a bug here must still answer, never raise into a send
+            verdict, undo = s._pf._internal_error(exc), None
+    secret = s._secret
+    if secret is not None and (not verdict.ok or verdict.warnings or verdict.items):
+        verdict = redact(verdict, secret.text(), secret.raw())
+    return verdict, undo
 
-    _lock: threading.Lock
 
-    def _submit(self: Session, frame: Any) -> tuple[Verdict, Optional[Undo]]:
-        table, closed = self._view
-        verdict = self._pf.check_with(frame, table)
-        undo: Optional[Undo] = None
-        if verdict.ok:
-            try:
-                verdict, undo = self._stateful(frame, verdict, table, closed)
-            except Exception as exc:  # a bug here must still answer, never raise into a send
-                verdict, undo = self._pf._internal_error(exc), None
-        secret = self._secret
-        if secret is not None and (not verdict.ok or verdict.warnings or verdict.items):
-            verdict = redact(verdict, secret.text(), secret.raw())
-        return verdict, undo
+def _stateful(s: Session, frame: Any, verdict: Verdict, table: dict, closed: frozenset
+              ) -> tuple[Verdict, Optional[Undo]]:
+    msg = frame if isinstance(frame, dict) else (
+        None if frame in ("ping", b"ping") else decode_frame(frame))
+    if not isinstance(msg, dict):
+        return verdict, None
+    op = msg.get("op")
+    rows = ROWS.get(op) if isinstance(op, str) else None
+    if not rows:
+        return verdict, None  # subscriptions: nothing the session knows decides them
+    clock = s._pf.clock
+    now = clock() if clock is not None else None
+    stamp = now if now is not None else system_clock()
+    # the rate window and acknowledgement deadlines: an injected clock drives them (tests,
+    # replays); the system clock may step, so it is replaced by a monotonic one
+    rate_now = now if now is not None and clock is not system_clock else monotonic_ms()
+    batch = op in BATCH_OF
+    items = msg.get("dataArray") if batch else [msg.get("data")]
+    tag = msg.get("tag")
+    with s._lock:
+        counted = op in s._rate_ops
+        ctx = Context(op, now, stamp, rate_now,
+                      s._rate.room(rate_now) if counted else None,
+                      s._in_auction is not None and now is not None
+                      and s._in_auction(now), table, closed)
+        if op == "login":
+            problem = first_problem(s, ctx, rows, msg.get("data"), 0)
+            if problem is None:
+                return verdict, None
+            return _reject(problem, ctx, tag, msg.get("data"), None,
+                                verdict.warnings + problem.hints), None
+        s._orders.expire(rate_now)
+        rejected = {}
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                problem = first_problem(s, ctx, rows, item, index)
+                if problem is not None:
+                    rejected[index] = _reject(problem, ctx, tag, item,
+                                                   index if batch else None, ())
+        if not rejected:
+            return _noted(verdict, ctx.notices, batch), _record(s, op, items, rate_now)
+    if batch:
+        return with_items(verdict, rejected), None
+    only = rejected[0]
+    if verdict.warnings:
+        only = Verdict(False, only.code, only.message, only.field, only.value, (),
+                       verdict.warnings, None, None, partial(getattr, only, "response"))
+    return only, None
 
-    def _stateful(self: Session, frame: Any, verdict: Verdict, table: dict, closed: frozenset
-                  ) -> tuple[Verdict, Optional[Undo]]:
-        msg = frame if isinstance(frame, dict) else (
-            None if frame in ("ping", b"ping") else decode_frame(frame))
-        if not isinstance(msg, dict):
-            return verdict, None
-        op = msg.get("op")
-        rows = ROWS.get(op) if isinstance(op, str) else None
-        if not rows:
-            return verdict, None  # subscriptions: nothing the session knows decides them
-        clock = self._pf.clock
-        now = clock() if clock is not None else None
-        stamp = now if now is not None else system_clock()
-        # the rate window and acknowledgement deadlines: an injected clock drives them (tests,
-        # replays); the system clock may step, so it is replaced by a monotonic one
-        rate_now = now if now is not None and clock is not system_clock else monotonic_ms()
-        batch = op in BATCH_OF
-        items = msg.get("dataArray") if batch else [msg.get("data")]
-        tag = msg.get("tag")
-        with self._lock:
-            counted = op in self._rate_ops
-            ctx = Context(op, now, stamp, rate_now,
-                          self._rate.room(rate_now) if counted else None,
-                          self._in_auction is not None and now is not None
-                          and self._in_auction(now), table, closed)
-            if op == "login":
-                problem = first_problem(self, ctx, rows, msg.get("data"), 0)
-                if problem is None:
-                    return verdict, None
-                return self._reject(problem, ctx, tag, msg.get("data"), None,
-                                    verdict.warnings + problem.hints), None
-            self._orders.expire(rate_now)
-            rejected = {}
-            for index, item in enumerate(items):
-                if isinstance(item, dict):
-                    problem = first_problem(self, ctx, rows, item, index)
-                    if problem is not None:
-                        rejected[index] = self._reject(problem, ctx, tag, item,
-                                                       index if batch else None, ())
-            if not rejected:
-                return _noted(verdict, ctx.notices, batch), self._record(op, items, rate_now)
-        if batch:
-            return with_items(verdict, rejected), None
-        only = rejected[0]
-        if verdict.warnings:
-            only = Verdict(False, only.code, only.message, only.field, only.value, (),
-                           verdict.warnings, None, None, partial(getattr, only, "response"))
-        return only, None
 
-    @staticmethod
-    def _reject(problem: Problem, ctx: Context, tag: Any, item: Any, index: Optional[int],
-                warnings: tuple) -> Verdict:
-        field = problem.field
-        value = problem.value
-        if value is FROM_ITEM:
-            value = item.get(field) if field and isinstance(item, dict) else None
-        return state_reject(problem.row.code, op=ctx.op, tag=tag, data=item, now=ctx.stamp,
-                            fill=problem.fill, field=field, value=value, index=index,
-                            warnings=warnings)
+def _reject(problem: Problem, ctx: Context, tag: Any, item: Any, index: Optional[int],
+            warnings: tuple) -> Verdict:
+    field = problem.field
+    value = problem.value
+    if value is FROM_ITEM:
+        value = item.get(field) if field and isinstance(item, dict) else None
+    return state_reject(problem.row.code, op=ctx.op, tag=tag, data=item, now=ctx.stamp,
+                        fill=problem.fill, field=field, value=value, index=index,
+                        warnings=warnings)
 
-    def _record(self: Session, op: str, items: list, rate_now: int) -> Optional[Undo]:
-        """Record an accepted frame as sent (lock held); the function that takes it back."""
-        counted = len(items) if op in self._rate_ops else 0
-        if counted:
-            self._rate.add(rate_now, counted)
-        tokens: list = []
-        if op in _PLACE:
-            for item in items:
-                token = self._orders.placed(order_key(item.get("clientOrderId")),
-                                            item.get("marketCode"), rate_now)
-                if token is not None:
-                    tokens.append(token)
-        if not counted and not tokens:
-            return None
 
-        def undo() -> None:
-            with self._lock:
-                if counted:
-                    self._rate.remove(rate_now, counted)
-                for token in tokens:
-                    self._orders.unplaced(token)
+def _record(s: Session, op: str, items: list, rate_now: int) -> Optional[Undo]:
+    """Record an accepted frame as sent (lock held); the function that takes it back."""
+    counted = len(items) if op in s._rate_ops else 0
+    if counted:
+        s._rate.add(rate_now, counted)
+    tokens: list = []
+    if op in _PLACE:
+        for item in items:
+            token = s._orders.placed(order_key(item.get("clientOrderId")),
+                                        item.get("marketCode"), rate_now)
+            if token is not None:
+                tokens.append(token)
+    if not counted and not tokens:
+        return None
 
-        return undo
+    def undo() -> None:
+        with s._lock:
+            if counted:
+                s._rate.remove(rate_now, counted)
+            for token in tokens:
+                s._orders.unplaced(token)
+
+    return undo
 
 
 def _noted(verdict: Verdict, notices: dict[int, list], batch: bool) -> Verdict:
