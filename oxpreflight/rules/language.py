@@ -347,7 +347,7 @@ class StateRule:
 
     code: str
     name: str
-    commands: tuple
+    commands: tuple[str, ...]
     needs: str
     doc: str
     bad: Any

@@ -39,34 +39,36 @@ HEX_SIGNATURE, SECONDS, SWAPPED = "W101", "W102", "W103"
 _LOGGED_IN: dict[str, Any] = {"observe": {"event": "login", "success": True}}
 
 
-def _login(**changes: Any) -> dict:
+def _login(**changes: Any) -> dict[str, Any]:
     data = {"apiKey": KEY, "timestamp": NOW, "signature": _SIGNATURE}
     data.update(changes)
     return {"op": "login", "tag": 1, "data": data}
 
 
-def _place(**changes: Any) -> dict:
-    return {"op": "placeorder", "tag": 1, "data": order(**changes)}
+def _place(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = order(**changes)  # type: ignore[no-untyped-call]
+    return {"op": "placeorder", "tag": 1, "data": data}
 
 
-def _cancel(order_id: int = 5) -> dict:
+def _cancel(order_id: int = 5) -> dict[str, Any]:
     return {"op": "cancelorder", "tag": 1,
             "data": {"marketCode": "BTC-USD-SWAP-LIN", "orderId": order_id}}
 
 
-def _opened(order_id: int = 5, account: str = "1001") -> dict:
+def _opened(order_id: int = 5, account: str = "1001") -> dict[str, Any]:
     return {"observe": {"table": "order", "data": [{
         "notice": "OrderOpened", "accountId": account, "orderId": str(order_id),
         "marketCode": "BTC-USD-SWAP-LIN", "side": "BUY", "status": "OPEN", "price": "68000",
         "quantity": "0.001", "remainQuantity": "0.001", "orderType": "LIMIT"}]}}
 
 
-def scenario(frame: Any, *steps: dict, clock: int = NOW, **options: Any) -> dict:
+def scenario(frame: Any, *steps: dict[str, Any], clock: int = NOW, **options: Any
+             ) -> dict[str, Any]:
     """A scenario: session ``options``, ``steps`` run first, then ``frame`` is judged."""
     return {"options": options, "clock": clock, "steps": list(steps), "frame": frame}
 
 
-def _account(frame: dict, **account: Any) -> dict:
+def _account(frame: dict[str, Any], **account: Any) -> dict[str, Any]:
     return scenario(frame, _LOGGED_IN, account=account)
 
 

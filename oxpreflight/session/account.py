@@ -56,11 +56,11 @@ class Account:
     balances: Mapping[str, Any] = field(default_factory=dict)
     positions: Mapping[str, Any] = field(default_factory=dict)
     position_limits: Mapping[str, Any] = field(default_factory=dict)
-    reduce_only: frozenset = frozenset()
+    reduce_only: frozenset[str] = frozenset()
     collateral: Any = None
     margin_rates: Mapping[str, Any] = field(default_factory=dict)
     default_margin_rate: Any = None
-    checks: frozenset = ACCOUNT_CODES
+    checks: frozenset[str] = ACCOUNT_CODES
 
     @classmethod
     def of(cls, value: Any) -> "Account":
@@ -92,6 +92,17 @@ def loose(value: Any) -> Optional[Decimal]:
     return None if parsed is None or parsed is exact.BAD else exact.to_decimal(parsed)
 
 
+def _decimals(values: Mapping[str, Any], what: str) -> dict[str, Decimal]:
+    """Each number as Decimal (an error naming ``what`` and the key when one is not); a
+    ``None`` value is unknown and left out."""
+    out = {}
+    for key, value in values.items():
+        number = decimal(value, f"{what} {key}")
+        if number is not None:
+            out[str(key)] = number
+    return out
+
+
 class AccountState:
     """The mutable, Decimal copy of an :class:`Account` the session keeps current."""
 
@@ -100,16 +111,12 @@ class AccountState:
 
     def __init__(self, account: Account):
         self.status = account.status
-        self.balances = {str(k): decimal(v, f"balance of {k}")
-                         for k, v in account.balances.items()}
-        self.positions = {str(k): decimal(v, f"position in {k}")
-                          for k, v in account.positions.items()}
-        self.limits = {str(k): decimal(v, f"position limit of {k}")
-                       for k, v in account.position_limits.items()}
+        self.balances = _decimals(account.balances, "balance of")
+        self.positions = _decimals(account.positions, "position in")
+        self.limits = _decimals(account.position_limits, "position limit of")
         self.reduce_only = frozenset(account.reduce_only)
         self.collateral = decimal(account.collateral, "collateral")
-        self.rates = {str(k): decimal(v, f"margin rate of {k}")
-                      for k, v in account.margin_rates.items()}
+        self.rates = _decimals(account.margin_rates, "margin rate of")
         self.default_rate = decimal(account.default_margin_rate, "default_margin_rate")
         unknown = set(account.checks) - ACCOUNT_CODES
         if unknown:
@@ -146,7 +153,8 @@ class AccountState:
             return Problem(ACCOUNT_STATUS, None, fill=str(self.status))
         return None
 
-    def check_order(self, item: dict, record: Any, markets: dict) -> Optional[Problem]:
+    def check_order(self, item: dict[str, Any], record: Any, markets: dict[str, Any]
+                    ) -> Optional[Problem]:
         """The first account problem of a placeorder item (rows' order), else ``None``."""
         side = item.get("side")
         if side not in ("BUY", "SELL") or record is None:
@@ -173,7 +181,7 @@ class AccountState:
                 return Problem(MARGIN, "quantity")
         return None
 
-    def _spot(self, item: dict, record: Any, side: str, quantity: Optional[Decimal]
+    def _spot(self, item: dict[str, Any], record: Any, side: str, quantity: Optional[Decimal]
               ) -> Optional[Problem]:
         if SPOT_BALANCE.code not in self.checks:
             return None
@@ -201,7 +209,7 @@ class AccountState:
         return None
 
     def _required_margin(self, code: str, after: Decimal, price: Optional[Decimal],
-                         markets: dict) -> Optional[Decimal]:
+                         markets: dict[str, Any]) -> Optional[Decimal]:
         positions = dict(self.positions)
         positions[code] = after
         total = _ZERO
@@ -221,7 +229,7 @@ class AccountState:
         return total
 
 
-def _order_price(item: dict) -> Optional[Decimal]:
+def _order_price(item: dict[str, Any]) -> Optional[Decimal]:
     for name in ("price", "limitPrice"):
         value = loose(item.get(name))
         if value is not None:
@@ -229,7 +237,7 @@ def _order_price(item: dict) -> Optional[Decimal]:
     return None
 
 
-def _assets(record: Any) -> tuple:
+def _assets(record: Any) -> tuple[Any, ...]:
     base, counter = record.market.base, record.market.counter
     if (base is None or counter is None) and record.code.count("-") == 1:
         split = record.code.split("-")

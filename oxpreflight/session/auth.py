@@ -42,7 +42,7 @@ class Secret:
 
     __str__ = __repr__
 
-    def __reduce__(self):
+    def __reduce__(self) -> Any:
         raise TypeError("an API secret cannot be pickled")
 
     def sign(self, timestamp_text: str) -> bytes:
@@ -100,7 +100,7 @@ def _as_bytes(value: Any) -> Optional[bytes]:
     return None
 
 
-def check_login(data: dict, *, api_key: Optional[str], secret: Optional[Secret],
+def check_login(data: dict[str, Any], *, api_key: Optional[str], secret: Optional[Secret],
                 now: Optional[int], skew_ms: int) -> Optional[Problem]:
     """The first credential problem of a login, else ``None``.
 
@@ -118,7 +118,7 @@ def check_login(data: dict, *, api_key: Optional[str], secret: Optional[Secret],
     stamp = data.get("timestamp")
     text = timestamp_text(stamp)
     if now is not None and text is not None and abs(int(text) - now) > skew_ms:
-        hints: tuple = ()
+        hints: tuple[Any, ...] = ()
         if abs(int(text) * 1000 - now) <= skew_ms:
             hints = (_hint(SECONDS, "timestamp", "the timestamp looks like seconds; the "
                                                  "exchange expects milliseconds"),)
@@ -133,20 +133,21 @@ def check_login(data: dict, *, api_key: Optional[str], secret: Optional[Secret],
                    hints=_signature_hints(given, text, secret, key))
 
 
-def _signature_hints(given: Optional[bytes], text: str, secret: Secret, key: Any) -> tuple:
+def _signature_hints(given: Optional[bytes], text: str, secret: Secret, key: Any
+                     ) -> tuple[Notice, ...]:
     if given is None:
         return ()
     raw = base64.b64decode(secret.sign(text))
     if hmac.compare_digest(given, raw.hex().encode()):
-        return (_hint(HEX_SIGNATURE, "signature", "the signature is hex; the exchange expects Base64 "
-                                           "of the HMAC-SHA256 digest"),)
+        return (_hint(HEX_SIGNATURE, "signature", "the signature is hex; the exchange expects "
+                                                  "Base64 of the HMAC-SHA256 digest"),)
     if text.isdigit() and len(text) > 3 and hmac.compare_digest(given, secret.sign(text[:-3])):
         return (_hint(SECONDS, "signature", "the signature was computed over the timestamp in "
-                                           "seconds; sign the millisecond text sent"),)
+                                            "seconds; sign the millisecond text sent"),)
     key_bytes = _as_bytes(key)
     if key_bytes and hmac.compare_digest(given, _sign(key_bytes, text)):
         return (_hint(SWAPPED, "signature", "the signature was computed with the API key as the "
-                                           "HMAC key; the key and the secret look swapped"),)
+                                            "HMAC key; the key and the secret look swapped"),)
     return ()
 
 

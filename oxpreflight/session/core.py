@@ -46,7 +46,7 @@ _TEXT = (str, bytes, bytearray, memoryview)
 
 #: What ``submit`` and ``observe`` take: a JSON object as a dict, or JSON text.
 Frame = Union[Mapping[str, Any], str, bytes, bytearray, memoryview]
-Message = Union[Mapping[str, Any], list, str, bytes, bytearray, memoryview]
+Message = Union[Mapping[str, Any], list[Any], str, bytes, bytearray, memoryview]
 
 
 def _decode(message: Any) -> Any:

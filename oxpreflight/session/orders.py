@@ -66,12 +66,13 @@ class OrderBook:
         self._queue: OrderedDict[int, tuple[str, int]] = OrderedDict()
         self._sequence = count()
         self._closed: OrderedDict[str, Any] = OrderedDict()  # orderId -> market
-        self._closed_clients: OrderedDict[tuple, None] = OrderedDict()  # (clientId, market)
+        # (clientOrderId, market) of closed orders
+        self._closed_clients: OrderedDict[tuple[str, Any], None] = OrderedDict()
         # orderIds this session's replies named (how the session learns its own account)
         self.placed_ids: OrderedDict[str, None] = OrderedDict()
 
     # -- updates -------------------------------------------------------------------------------
-    def opened(self, row: dict, owner: Any) -> Optional[OpenOrder]:
+    def opened(self, row: dict[str, Any], owner: Any) -> Optional[OpenOrder]:
         order_id = order_key(row.get("orderId"))
         if order_id is None or order_id in self._closed:
             return None
@@ -91,7 +92,7 @@ class OrderBook:
                 self._answered(client_id, order.market)
         return order
 
-    def closed(self, row: dict) -> None:
+    def closed(self, row: dict[str, Any]) -> None:
         order_id = order_key(row.get("orderId"))
         if order_id is None:
             return
@@ -142,7 +143,7 @@ class OrderBook:
         self._pending.clear()
         self._queue.clear()
 
-    def replied(self, row: dict, submitted: bool) -> None:
+    def replied(self, row: dict[str, Any], submitted: bool) -> None:
         """A placeorder reply: ``submitted`` opens the order it names (unless already closed)."""
         client_id = order_key(row.get("clientOrderId"))
         if submitted:
@@ -154,7 +155,7 @@ class OrderBook:
         if client_id is not None:
             self._answered(client_id, row.get("marketCode"))
 
-    def seed(self, rows: list) -> int:
+    def seed(self, rows: list[Any]) -> int:
         """Rows of a ``/v3/orders/working`` reply: all open, all the session's own."""
         seeded = 0
         for row in rows:
@@ -163,7 +164,7 @@ class OrderBook:
         return seeded
 
     # -- lookups -------------------------------------------------------------------------------
-    def find(self, item: dict) -> tuple[str, Optional[OpenOrder]]:
+    def find(self, item: dict[str, Any]) -> tuple[str, Optional[OpenOrder]]:
         """``(state, order)`` for a cancel/modify item: OPEN (with the order when known),
         PENDING (placed, reply awaited), CLOSED (seen close) or UNKNOWN. By orderId when given,
         else by clientOrderId (OPEN with no order when neither is given: the core rules
@@ -223,14 +224,14 @@ class OrderBook:
                 del self._pending[entry[0]]
 
 
-def _remember(memory: OrderedDict, key: Any, value: Any) -> None:
+def _remember(memory: OrderedDict[Any, Any], key: Any, value: Any) -> None:
     memory[key] = value
     memory.move_to_end(key)
     if len(memory) > CLOSED_MEMORY:
         memory.popitem(last=False)
 
 
-def fully_filled(row: dict) -> bool:
+def fully_filled(row: dict[str, Any]) -> bool:
     """An OrderMatched row that leaves nothing open."""
     if row.get("status") == "FILLED":
         return True

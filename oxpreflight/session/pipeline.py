@@ -43,10 +43,10 @@ class Context:
                  "notices")
 
     def __init__(self, op: str, now: Optional[int], stamp: int, rate_now: int,
-                 room: Optional[int], auction: bool, table: dict, closed: frozenset):
+                 room: Optional[int], auction: bool, table: dict[str, Any], closed: frozenset[str]):
         self.op, self.now, self.stamp, self.rate_now = op, now, stamp, rate_now
         self.room, self.auction, self.table, self.closed = room, auction, table, closed
-        self.notices: dict[int, list] = {}
+        self.notices: dict[int, list[Notice]] = {}
 
 
 # -- one check per kind of state: the first failing row of that kind for this item -----------
@@ -121,7 +121,7 @@ def _auction(s: Session, ctx: Context, item: Any, index: int) -> Optional[Proble
     return _repo_price(item, side)
 
 
-def _repo_price(item: dict, side: Any) -> Optional[Problem]:
+def _repo_price(item: dict[str, Any], side: Any) -> Optional[Problem]:
     """A repo bid above 0 or offer below 0 (price, else limitPrice)."""
     for field in ("price", "limitPrice"):
         price = loose(item.get(field))
@@ -139,7 +139,7 @@ KINDS: dict[str, Check] = {
 }
 
 
-def first_problem(s: Session, ctx: Context, rows: tuple, item: Any, index: int
+def first_problem(s: Session, ctx: Context, rows: tuple[Any, ...], item: Any, index: int
                   ) -> Optional[Problem]:
     """The first of ``rows`` that fails for ``item``; each kind's check runs at most once."""
     found: dict[str, Optional[Problem]] = {}
@@ -188,15 +188,15 @@ def judge(s: Session, frame: Any) -> tuple[Verdict, Optional[Undo]]:
     return verdict, undo
 
 
-def _stateful(s: Session, frame: Any, verdict: Verdict, table: dict, closed: frozenset
-              ) -> tuple[Verdict, Optional[Undo]]:
+def _stateful(s: Session, frame: Any, verdict: Verdict, table: dict[str, Any],
+              closed: frozenset[str]) -> tuple[Verdict, Optional[Undo]]:
     msg = frame if isinstance(frame, dict) else (
         None if frame in ("ping", b"ping") else decode_frame(frame))
     if not isinstance(msg, dict):
         return verdict, None
     op = msg.get("op")
     rows = ROWS.get(op) if isinstance(op, str) else None
-    if not rows:
+    if not rows or not isinstance(op, str):
         return verdict, None  # subscriptions: nothing the session knows decides them
     clock = s._pf.clock
     now = clock() if clock is not None else None
@@ -205,7 +205,7 @@ def _stateful(s: Session, frame: Any, verdict: Verdict, table: dict, closed: fro
     # replays); the system clock may step, so it is replaced by a monotonic one
     rate_now = now if now is not None and clock is not system_clock else monotonic_ms()
     batch = op in BATCH_OF
-    items = msg.get("dataArray") if batch else [msg.get("data")]
+    items: list[Any] = msg["dataArray"] if batch else [msg.get("data")]
     tag = msg.get("tag")
     with s._lock:
         counted = op in s._rate_ops
@@ -218,7 +218,7 @@ def _stateful(s: Session, frame: Any, verdict: Verdict, table: dict, closed: fro
             if problem is None:
                 return verdict, None
             return _reject(problem, ctx, tag, msg.get("data"), None,
-                                verdict.warnings + problem.hints), None
+                           verdict.warnings + problem.hints), None
         s._orders.expire(rate_now)
         rejected = {}
         for index, item in enumerate(items):
@@ -226,7 +226,7 @@ def _stateful(s: Session, frame: Any, verdict: Verdict, table: dict, closed: fro
                 problem = first_problem(s, ctx, rows, item, index)
                 if problem is not None:
                     rejected[index] = _reject(problem, ctx, tag, item,
-                                                   index if batch else None, ())
+                                              index if batch else None, ())
         if not rejected:
             return _noted(verdict, ctx.notices, batch), _record(s, op, items, rate_now)
     if batch:
@@ -239,7 +239,7 @@ def _stateful(s: Session, frame: Any, verdict: Verdict, table: dict, closed: fro
 
 
 def _reject(problem: Problem, ctx: Context, tag: Any, item: Any, index: Optional[int],
-            warnings: tuple) -> Verdict:
+            warnings: tuple[Any, ...]) -> Verdict:
     field = problem.field
     value = problem.value
     if value is FROM_ITEM:
@@ -249,12 +249,12 @@ def _reject(problem: Problem, ctx: Context, tag: Any, item: Any, index: Optional
                         warnings=warnings)
 
 
-def _record(s: Session, op: str, items: list, rate_now: int) -> Optional[Undo]:
+def _record(s: Session, op: str, items: list[Any], rate_now: int) -> Optional[Undo]:
     """Record an accepted frame as sent (lock held); the function that takes it back."""
     counted = len(items) if op in s._rate_ops else 0
     if counted:
         s._rate.add(rate_now, counted)
-    tokens: list = []
+    tokens: list[Any] = []
     if op in _PLACE:
         for item in items:
             token = s._orders.placed(order_key(item.get("clientOrderId")),
@@ -274,7 +274,7 @@ def _record(s: Session, op: str, items: list, rate_now: int) -> Optional[Undo]:
     return undo
 
 
-def _noted(verdict: Verdict, notices: dict[int, list], batch: bool) -> Verdict:
+def _noted(verdict: Verdict, notices: dict[int, list[Notice]], batch: bool) -> Verdict:
     """An accepted verdict with the session's notices added (on the batch items too)."""
     if not notices:
         return verdict

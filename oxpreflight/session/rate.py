@@ -13,7 +13,7 @@ class SlidingWindow:
     def __init__(self, limit: int, window_ms: int):
         self.limit = limit
         self.window_ms = window_ms
-        self._events: deque = deque()  # [timestamp, count] pairs, oldest first
+        self._events: deque[list[int]] = deque()  # [timestamp, count] pairs, oldest first
         self._total = 0
 
     def room(self, now: int) -> int:

@@ -26,7 +26,7 @@ log = logging.getLogger("oxpreflight.session")
 _ORDER_EVENTS = frozenset({"CANCEL", "AMEND"})
 
 
-def route(s: Session, msg: dict) -> None:
+def route(s: Session, msg: dict[str, Any]) -> None:
     table = msg.get("table")
     if table == "market":
         s.update_markets(msg)
@@ -44,7 +44,7 @@ def route(s: Session, msg: dict) -> None:
         s.update_markets(msg)
 
 
-def _on_event(s: Session, msg: dict) -> None:
+def _on_event(s: Session, msg: dict[str, Any]) -> None:
     event, data = msg["event"], msg.get("data")
     with s._lock:
         if event == "login" and msg.get("success") is True:
@@ -60,7 +60,7 @@ def _on_event(s: Session, msg: dict) -> None:
             _on_order_event(s, msg, data)
 
 
-def _on_order_event(s: Session, msg: dict, data: Any) -> None:
+def _on_order_event(s: Session, msg: dict[str, Any], data: Any) -> None:
     order = data if isinstance(data, dict) else {}
     if str(msg.get("code")) == ORDER_GONE_CODE:
         s._orders.closed(order)  # matched or cancelled before the command arrived
@@ -90,7 +90,7 @@ def _on_orders(s: Session, rows: Any) -> None:
                 s._orders.opened(row, owner)
 
 
-def _on_account_push(s: Session, table: str, msg: dict) -> None:
+def _on_account_push(s: Session, table: str, msg: dict[str, Any]) -> None:
     if s._account_off or not _is_own(s, msg.get("accountId")):
         return
     state = s._account_state()
@@ -100,7 +100,7 @@ def _on_account_push(s: Session, table: str, msg: dict) -> None:
         state.set_positions(msg.get("data"), "instrumentId", "quantity", replace=False)
 
 
-def _on_rest(s: Session, msg: dict) -> None:
+def _on_rest(s: Session, msg: dict[str, Any]) -> None:
     data = msg["data"]
     rows = data if isinstance(data, list) else [data]
     first = next((r for r in rows if isinstance(r, dict)), None)
@@ -118,7 +118,7 @@ def _on_rest(s: Session, msg: dict) -> None:
         s.update_markets(msg)
 
 
-def _on_account_rows(s: Session, rows: list) -> None:
+def _on_account_rows(s: Session, rows: list[Any]) -> None:
     row = next((r for r in rows if isinstance(r, dict) and s._own is not None
                 and str(r.get("accountId")) == s._own), None)
     if row is None:

@@ -20,13 +20,13 @@ class Problem(NamedTuple):
     row: StateRule
     field: Optional[str] = None
     fill: Any = None
-    hints: tuple = ()
+    hints: tuple[Any, ...] = ()
     value: Any = FROM_ITEM
 
 
 def state_reject(code: str, *, op: Any, tag: Any, data: Any, now: int, fill: Any = None,
                  field: Optional[str] = None, value: Any = None, index: Optional[int] = None,
-                 warnings: tuple = ()) -> Verdict:
+                 warnings: tuple[Any, ...] = ()) -> Verdict:
     """:func:`~oxpreflight.validators.replies.rejection` for a state code; login replies carry
     no ``data``, as the exchange's."""
     return rejection(code, op=op, tag=tag, data=None if op == "login" else data, now=now,
@@ -49,7 +49,9 @@ def redact(verdict: Verdict, secret: str, raw: bytes) -> Verdict:
         return verdict
     if not _contains(_parts(verdict), secret, raw):
         return verdict
-    clean = lambda value: _replace(value, secret, raw)  # noqa: E731
+    def clean(value: Any) -> Any:
+        return _replace(value, secret, raw)
+
     return Verdict(verdict.ok, verdict.code, clean(verdict.message), verdict.field,
                    clean(verdict.value), tuple(redact(i, secret, raw) for i in verdict.items),
                    tuple(Notice(w.code, w.field, clean(w.value), clean(w.message))
@@ -57,7 +59,7 @@ def redact(verdict: Verdict, secret: str, raw: bytes) -> Verdict:
                    clean(verdict.response), verdict.index)
 
 
-def _parts(verdict: Verdict) -> list:
+def _parts(verdict: Verdict) -> list[Any]:
     parts = [verdict.message, verdict.value, verdict.response]
     parts += [(w.value, w.message) for w in verdict.warnings]
     parts += [_parts(i) for i in verdict.items]
