@@ -27,7 +27,7 @@ from .auction import AUCTION_WINDOW, window_test
 from .auth import Secret
 from .markets import LiveMarkets
 from .orders import ACK_TIMEOUT_MS, OrderBook
-from .pipeline import judge
+from .pipeline import submission
 from .rate import SlidingWindow
 from .routing import route
 
@@ -119,7 +119,7 @@ class Session:
     def submit(self, frame: Frame) -> Verdict:
         """The verdict for ``frame`` (dict or JSON text) given the session's state; when it is
         ok the frame is recorded as sent (rate, pending orders). Never raises."""
-        return judge(self, frame)[0]
+        return submission(self, frame)[0]
 
     @contextmanager
     def sending(self, frame: Frame) -> Iterator[Verdict]:
@@ -127,7 +127,7 @@ class Session:
         ``verdict.ok``. The verdict is :meth:`submit`'s; if the block raises, what the
         submission recorded (rate slots, pending orders) is taken back and the exception
         propagates unchanged. Plain ``with``, usable around ``await send(...)``."""
-        verdict, undo = judge(self, frame)
+        verdict, undo = submission(self, frame)
         try:
             yield verdict
         except BaseException:

@@ -173,7 +173,9 @@ def decode_frame(text: Any) -> Any:
     return msg
 
 
-def judge(s: Session, frame: Any) -> tuple[Verdict, Optional[Undo]]:
+def submission(s: Session, frame: Any) -> tuple[Verdict, Optional[Undo]]:
+    """The verdict for ``frame`` (recorded as sent when ok) and the function that takes the
+    record back (``None`` when nothing was recorded). Never raises."""
     table, closed = s._view
     verdict = s._pf.check_with(frame, table)
     undo: Optional[Undo] = None

@@ -65,9 +65,12 @@ def _on_order_event(s: Session, msg: dict[str, Any], data: Any) -> None:
     if str(msg.get("code")) == ORDER_GONE_CODE:
         s._orders.closed(order)  # matched or cancelled before the command arrived
     elif msg.get("submitted") is True and order_key(order.get("orderId")) is None:
+        # a Cancel All; the documented push names no market, so all are taken as closed:
+        # at worst a cancel of a still-open order is then accepted with the closed notice
         market = order.get("marketCode", msg.get("marketCode"))
-        closed = s._orders.closed_all(market if isinstance(market, str) else None)
-        log.debug("cancel all: %d open orders closed", closed)
+        if market is None or isinstance(market, str):
+            closed = s._orders.closed_all(market)
+            log.debug("cancel all: %d open orders closed", closed)
 
 
 def _on_orders(s: Session, rows: Any) -> None:
