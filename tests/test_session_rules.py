@@ -116,3 +116,20 @@ def test_session_package_names_no_exchange_code():
 def test_session_modules_stay_small():
     sizes = {p.name: len(p.read_text().splitlines()) for p in SESSION_DIR.glob("*.py")}
     assert max(sizes.values()) <= 400, sizes
+
+
+@pytest.mark.parametrize("account, closed, expected", [
+    ({"status": "SUSPENDED", "reduce_only": ["BTC-USD-SWAP-LIN"]}, True, "300001"),
+    ({"reduce_only": ["BTC-USD-SWAP-LIN"]}, True, "20031"),
+    ({"reduce_only": ["BTC-USD-SWAP-LIN"]}, False, "710007"),
+])
+def test_when_several_rows_fail_the_first_in_table_order_answers(account, closed, expected):
+    """Kinds interleave: the account's rows come before and after the market's row."""
+    session = Preflight(markets=MARKETS, clock=lambda: NOW).session(account=account)
+    session.observe({"event": "login", "success": True})
+    if closed:
+        session.observe({"marketCode": "BTC-USD-SWAP-LIN", "operational": False})
+    frame = {"op": "placeorder", "data": {"marketCode": "BTC-USD-SWAP-LIN", "side": "BUY",
+                                          "orderType": "LIMIT", "quantity": "0.001",
+                                          "price": "68000"}}
+    assert session.submit(frame).code == expected

@@ -27,7 +27,7 @@ from .auction import AUCTION_WINDOW, window_test
 from .auth import Secret
 from .markets import LiveMarkets
 from .orders import ACK_TIMEOUT_MS, OrderBook
-from .pipeline import submission
+from .pipeline import submission, take_back
 from .rate import SlidingWindow
 from .routing import route
 
@@ -127,12 +127,12 @@ class Session:
         ``verdict.ok``. The verdict is :meth:`submit`'s; if the block raises, what the
         submission recorded (rate slots, pending orders) is taken back and the exception
         propagates unchanged. Plain ``with``, usable around ``await send(...)``."""
-        verdict, undo = submission(self, frame)
+        verdict, record = submission(self, frame)
         try:
             yield verdict
         except BaseException:
-            if undo is not None:
-                undo()
+            if record is not None:
+                take_back(self, record)
             raise
 
     def observe(self, message: Message) -> None:

@@ -113,11 +113,11 @@ class OrderBook:
         return len(gone)
 
     def placed(self, client_id: Optional[str], market: Any, now: int) -> Optional[int]:
-        """This session sent a placeorder carrying ``client_id`` at ``now``; a token that
-        :meth:`unplaced` takes back (``None`` when nothing was recorded)."""
+        """This session sent a placeorder carrying ``client_id`` at ``now`` (call
+        :meth:`expire` first); a token that :meth:`unplaced` takes back (``None`` when nothing
+        was recorded)."""
         if client_id is None:
             return None
-        self.expire(now)
         token = next(self._sequence)
         self._pending.setdefault(client_id, {})[token] = market
         self._queue[token] = (client_id, now + self.ack_timeout_ms)
@@ -133,8 +133,8 @@ class OrderBook:
         """Forget the placements not acknowledged by their deadline."""
         queue = self._queue
         while queue:
-            token, (_, deadline) = next(iter(queue.items()))
-            if deadline > now:
+            token = next(iter(queue))
+            if queue[token][1] > now:
                 break
             self._drop(token)
 

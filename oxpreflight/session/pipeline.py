@@ -33,19 +33,20 @@ _NUMBERS = ("quantity", "price", "limitPrice", "amount")
 ROWS: dict[str, tuple[StateRule, ...]] = {
     op: tuple(row for row in STATE_RULES if op in row.commands) for op in COMMANDS}
 
-Undo = Callable[[], None]
+#: What an accepted frame recorded: ``(rate time, orders counted, pending-order tokens)``.
+Record = tuple[int, int, tuple[int, ...]]
 
 
 class Context:
-    """One submission: the command, its clocks, the room left in the rate window."""
+    """One submission: the command, its clocks, the room left in the rate window, the market
+    table it was checked against, and the notices its items collected."""
 
-    __slots__ = ("op", "now", "stamp", "rate_now", "room", "auction", "table", "closed",
-                 "notices")
+    __slots__ = ("op", "now", "stamp", "room", "table", "closed", "notices")
 
-    def __init__(self, op: str, now: Optional[int], stamp: int, rate_now: int,
-                 room: Optional[int], auction: bool, table: dict[str, Any], closed: frozenset[str]):
-        self.op, self.now, self.stamp, self.rate_now = op, now, stamp, rate_now
-        self.room, self.auction, self.table, self.closed = room, auction, table, closed
+    def __init__(self, op: str, now: Optional[int], stamp: int, room: Optional[int],
+                 table: dict[str, Any], closed: frozenset[str]):
+        self.op, self.now, self.stamp, self.room = op, now, stamp, room
+        self.table, self.closed = table, closed
         self.notices: dict[int, list[Notice]] = {}
 
 
@@ -106,10 +107,11 @@ def _markets(s: Session, ctx: Context, item: Any, index: int) -> Optional[Proble
 
 
 def _auction(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
-    if not ctx.auction:
+    in_auction = s._in_auction
+    if in_auction is None or ctx.now is None:
         return None
     record = ctx.table.get(item.get("marketCode"))
-    if record is None or record.type != "REPO":
+    if record is None or record.type != "REPO" or not in_auction(ctx.now):
         return None
     side = item.get("side")
     if ctx.op in _PLACE:
@@ -139,18 +141,52 @@ KINDS: dict[str, Check] = {
 }
 
 
-def first_problem(s: Session, ctx: Context, rows: tuple[Any, ...], item: Any, index: int
+class Plan:
+    """The session rows of one command, read as: each kind's check (in the order of the
+    kind's first row) and each row's place in the table."""
+
+    __slots__ = ("rows", "checks", "place")
+
+    def __init__(self, rows: tuple[StateRule, ...]):
+        self.rows = rows
+        self.place = {id(row): at for at, row in enumerate(rows)}  # rows hold dicts: by id
+        firsts: dict[str, int] = {}
+        for at, row in enumerate(rows):
+            firsts.setdefault(row.needs, at)
+        self.checks = tuple((at, KINDS[kind]) for kind, at in firsts.items())
+
+
+#: op -> its plan (commands no row applies to have none).
+PLANS: dict[str, Plan] = {op: Plan(rows) for op, rows in ROWS.items() if rows}
+
+
+def first_problem(s: Session, ctx: Context, plan: Plan, item: Any, index: int
                   ) -> Optional[Problem]:
-    """The first of ``rows`` that fails for ``item``; each kind's check runs at most once."""
-    found: dict[str, Optional[Problem]] = {}
-    for row in rows:
-        kind = row.needs
-        if kind not in found:
-            found[kind] = KINDS[kind](s, ctx, item, index)
-        problem = found[kind]
-        if problem is not None and problem.row is row:
-            return problem
+    """The first row of ``plan`` that fails for ``item``. Each kind's check answers with its
+    own first failing row; kinds are asked in the order of their first row, and once a row
+    fails, kinds whose rows all come later are not asked."""
+    for position, (_, check) in enumerate(plan.checks):
+        problem = check(s, ctx, item, index)
+        if problem is not None:
+            return _earliest(s, ctx, plan, item, index, problem, position)
     return None
+
+
+def _earliest(s: Session, ctx: Context, plan: Plan, item: Any, index: int, found: Problem,
+              position: int) -> Optional[Problem]:
+    """``found`` (from the check at ``position``) or an earlier row of a later kind."""
+    place = plan.place
+    best: Optional[Problem] = None
+    best_at = len(plan.rows)
+    if id(found.row) in place:
+        best, best_at = found, place[id(found.row)]
+    for first_at, check in plan.checks[position + 1:]:
+        if first_at > best_at:
+            break
+        problem = check(s, ctx, item, index)
+        if problem is not None and place.get(id(problem.row), best_at) < best_at:
+            best, best_at = problem, place[id(problem.row)]
+    return best
 
 
 # -- decoding ------------------------------------------------------------------------------------
@@ -173,32 +209,42 @@ def decode_frame(text: Any) -> Any:
     return msg
 
 
-def submission(s: Session, frame: Any) -> tuple[Verdict, Optional[Undo]]:
-    """The verdict for ``frame`` (recorded as sent when ok) and the function that takes the
-    record back (``None`` when nothing was recorded). Never raises."""
+def submission(s: Session, frame: Any) -> tuple[Verdict, Optional[Record]]:
+    """The verdict for ``frame`` and, when it was recorded as sent, what was recorded (for
+    :func:`take_back`). Never raises."""
     table, closed = s._view
     verdict = s._pf.check_with(frame, table)
-    undo: Optional[Undo] = None
+    record: Optional[Record] = None
     if verdict.ok:
         try:
-            verdict, undo = _stateful(s, frame, verdict, table, closed)
+            verdict, record = _stateful(s, frame, verdict, table, closed)
         except Exception as exc:  # a bug here must still answer, never raise into a send
-            verdict, undo = s._pf._internal_error(exc), None
+            verdict, record = s._pf._internal_error(exc), None
     secret = s._secret
     if secret is not None and (not verdict.ok or verdict.warnings or verdict.items):
         verdict = redact(verdict, secret.text(), secret.raw())
-    return verdict, undo
+    return verdict, record
+
+
+def take_back(s: Session, record: Record) -> None:
+    """Undo what :func:`submission` recorded for a frame that was never sent."""
+    at, counted, tokens = record
+    with s._lock:
+        if counted:
+            s._rate.remove(at, counted)
+        for token in tokens:
+            s._orders.unplaced(token)
 
 
 def _stateful(s: Session, frame: Any, verdict: Verdict, table: dict[str, Any],
-              closed: frozenset[str]) -> tuple[Verdict, Optional[Undo]]:
+              closed: frozenset[str]) -> tuple[Verdict, Optional[Record]]:
     msg = frame if isinstance(frame, dict) else (
         None if frame in ("ping", b"ping") else decode_frame(frame))
     if not isinstance(msg, dict):
         return verdict, None
     op = msg.get("op")
-    rows = ROWS.get(op) if isinstance(op, str) else None
-    if not rows or not isinstance(op, str):
+    plan = PLANS.get(op) if isinstance(op, str) else None
+    if plan is None or not isinstance(op, str):
         return verdict, None  # subscriptions: nothing the session knows decides them
     clock = s._pf.clock
     now = clock() if clock is not None else None
@@ -208,29 +254,27 @@ def _stateful(s: Session, frame: Any, verdict: Verdict, table: dict[str, Any],
     rate_now = now if now is not None and clock is not system_clock else monotonic_ms()
     batch = op in BATCH_OF
     items: list[Any] = msg["dataArray"] if batch else [msg.get("data")]
-    tag = msg.get("tag")
     with s._lock:
-        counted = op in s._rate_ops
-        ctx = Context(op, now, stamp, rate_now,
-                      s._rate.room(rate_now) if counted else None,
-                      s._in_auction is not None and now is not None
-                      and s._in_auction(now), table, closed)
+        ctx = Context(op, now, stamp, s._rate.room(rate_now) if op in s._rate_ops else None,
+                      table, closed)
         if op == "login":
-            problem = first_problem(s, ctx, rows, msg.get("data"), 0)
+            problem = first_problem(s, ctx, plan, msg.get("data"), 0)
             if problem is None:
                 return verdict, None
-            return _reject(problem, ctx, tag, msg.get("data"), None,
+            return _reject(problem, ctx, msg.get("tag"), msg.get("data"), None,
                            verdict.warnings + problem.hints), None
         s._orders.expire(rate_now)
         rejected = {}
         for index, item in enumerate(items):
             if isinstance(item, dict):
-                problem = first_problem(s, ctx, rows, item, index)
+                problem = first_problem(s, ctx, plan, item, index)
                 if problem is not None:
-                    rejected[index] = _reject(problem, ctx, tag, item,
+                    rejected[index] = _reject(problem, ctx, msg.get("tag"), item,
                                               index if batch else None, ())
         if not rejected:
-            return _noted(verdict, ctx.notices, batch), _record(s, op, items, rate_now)
+            if ctx.notices:
+                verdict = _noted(verdict, ctx.notices, batch)
+            return verdict, _record(s, op, items, rate_now)
     if batch:
         return with_items(verdict, rejected), None
     only = rejected[0]
@@ -251,35 +295,27 @@ def _reject(problem: Problem, ctx: Context, tag: Any, item: Any, index: Optional
                         warnings=warnings)
 
 
-def _record(s: Session, op: str, items: list[Any], rate_now: int) -> Optional[Undo]:
-    """Record an accepted frame as sent (lock held); the function that takes it back."""
+def _record(s: Session, op: str, items: list[Any], rate_now: int) -> Optional[Record]:
+    """Record an accepted frame as sent (lock held), and say what was recorded."""
     counted = len(items) if op in s._rate_ops else 0
     if counted:
         s._rate.add(rate_now, counted)
-    tokens: list[Any] = []
+    tokens: list[int] = []
     if op in _PLACE:
         for item in items:
-            token = s._orders.placed(order_key(item.get("clientOrderId")),
-                                        item.get("marketCode"), rate_now)
-            if token is not None:
-                tokens.append(token)
+            client_id = item.get("clientOrderId")
+            if client_id is not None:
+                token = s._orders.placed(order_key(client_id), item.get("marketCode"),
+                                         rate_now)
+                if token is not None:
+                    tokens.append(token)
     if not counted and not tokens:
         return None
-
-    def undo() -> None:
-        with s._lock:
-            if counted:
-                s._rate.remove(rate_now, counted)
-            for token in tokens:
-                s._orders.unplaced(token)
-
-    return undo
+    return rate_now, counted, tuple(tokens)
 
 
 def _noted(verdict: Verdict, notices: dict[int, list[Notice]], batch: bool) -> Verdict:
     """An accepted verdict with the session's notices added (on the batch items too)."""
-    if not notices:
-        return verdict
     if not batch:
         return Verdict(True, warnings=verdict.warnings + tuple(notices[0]))
     items = tuple(
