@@ -270,3 +270,16 @@ def test_repr_when_the_constructor_failed_midway():
                 self.caught = sys.exc_info()
 
     assert "Session(" in repr(Broken())
+
+
+# -- (6, session side) submit agrees with check on text orjson refuses -----------------------------
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udfff", "a\\ud83d"])
+def test_submit_agrees_with_check_on_a_lone_surrogate_escape(escape):
+    pf = Preflight(markets=MARKETS, clock=Clock())
+    session = pf.session()
+    session.observe(LOGIN_OK)
+    text = json.dumps(place()).replace('"tag": 7', f'"tag": "{escape}"')
+    assert escape in text
+    expected, verdict = pf.check(text), session.submit(text)
+    assert (verdict.ok, verdict.code) == (expected.ok, expected.code)
+    assert "W000" not in {w.code for w in verdict.warnings}

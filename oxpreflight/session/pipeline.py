@@ -196,10 +196,15 @@ def _no_constant(name: str) -> Any:
 
 def decode_frame(text: Any) -> Any:
     """A frame's JSON text; re-read with exact decimals when an order number is a float (a
-    float may have lost digits of the text, and the account checks compare exactly)."""
+    float may have lost digits of the text, and the account checks compare exactly). Text
+    orjson refuses but the core rules accepted (a lone surrogate escape) is read by the
+    standard library, so ``submit`` never disagrees with ``check``."""
     if isinstance(text, memoryview):
         text = bytes(text)
-    msg = orjson.loads(text)
+    try:
+        msg = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
     if isinstance(msg, dict):
         items = msg.get("dataArray")
         items = items if isinstance(items, list) else [msg.get("data")]
