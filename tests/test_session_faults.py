@@ -283,3 +283,38 @@ def test_submit_agrees_with_check_on_a_lone_surrogate_escape(escape):
     expected, verdict = pf.check(text), session.submit(text)
     assert (verdict.ok, verdict.code) == (expected.ok, expected.code)
     assert "W000" not in {w.code for w in verdict.warnings}
+
+
+# -- hostile values never make the secret's redaction raise ---------------------------------------
+def _nested(depth: int, leaf: object) -> object:
+    value = leaf
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("value", [_nested(500, "x"), _nested(5_000, "x"),
+                                   _nested(600, SURROGATE_SECRET), 10**5000],
+                         ids=["nested-500", "nested-5000", "secret-nested-600", "int-5001-digits"])
+def test_redaction_survives_deep_nesting_and_huge_integers(value):
+    s = Preflight(markets=MARKETS, clock=Clock()).session(api_secret=SURROGATE_SECRET)
+    s.observe(LOGIN_OK)
+    frame = place(side="buy")
+    frame["data"]["source"] = value
+    verdict = s.submit(frame)  # 20016, or 20009 where the engine refuses the nesting
+    assert not verdict.ok and verdict.code in ("20016", "20009")
+    assert not _holds(verdict.response, "sUrRoGaTe")
+
+
+def _holds(value: object, text: str) -> bool:
+    stack = [value]
+    while stack:
+        part = stack.pop()
+        if isinstance(part, dict):
+            stack.extend(part.keys())
+            stack.extend(part.values())
+        elif isinstance(part, list):
+            stack.extend(part)
+        elif isinstance(part, str) and text in part:
+            return True
+    return False

@@ -66,28 +66,53 @@ def _parts(verdict: Verdict) -> list[Any]:
     return parts
 
 
+#: How deep :func:`_replace` rebuilds containers; a deeper part holding the secret is replaced
+#: whole (frames nest at most a few levels; hostile ones nest thousands).
+_REBUILD_DEPTH = 32
+
+
 def _contains(value: Any, secret: str, raw: bytes) -> bool:
-    if isinstance(value, str):
-        return secret in value
-    if isinstance(value, (bytes, bytearray)):
-        return raw in value
-    if isinstance(value, dict):
-        return any(_contains(k, secret, raw) or _contains(v, secret, raw)
-                   for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(_contains(v, secret, raw) for v in value)
-    return secret in str(value) if value is not None else False
+    """Does ``value`` hold the secret anywhere? Iterative: no nesting depth makes it raise."""
+    stack = [value]
+    while stack:
+        part = stack.pop()
+        if isinstance(part, str):
+            if secret in part:
+                return True
+        elif isinstance(part, (bytes, bytearray)):
+            if raw in part:
+                return True
+        elif isinstance(part, dict):
+            stack.extend(part.keys())
+            stack.extend(part.values())
+        elif isinstance(part, (list, tuple)):
+            stack.extend(part)
+        elif part is not None and secret in _text(part):
+            return True
+    return False
 
 
-def _replace(value: Any, secret: str, raw: bytes) -> Any:
+def _text(value: Any) -> str:
+    try:
+        return str(value)
+    except Exception:  # an integer past the conversion limit has no text to show either
+        return ""
+
+
+def _replace(value: Any, secret: str, raw: bytes, depth: int = 0) -> Any:
     if isinstance(value, str):
         return value.replace(secret, "<redacted>")
     if isinstance(value, (bytes, bytearray)):
         return bytes(value).replace(raw, b"<redacted>")
-    if isinstance(value, dict):
-        return {_replace(k, secret, raw): _replace(v, secret, raw) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_replace(v, secret, raw) for v in value)
-    if value is not None and secret in str(value):
+    if isinstance(value, (dict, list, tuple)):
+        if not _contains(value, secret, raw):
+            return value
+        if depth >= _REBUILD_DEPTH:
+            return "<redacted>"
+        if isinstance(value, dict):
+            return {_replace(k, secret, raw, depth + 1): _replace(v, secret, raw, depth + 1)
+                    for k, v in value.items()}
+        return type(value)(_replace(v, secret, raw, depth + 1) for v in value)
+    if value is not None and secret in _text(value):
         return "<redacted>"
     return value
