@@ -14,8 +14,7 @@ from typing import Any, Optional
 
 import orjson
 
-from . import rules as _rules
-from .rules import RULES, SERVER_CODES, STATE_RULES
+from .rules import RULES, SERVER_CODES, SESSION_CODES, STATE_RULES
 from .rules.catalogue import CODES
 from .rules.language import (
     CANCEL_COMMANDS, COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Rule,
@@ -68,7 +67,7 @@ def state_rules_for(code: str) -> tuple:
 
 def session_reason(code: str) -> str:
     """Why only a session can tell ``code`` (``""`` when it is no session code)."""
-    reasons = getattr(_rules, "SESSION_CODES", {})
+    reasons = SESSION_CODES
     if code in reasons:
         return reasons[code]
     return "; ".join(row.doc for row in state_rules_for(code))

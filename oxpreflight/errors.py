@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from .rules import RULES
+from .rules import RULES, STATE_RULES
 from .rules.language import Expired
 from .validators.verdict import Verdict
 
@@ -89,10 +89,6 @@ _CLASSES: dict[str, type[Rejected]] = {cls.__name__: cls for cls in (
 
 
 def _rows() -> tuple[Any, ...]:
-    try:  # the session's rows; the fallback goes once rules.STATE_RULES exists (merge)
-        from .rules import STATE_RULES  # type: ignore[attr-defined]
-    except ImportError:
-        return tuple(RULES)
     return tuple(RULES) + tuple(STATE_RULES)
 
 

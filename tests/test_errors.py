@@ -12,14 +12,13 @@ from oxpreflight import (
     Preflight, RateLimitExceeded, Rejected, Verdict,
 )
 from oxpreflight import errors
-from oxpreflight.rules import RULES, catalogue, timing
+from oxpreflight.rules import RULES, STATE_RULES, catalogue, timing
 from oxpreflight.rules.examples import MARKETS, NOW
 from oxpreflight.rules.language import Expired
 
 CLASSES = (BadRequest, BadSymbol, AuthenticationError, InvalidOrder, OrderNotFound,
            InsufficientFunds, RateLimitExceeded)
-STATE_RULES = getattr(oxpreflight.rules, "STATE_RULES", None)  # the session helper's rows
-ROWS = tuple(RULES) + tuple(STATE_RULES or ())
+ROWS = tuple(RULES) + tuple(STATE_RULES)
 REJECTING = [row for row in ROWS if not row.code.startswith("W")]
 
 
@@ -111,11 +110,10 @@ def test_retryable_is_true_exactly_for_the_expiry_and_rate_codes(pf):
         verdict = Verdict(False, row.code, "m")
         cls = errors.BY_CODE[row.code]
         assert errors.error_for(verdict).retryable is (
-            isinstance(row.fails, Expired) or issubclass(cls, RateLimitExceeded)
-            or any(isinstance(r.fails, Expired) for r in REJECTING if r.code == row.code))
+            issubclass(cls, RateLimitExceeded)
+            or any(isinstance(r.fails, Expired) for r in RULES if r.code == row.code))
 
 
-@pytest.mark.skipif(STATE_RULES is None, reason="awaiting rules.STATE_RULES (session helper)")
 def test_rate_limit_row_is_retryable_rate_limit_exceeded():
     rate = [row for row in STATE_RULES if row.error == "RateLimitExceeded"]
     assert rate, "a session row names RateLimitExceeded"

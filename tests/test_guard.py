@@ -342,7 +342,6 @@ CANCEL = {"op": "cancelorder", "tag": 6, "data": {"marketCode": "BTC-USD-SWAP-LI
                                                   "clientOrderId": 77}}
 
 
-@pytest.mark.skipif(not hasattr(Session, "sending"), reason="awaiting session.sending")
 def test_guard_with_real_session_when_send_raises_then_nothing_counted(pf):
     session = pf.session(rate_limit=1)
     session.observe(LOGIN_REPLY)
@@ -360,7 +359,6 @@ def test_guard_with_real_session_when_send_raises_then_nothing_counted(pf):
     assert ok.frames[0][0] is ORDER
 
 
-@pytest.mark.skipif(not hasattr(Session, "sending"), reason="awaiting session.sending")
 def test_guard_with_real_session_when_async_send_raises_then_nothing_counted(pf):
     session = pf.session(rate_limit=1)
     session.observe(LOGIN_REPLY)

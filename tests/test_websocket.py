@@ -460,7 +460,6 @@ def test_connect_send_on_closed_connection_is_undone_through_sending(pf):
     assert exchange.received == [BYE]
 
 
-@pytest.mark.skipif(not hasattr(Session, "sending"), reason="awaiting session.sending")
 def test_connect_with_real_session_when_send_fails_then_session_unchanged(pf):
     exchange = Exchange()
     session = pf.session(rate_limit=1)

@@ -6,6 +6,7 @@ field, the values its rows allow (read off the rows' ``NotOneOf`` conditions).
 """
 from .language import Cond as _Cond, FieldSpec as _F, NotOneOf as _NotOneOf
 from . import advice, cancels, frame, login, markets, modifies, orders, server, timing
+from .session import STATE_RULES
 
 #: Check order: frame, envelope, login, order fields, cancels, modifies, market, time; then
 #: warnings (which never decide a verdict).
@@ -53,6 +54,6 @@ def _enums(rules: tuple) -> dict:
 #: field -> the tuple of values the exchange accepts (case-sensitive), from the rule rows.
 ENUMS = _enums(RULES)
 
-SESSION_CODES = server.SESSION
+#: code -> what a session needs to decide it: the session rows' reasons, then codes no row decides.
+SESSION_CODES = {**{row.code: row.reason for row in STATE_RULES}, **server.SESSION}
 SERVER_CODES = server.SERVER
-STATE_RULES: tuple = ()  # placeholder: the session helper adds the StateRule rows

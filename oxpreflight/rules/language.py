@@ -326,3 +326,40 @@ class FieldSpec:
     """A documented field of a command: its kind decides how it is read and sized."""
 
     kind: str  # "enum", "market", "number", "integer", "any"
+
+
+#: The kinds of state a :class:`StateRule` may need; the session has one check per kind.
+STATE_KINDS = ("login", "credentials", "rate", "orders", "account", "markets", "auction")
+
+
+@dataclass(frozen=True)
+class StateRule:
+    """One row of the session's table: a code that only the connection's state can decide.
+
+    ``needs`` is the kind of state the row reads (one of :data:`STATE_KINDS`); the session
+    checks the rows of a command in table order and answers with the first that fails.
+    ``reason`` says, in a few words, what the check needs (shown by ``oxpreflight codes``).
+    ``bad`` and ``good`` are scenarios, run by the registry test on a fresh session:
+    ``{"options": Session keyword arguments, "clock": epoch ms (optional), "steps": [{"observe":
+    message} | {"submit": frame} | {"advance": ms}], "frame": the frame judged}``. ``field``,
+    ``why``, ``error`` and ``where`` as on :class:`Rule`.
+    """
+
+    code: str
+    name: str
+    commands: tuple[str, ...]
+    needs: str
+    doc: str
+    bad: Any
+    good: Any
+    field: Optional[str] = None
+    reason: str = ""
+    why: str = ""
+    error: str = ""
+    where: str = dataclasses.field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.where:
+            object.__setattr__(self, "where", defined_at(3))
+        if self.needs not in STATE_KINDS:
+            raise ValueError(f"{self.code} {self.name}: unknown state kind {self.needs!r}")

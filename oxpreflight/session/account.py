@@ -2,6 +2,8 @@
 
 What is modelled (and nothing more; the exchange's own risk engine is not public):
 
+Each check answers with its row of :mod:`oxpreflight.rules.session`:
+
 - 300001: ``status`` set and not ``"NORMAL"`` -> every placeorder and modifyorder.
 - 710006, spot markets only: a BUY whose cost (``quantity * price``; a MARKET order at the live
   mark price; ``amount`` when given) exceeds the available balance of the counter asset, or a
@@ -26,10 +28,12 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, Mapping, Optional
 
+from ..rules.session import (
+    ACCOUNT_CODES, ACCOUNT_STATUS, MARGIN, POSITION_LIMIT, REDUCE_ONLY, SPOT_BALANCE,
+)
 from ..validators import exact
+from .verdicts import Problem
 
-#: The codes the account layer can return; ``Account(checks=...)`` picks a subset.
-ACCOUNT_CODES = frozenset({"300001", "710004", "710005", "710006", "710007"})
 NORMAL = "NORMAL"
 _ZERO = Decimal(0)
 
@@ -52,11 +56,11 @@ class Account:
     balances: Mapping[str, Any] = field(default_factory=dict)
     positions: Mapping[str, Any] = field(default_factory=dict)
     position_limits: Mapping[str, Any] = field(default_factory=dict)
-    reduce_only: frozenset = frozenset()
+    reduce_only: frozenset[str] = frozenset()
     collateral: Any = None
     margin_rates: Mapping[str, Any] = field(default_factory=dict)
     default_margin_rate: Any = None
-    checks: frozenset = ACCOUNT_CODES
+    checks: frozenset[str] = ACCOUNT_CODES
 
     @classmethod
     def of(cls, value: Any) -> "Account":
@@ -88,6 +92,17 @@ def loose(value: Any) -> Optional[Decimal]:
     return None if parsed is None or parsed is exact.BAD else exact.to_decimal(parsed)
 
 
+def _decimals(values: Mapping[str, Any], what: str) -> dict[str, Decimal]:
+    """Each number as Decimal (an error naming ``what`` and the key when one is not); a
+    ``None`` value is unknown and left out."""
+    out = {}
+    for key, value in values.items():
+        number = decimal(value, f"{what} {key}")
+        if number is not None:
+            out[str(key)] = number
+    return out
+
+
 class AccountState:
     """The mutable, Decimal copy of an :class:`Account` the session keeps current."""
 
@@ -96,16 +111,12 @@ class AccountState:
 
     def __init__(self, account: Account):
         self.status = account.status
-        self.balances = {str(k): decimal(v, f"balance of {k}")
-                         for k, v in account.balances.items()}
-        self.positions = {str(k): decimal(v, f"position in {k}")
-                          for k, v in account.positions.items()}
-        self.limits = {str(k): decimal(v, f"position limit of {k}")
-                       for k, v in account.position_limits.items()}
+        self.balances = _decimals(account.balances, "balance of")
+        self.positions = _decimals(account.positions, "position in")
+        self.limits = _decimals(account.position_limits, "position limit of")
         self.reduce_only = frozenset(account.reduce_only)
         self.collateral = decimal(account.collateral, "collateral")
-        self.rates = {str(k): decimal(v, f"margin rate of {k}")
-                      for k, v in account.margin_rates.items()}
+        self.rates = _decimals(account.margin_rates, "margin rate of")
         self.default_rate = decimal(account.default_margin_rate, "default_margin_rate")
         unknown = set(account.checks) - ACCOUNT_CODES
         if unknown:
@@ -135,15 +146,16 @@ class AccountState:
             self.collateral = collateral
 
     # -- the checks ----------------------------------------------------------------------------
-    def check_status(self) -> Optional[tuple]:
-        """``(code, fill, field)`` for 300001, else ``None``."""
-        if "300001" in self.checks and self.status is not None \
+    def check_status(self) -> Optional[Problem]:
+        """The account-status problem, else ``None``."""
+        if ACCOUNT_STATUS.code in self.checks and self.status is not None \
                 and str(self.status).upper() != NORMAL:
-            return "300001", str(self.status), None
+            return Problem(ACCOUNT_STATUS, None, fill=str(self.status))
         return None
 
-    def check_order(self, item: dict, record: Any, markets: dict) -> Optional[tuple]:
-        """``(code, fill, field)`` of the first account rejection of a placeorder item."""
+    def check_order(self, item: dict[str, Any], record: Any, markets: dict[str, Any]
+                    ) -> Optional[Problem]:
+        """The first account problem of a placeorder item (rows' order), else ``None``."""
         side = item.get("side")
         if side not in ("BUY", "SELL") or record is None:
             return None
@@ -157,26 +169,27 @@ class AccountState:
         after = held + quantity if side == "BUY" else held - quantity
         grows = abs(after) > abs(held)
         flips = (held > 0 > after) or (held < 0 < after)
-        if "710007" in self.checks and code in self.reduce_only and (grows or flips):
-            return "710007", None, "quantity"
+        if REDUCE_ONLY.code in self.checks and code in self.reduce_only and (grows or flips):
+            return Problem(REDUCE_ONLY, "quantity")
         limit = self.limits.get(code)
-        if "710004" in self.checks and limit is not None and grows and abs(after) > limit:
-            return "710004", None, "quantity"
-        if "710005" in self.checks and grows and self.collateral is not None:
+        if POSITION_LIMIT.code in self.checks and limit is not None and grows \
+                and abs(after) > limit:
+            return Problem(POSITION_LIMIT, "quantity")
+        if MARGIN.code in self.checks and grows and self.collateral is not None:
             required = self._required_margin(code, after, _order_price(item), markets)
             if required is not None and self.collateral < required:
-                return "710005", None, "quantity"
+                return Problem(MARGIN, "quantity")
         return None
 
-    def _spot(self, item: dict, record: Any, side: str, quantity: Optional[Decimal]
-              ) -> Optional[tuple]:
-        if "710006" not in self.checks:
+    def _spot(self, item: dict[str, Any], record: Any, side: str, quantity: Optional[Decimal]
+              ) -> Optional[Problem]:
+        if SPOT_BALANCE.code not in self.checks:
             return None
         base, counter = _assets(record)
         if side == "SELL":
             have = self.balances.get(base) if base else None
             if have is not None and quantity is not None and quantity > have:
-                return "710006", None, "quantity"
+                return Problem(SPOT_BALANCE, "quantity")
             return None
         have = self.balances.get(counter) if counter else None
         if have is None:
@@ -192,11 +205,11 @@ class AccountState:
                 return None
             cost = quantity * price
         if cost > have:
-            return "710006", None, "amount" if quantity is None else "quantity"
+            return Problem(SPOT_BALANCE, "amount" if quantity is None else "quantity")
         return None
 
     def _required_margin(self, code: str, after: Decimal, price: Optional[Decimal],
-                         markets: dict) -> Optional[Decimal]:
+                         markets: dict[str, Any]) -> Optional[Decimal]:
         positions = dict(self.positions)
         positions[code] = after
         total = _ZERO
@@ -216,7 +229,7 @@ class AccountState:
         return total
 
 
-def _order_price(item: dict) -> Optional[Decimal]:
+def _order_price(item: dict[str, Any]) -> Optional[Decimal]:
     for name in ("price", "limitPrice"):
         value = loose(item.get(name))
         if value is not None:
@@ -224,7 +237,7 @@ def _order_price(item: dict) -> Optional[Decimal]:
     return None
 
 
-def _assets(record: Any) -> tuple:
+def _assets(record: Any) -> tuple[Any, ...]:
     base, counter = record.market.base, record.market.counter
     if (base is None or counter is None) and record.code.count("-") == 1:
         split = record.code.split("-")

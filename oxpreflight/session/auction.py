@@ -30,6 +30,6 @@ def window_test(window: Any) -> Optional[Callable[[int], bool]]:
 
     def inside(now: int) -> bool:
         into = now % HOUR_MS
-        return into < after or into >= start
+        return bool(into < after or into >= start)
 
     return inside

@@ -2,7 +2,8 @@
 
 The signature is ``Base64(HMAC-SHA256(key=API secret, msg=timestamp + "GET/auth/self/verify"))``
 where ``timestamp`` is the text of the frame's ``timestamp`` field. The secret lives only inside
-a :class:`Secret`, whose repr, str and pickle never reveal it.
+a :class:`Secret`, whose repr, str and pickle never reveal it, and no error raised here ever
+carries it (not even in a chained exception).
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import hashlib
 import hmac
 from typing import Any, Optional
 
+from ..rules.session import API_KEY, HEX_SIGNATURE, SECONDS, SIGNATURE, SKEW, SWAPPED
 from ..validators.verdict import Notice
+from .verdicts import Problem
 
 SIGNED_PATH = "GET/auth/self/verify"
 
@@ -19,25 +22,27 @@ SIGNED_PATH = "GET/auth/self/verify"
 class Secret:
     """An API secret kept out of every repr, message, log line and pickle."""
 
-    __slots__ = ("_key",)
+    __slots__ = ("_key", "_text")
 
     def __init__(self, value: Any):
         if isinstance(value, str):
-            key = value.encode("utf-8")
+            key, text = _encoded(value), str(value)
         elif isinstance(value, (bytes, bytearray)):
             key = bytes(value)
+            text = key.decode("utf-8", "surrogateescape")
         else:  # the value is deliberately left out of the message
             raise TypeError("api_secret must be a str or bytes")
         if not key:
             raise ValueError("api_secret must not be empty")
         self._key = key
+        self._text = text
 
     def __repr__(self) -> str:
         return "Secret(<hidden>)"
 
     __str__ = __repr__
 
-    def __reduce__(self):
+    def __reduce__(self) -> Any:
         raise TypeError("an API secret cannot be pickled")
 
     def sign(self, timestamp_text: str) -> bytes:
@@ -46,11 +51,31 @@ class Secret:
 
     def equals(self, text: Any) -> bool:
         """True when ``text`` is the secret itself (a key and secret swapped), in constant time."""
-        return isinstance(text, str) and hmac.compare_digest(text.encode("utf-8"), self._key)
+        return isinstance(text, str) and hmac.compare_digest(_encoded(text), self._key)
 
     def text(self) -> str:
         """The secret as text, for the redaction pass only (never for output)."""
-        return self._key.decode("utf-8", "surrogateescape")
+        return self._text
+
+    def raw(self) -> bytes:
+        """The secret's bytes, for the redaction pass only (never for output)."""
+        return self._key
+
+
+def _encoded(text: str) -> bytes:
+    """UTF-8 bytes of any str, lone surrogates included, without raising: bytes decoded with
+    ``surrogateescape`` (``os.environ``) come back as they were, other lone surrogates are
+    kept as their UTF-8 form. Never an exception, which would carry the text."""
+    if text.isascii():
+        return text.encode("ascii")
+    return b"".join(_char(c) for c in text)
+
+
+def _char(c: str) -> bytes:
+    point = ord(c)
+    if 0xDC80 <= point <= 0xDCFF:
+        return bytes((point - 0xDC00,))
+    return c.encode("utf-8", "surrogatepass")
 
 
 def _sign(key: bytes, timestamp_text: str) -> bytes:
@@ -69,56 +94,60 @@ def timestamp_text(value: Any) -> Optional[str]:
 
 def _as_bytes(value: Any) -> Optional[bytes]:
     if isinstance(value, str):
-        return value.encode("utf-8", "surrogateescape")
+        return _encoded(value)
     if isinstance(value, (bytes, bytearray)):
         return bytes(value)
     return None
 
 
-def check_login(data: dict, *, api_key: Optional[str], secret: Optional[Secret],
-                now: Optional[int], skew_ms: int) -> Optional[tuple]:
-    """``(code, field, hints)`` of the first credential problem of a login, else ``None``.
+def check_login(data: dict[str, Any], *, api_key: Optional[str], secret: Optional[Secret],
+                now: Optional[int], skew_ms: int) -> Optional[Problem]:
+    """The first credential problem of a login, else ``None``.
 
-    Order: apiKey (20025), timestamp skew (20024), signature (20000). ``hints`` are notices
-    naming the usual cause of a bad signature; they never contain the secret.
+    Order: apiKey, timestamp skew, signature (the rows' order). Hints are notices naming the
+    usual cause of a bad signature; they never contain the secret. Only the timestamp is
+    reported as the offending value (the others may hold the secret).
     """
     key = data.get("apiKey")
     if api_key is not None and key != api_key:
-        return "20025", "apiKey", ()
+        return Problem(API_KEY, "apiKey", value=None)
     if secret is not None and secret.equals(key):
-        return "20025", "apiKey", (_hint("W103", "apiKey", "the apiKey field holds the API "
-                                          "secret; the key and the secret look swapped"),)
+        return Problem(API_KEY, "apiKey", value=None, hints=(_hint(
+            SWAPPED, "apiKey", "the apiKey field holds the API secret; the key and the secret "
+                               "look swapped"),))
     stamp = data.get("timestamp")
     text = timestamp_text(stamp)
     if now is not None and text is not None and abs(int(text) - now) > skew_ms:
-        hints = ()
+        hints: tuple[Any, ...] = ()
         if abs(int(text) * 1000 - now) <= skew_ms:
-            hints = (_hint("W102", "timestamp", "the timestamp looks like seconds; the exchange "
-                                                "expects milliseconds"),)
-        return "20024", "timestamp", hints
+            hints = (_hint(SECONDS, "timestamp", "the timestamp looks like seconds; the "
+                                                 "exchange expects milliseconds"),)
+        return Problem(SKEW, "timestamp", hints=hints, value=stamp)
     if secret is None or text is None:
         return None
     given = _as_bytes(data.get("signature"))
     expected = secret.sign(text)
     if given is not None and hmac.compare_digest(given, expected):
         return None
-    return "20000", "signature", _signature_hints(given, text, secret, key)
+    return Problem(SIGNATURE, "signature", value=None,
+                   hints=_signature_hints(given, text, secret, key))
 
 
-def _signature_hints(given: Optional[bytes], text: str, secret: Secret, key: Any) -> tuple:
+def _signature_hints(given: Optional[bytes], text: str, secret: Secret, key: Any
+                     ) -> tuple[Notice, ...]:
     if given is None:
         return ()
     raw = base64.b64decode(secret.sign(text))
     if hmac.compare_digest(given, raw.hex().encode()):
-        return (_hint("W101", "signature", "the signature is hex; the exchange expects Base64 "
-                                           "of the HMAC-SHA256 digest"),)
+        return (_hint(HEX_SIGNATURE, "signature", "the signature is hex; the exchange expects "
+                                                  "Base64 of the HMAC-SHA256 digest"),)
     if text.isdigit() and len(text) > 3 and hmac.compare_digest(given, secret.sign(text[:-3])):
-        return (_hint("W102", "signature", "the signature was computed over the timestamp in "
-                                           "seconds; sign the millisecond text sent"),)
+        return (_hint(SECONDS, "signature", "the signature was computed over the timestamp in "
+                                            "seconds; sign the millisecond text sent"),)
     key_bytes = _as_bytes(key)
     if key_bytes and hmac.compare_digest(given, _sign(key_bytes, text)):
-        return (_hint("W103", "signature", "the signature was computed with the API key as the "
-                                           "HMAC key; the key and the secret look swapped"),)
+        return (_hint(SWAPPED, "signature", "the signature was computed with the API key as the "
+                                            "HMAC key; the key and the secret look swapped"),)
     return ()
 
 

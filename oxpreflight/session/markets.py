@@ -21,7 +21,7 @@ _FIELDS = frozenset(Market.model_fields)
 _DESCRIBES = frozenset({"type", "tickSize", "minSize"})
 
 
-def _normalized(entry: dict) -> dict:
+def _normalized(entry: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for key, value in entry.items():
         key = _ALIASES.get(key, key)
@@ -39,7 +39,7 @@ def operational_flag(value: Any) -> Optional[bool]:
     return None
 
 
-def entries(data: Any) -> list:
+def entries(data: Any) -> list[Any]:
     """The market entries of a push, a REST reply, an operational reply or a bare list."""
     if isinstance(data, dict):
         if data.get("success") is False:
@@ -66,8 +66,8 @@ class LiveMarkets:
 
     def __init__(self, table: dict[str, MarketRecord]):
         self.table: dict[str, MarketRecord] = dict(table)
-        self.closed: frozenset = frozenset()
-        self._raw: dict[str, dict] = {}
+        self.closed: frozenset[str] = frozenset()
+        self._raw: dict[str, dict[str, Any]] = {}
 
     def update(self, data: Any) -> int:
         """Merge ``data`` in; the number of markets whose record or flag changed. Caller locks."""
@@ -92,7 +92,8 @@ class LiveMarkets:
         self.closed = frozenset(closed)
         return changed
 
-    def _merged(self, code: str, fields: dict, table: dict) -> Optional[MarketRecord]:
+    def _merged(self, code: str, fields: dict[str, Any], table: dict[str, Any]
+                ) -> Optional[MarketRecord]:
         old = table.get(code)
         if old is None and not (_DESCRIBES & fields.keys()):
             return None  # bounds or a flag for a market not in the catalogue: not enough

@@ -1,15 +1,30 @@
 """Open orders as the exchange reported them: who owns them, and whether a cancel or modify can
-find them (100005 "Open order not found", 100006 "Open order is not owned by the user")."""
+find them (rows 100005 "Open order not found" and 100006 "Open order is not owned by the user").
+
+Every collection here is bounded: closed and placed orderIds by :data:`CLOSED_MEMORY`, orders
+sent but not yet acknowledged by :data:`PENDING_MEMORY` and by the acknowledgement timeout.
+Open orders are what the exchange reports open; they shrink as it reports them closed.
+"""
 from __future__ import annotations
 
 from collections import OrderedDict
 from decimal import Decimal
+from itertools import count
 from typing import Any, Optional
 
 from ..validators import exact
 
-#: How many closed orderIds are remembered, so that a late placeorder reply does not reopen them.
+#: How many closed orderIds (and clientOrderIds) are remembered: a late placeorder reply does
+#: not reopen them, and a cancel of one is known to be of an order that closed.
 CLOSED_MEMORY = 10_000
+#: How many orders sent but not acknowledged are remembered at most (the oldest go first).
+PENDING_MEMORY = 10_000
+#: Default acknowledgement timeout: an order whose placeorder reply has not been observed this
+#: long after sending is presumed lost with its connection, and forgotten.
+ACK_TIMEOUT_MS = 60_000
+
+#: What :meth:`OrderBook.find` answers.
+OPEN, PENDING, CLOSED, UNKNOWN = "open", "pending", "closed", "unknown"
 
 
 def order_key(value: Any) -> Optional[str]:
@@ -37,18 +52,27 @@ class OpenOrder:
 
 
 class OrderBook:
-    """Open orders by orderId and clientOrderId, plus clientOrderIds placed by this session and
-    not yet answered (a cancel by clientOrderId may follow its placeorder before the reply)."""
+    """Open orders by orderId and clientOrderId, the orders this session sent and the exchange
+    has not acknowledged yet (a cancel by clientOrderId may follow its placeorder before the
+    reply), and the orders recently seen closed. Not locked itself; the session locks."""
 
-    def __init__(self) -> None:
+    def __init__(self, ack_timeout_ms: int = ACK_TIMEOUT_MS) -> None:
+        self.ack_timeout_ms = ack_timeout_ms
         self.open: dict[str, OpenOrder] = {}
         self._by_client: dict[str, dict[str, OpenOrder]] = {}
-        self._pending: dict[str, list] = {}  # clientOrderId -> markets of unanswered orders
-        self._closed: OrderedDict = OrderedDict()
-        self.placed_ids: OrderedDict = OrderedDict()  # orderIds this session's replies named
+        # clientOrderId -> {sequence: market} of unanswered placements; the queue holds
+        # sequence -> (clientOrderId, deadline) in sending order, for expiry and the bound.
+        self._pending: dict[str, dict[int, Any]] = {}
+        self._queue: OrderedDict[int, tuple[str, int]] = OrderedDict()
+        self._sequence = count()
+        self._closed: OrderedDict[str, Any] = OrderedDict()  # orderId -> market
+        # (clientOrderId, market) of closed orders
+        self._closed_clients: OrderedDict[tuple[str, Any], None] = OrderedDict()
+        # orderIds this session's replies named (how the session learns its own account)
+        self.placed_ids: OrderedDict[str, None] = OrderedDict()
 
     # -- updates -------------------------------------------------------------------------------
-    def opened(self, row: dict, owner: Any) -> Optional[OpenOrder]:
+    def opened(self, row: dict[str, Any], owner: Any) -> Optional[OpenOrder]:
         order_id = order_key(row.get("orderId"))
         if order_id is None or order_id in self._closed:
             return None
@@ -63,69 +87,112 @@ class OrderBook:
         self.open[order_id] = order
         if client_id is not None:
             self._by_client.setdefault(client_id, {})[order_id] = order
+            self._closed_clients.pop((client_id, order.market), None)
             if old is None:  # a new order answers one pending placement, a fill or edit none
                 self._answered(client_id, order.market)
         return order
 
-    def closed(self, row: dict) -> None:
+    def closed(self, row: dict[str, Any]) -> None:
         order_id = order_key(row.get("orderId"))
         if order_id is None:
             return
-        self._closed[order_id] = None
-        if len(self._closed) > CLOSED_MEMORY:
-            self._closed.popitem(last=False)
         order = self.open.pop(order_id, None)
+        market = order.market if order is not None else row.get("marketCode")
+        _remember(self._closed, order_id, market)
+        client_id = order.client_id if order is not None else order_key(row.get("clientOrderId"))
         if order is not None:
             self._unindex(order)
+        if client_id is not None and not self._by_client.get(client_id):
+            _remember(self._closed_clients, (client_id, market), None)
 
-    def placed(self, client_id: Optional[str], market: Any) -> None:
-        """This session sent a placeorder carrying ``client_id``."""
-        if client_id is not None:
-            self._pending.setdefault(client_id, []).append(market)
+    def closed_all(self, market: Any = None) -> int:
+        """Every open order (of ``market`` when given) closed: a Cancel All push."""
+        gone = [o for o in self.open.values() if market is None or o.market == market]
+        for order in gone:
+            self.closed({"orderId": order.order_id})
+        return len(gone)
 
-    def replied(self, row: dict, submitted: bool) -> None:
+    def placed(self, client_id: Optional[str], market: Any, now: int) -> Optional[int]:
+        """This session sent a placeorder carrying ``client_id`` at ``now`` (call
+        :meth:`expire` first); a token that :meth:`unplaced` takes back (``None`` when nothing
+        was recorded)."""
+        if client_id is None:
+            return None
+        token = next(self._sequence)
+        self._pending.setdefault(client_id, {})[token] = market
+        self._queue[token] = (client_id, now + self.ack_timeout_ms)
+        while len(self._queue) > PENDING_MEMORY:
+            self._drop(next(iter(self._queue)))
+        return token
+
+    def unplaced(self, token: int) -> None:
+        """Take back a placement whose frame was never sent."""
+        self._drop(token)
+
+    def expire(self, now: int) -> None:
+        """Forget the placements not acknowledged by their deadline."""
+        queue = self._queue
+        while queue:
+            token = next(iter(queue))
+            if queue[token][1] > now:
+                break
+            self._drop(token)
+
+    def forget_pending(self) -> None:
+        """Forget every unacknowledged placement (their connection is gone)."""
+        self._pending.clear()
+        self._queue.clear()
+
+    def replied(self, row: dict[str, Any], submitted: bool) -> None:
         """A placeorder reply: ``submitted`` opens the order it names (unless already closed)."""
         client_id = order_key(row.get("clientOrderId"))
         if submitted:
             order_id = order_key(row.get("orderId"))
             if order_id is not None:
-                self.placed_ids[order_id] = None
-                if len(self.placed_ids) > CLOSED_MEMORY:
-                    self.placed_ids.popitem(last=False)
+                _remember(self.placed_ids, order_id, None)
                 if order_id not in self.open:
                     self.opened(row, None)
         if client_id is not None:
             self._answered(client_id, row.get("marketCode"))
 
-    def seed(self, rows: list) -> int:
+    def seed(self, rows: list[Any]) -> int:
         """Rows of a ``/v3/orders/working`` reply: all open, all the session's own."""
-        count = 0
+        seeded = 0
         for row in rows:
             if isinstance(row, dict) and self.opened(row, None) is not None:
-                count += 1
-        return count
+                seeded += 1
+        return seeded
 
     # -- lookups -------------------------------------------------------------------------------
-    def find(self, item: dict) -> tuple:
-        """``(found, order)`` for a cancel/modify item: ``found`` False when the exchange would
-        not find it open. By orderId when given, else by clientOrderId; an order open on
-        another market than the item's ``marketCode`` is not found."""
+    def find(self, item: dict[str, Any]) -> tuple[str, Optional[OpenOrder]]:
+        """``(state, order)`` for a cancel/modify item: OPEN (with the order when known),
+        PENDING (placed, reply awaited), CLOSED (seen close) or UNKNOWN. By orderId when given,
+        else by clientOrderId (OPEN with no order when neither is given: the core rules
+        decide); an order on another market than the item's ``marketCode`` is not found."""
         market = item.get("marketCode")
         order_id = order_key(item.get("orderId"))
         if order_id is not None:
             order = self.open.get(order_id)
-            if order is None or (order.market is not None and order.market != market):
-                return False, None
-            return True, order
+            if order is not None and (order.market is None or order.market == market):
+                return OPEN, order
+            if order is None and order_id in self._closed \
+                    and self._closed[order_id] in (None, market):
+                return CLOSED, None
+            return UNKNOWN, None
         client_id = order_key(item.get("clientOrderId"))
         if client_id is None:
-            return True, None  # nothing to look up: the core rules decide
+            return OPEN, None
         for order in self._by_client.get(client_id, {}).values():
             if order.market is None or order.market == market:
-                return True, order
-        if market in self._pending.get(client_id, ()):
-            return True, None
-        return False, None
+                return OPEN, order
+        if market in self._pending.get(client_id, {}).values():
+            return PENDING, None
+        if (client_id, market) in self._closed_clients:
+            return CLOSED, None
+        return UNKNOWN, None
+
+    def pending_count(self) -> int:
+        return len(self._queue)
 
     def __len__(self) -> int:
         return len(self.open)
@@ -143,15 +210,28 @@ class OrderBook:
         markets = self._pending.get(client_id)
         if not markets:
             return
-        try:
-            markets.remove(market)
-        except ValueError:
-            markets.pop(0)
-        if not markets:
-            del self._pending[client_id]
+        token = next((t for t, m in markets.items() if m == market), next(iter(markets)))
+        self._drop(token)
+
+    def _drop(self, token: int) -> None:
+        entry = self._queue.pop(token, None)
+        if entry is None:
+            return
+        group = self._pending.get(entry[0])
+        if group is not None:
+            group.pop(token, None)
+            if not group:
+                del self._pending[entry[0]]
 
 
-def fully_filled(row: dict) -> bool:
+def _remember(memory: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    memory[key] = value
+    memory.move_to_end(key)
+    if len(memory) > CLOSED_MEMORY:
+        memory.popitem(last=False)
+
+
+def fully_filled(row: dict[str, Any]) -> bool:
     """An OrderMatched row that leaves nothing open."""
     if row.get("status") == "FILLED":
         return True

@@ -13,7 +13,7 @@ class SlidingWindow:
     def __init__(self, limit: int, window_ms: int):
         self.limit = limit
         self.window_ms = window_ms
-        self._events: deque = deque()  # [timestamp, count] pairs, oldest first
+        self._events: deque[list[int]] = deque()  # [timestamp, count] pairs, oldest first
         self._total = 0
 
     def room(self, now: int) -> int:
@@ -34,6 +34,16 @@ class SlidingWindow:
         else:
             events.append([now, count])
         self._total += count
+
+    def remove(self, at: int, count: int) -> None:
+        """Take back ``count`` orders recorded at ``at`` (a send that failed); orders that
+        already left the window are gone anyway."""
+        for event in self._events:
+            if event[0] == at:
+                taken = min(count, event[1])
+                event[1] -= taken
+                self._total -= taken
+                return
 
     def __len__(self) -> int:
         return self._total

@@ -1,0 +1,329 @@
+"""The submit pipeline: the core rules, then the session rows of the command in table order
+(:data:`oxpreflight.rules.STATE_RULES`), each read through one check per kind of state it
+needs (:data:`KINDS`). The first failing row is the verdict; an accepted frame is recorded as
+sent, and the record can be taken back when the send fails.
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+import orjson
+
+from ..rules.language import BATCH_OF, COMMANDS, ORDER_COMMANDS, StateRule
+from ..rules.session import (
+    AUCTION_MARKET_ORDER, AUCTION_PRICE, LOGIN_AGAIN, NOT_FOUND, NOT_LOGGED_IN,
+    NOT_OPERATIONAL, NOT_OWNED, ORDER_CLOSED_NOTICE, ORDER_GONE_CODE, RATE, STATE_RULES,
+)
+from ..validators.clock import monotonic_ms, system_clock
+from ..validators.verdict import Notice, Verdict
+from .account import loose
+from .auth import check_login
+from .orders import CLOSED, UNKNOWN, order_key
+from .verdicts import FROM_ITEM, Problem, redact, state_reject, with_items
+
+if TYPE_CHECKING:
+    from .core import Session
+
+_PLACE = frozenset(ORDER_COMMANDS)
+_NUMBERS = ("quantity", "price", "limitPrice", "amount")
+#: op -> the session rows that apply to it, in check order.
+ROWS: dict[str, tuple[StateRule, ...]] = {
+    op: tuple(row for row in STATE_RULES if op in row.commands) for op in COMMANDS}
+
+#: What an accepted frame recorded: ``(rate time, orders counted, pending-order tokens)``.
+Record = tuple[int, int, tuple[int, ...]]
+
+
+class Context:
+    """One submission: the command, its clocks, the room left in the rate window, the market
+    table it was checked against, and the notices its items collected."""
+
+    __slots__ = ("op", "now", "stamp", "room", "table", "closed", "notices")
+
+    def __init__(self, op: str, now: Optional[int], stamp: int, room: Optional[int],
+                 table: dict[str, Any], closed: frozenset[str]):
+        self.op, self.now, self.stamp, self.room = op, now, stamp, room
+        self.table, self.closed = table, closed
+        self.notices: dict[int, list[Notice]] = {}
+
+
+# -- one check per kind of state: the first failing row of that kind for this item -----------
+Check = Callable[["Session", Context, Any, int], Optional[Problem]]
+
+
+def _login(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
+    if ctx.op == "login":
+        return Problem(LOGIN_AGAIN) if s._logged_in else None
+    return None if s._logged_in else Problem(NOT_LOGGED_IN)
+
+
+def _credentials(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
+    if not isinstance(item, dict):
+        return None
+    return check_login(item, api_key=s._api_key, secret=s._secret, now=ctx.now,
+                       skew_ms=s._skew)
+
+
+def _rate(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
+    return Problem(RATE) if ctx.room is not None and index >= ctx.room else None
+
+
+def _orders(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
+    if not s._track:
+        return None
+    state, order = s._orders.find(item)
+    field = "orderId" if item.get("orderId") is not None else "clientOrderId"
+    if state == UNKNOWN:
+        return Problem(NOT_FOUND, field)
+    if state == CLOSED:  # the exchange accepts it and pushes its 100004 failure
+        ctx.notices.setdefault(index, []).append(Notice(
+            ORDER_CLOSED_NOTICE, field, item.get(field),
+            f"order {item.get(field)} was reported closed: the exchange will accept the "
+            f"command and answer with an order-not-found ({ORDER_GONE_CODE}) push"))
+        return None
+    if order is not None and order.owner is not None and s._own is not None \
+            and str(order.owner) != s._own:
+        return Problem(NOT_OWNED, field)
+    return None
+
+
+def _account(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
+    account = s._account
+    if account is None:
+        return None
+    problem = account.check_status()
+    if problem is None and ctx.op in _PLACE:
+        problem = account.check_order(item, ctx.table.get(item.get("marketCode")), ctx.table)
+    return problem
+
+
+def _markets(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
+    if item.get("marketCode") in ctx.closed:
+        return Problem(NOT_OPERATIONAL, "marketCode")
+    return None
+
+
+def _auction(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
+    in_auction = s._in_auction
+    if in_auction is None or ctx.now is None:
+        return None
+    record = ctx.table.get(item.get("marketCode"))
+    if record is None or record.type != "REPO" or not in_auction(ctx.now):
+        return None
+    side = item.get("side")
+    if ctx.op in _PLACE:
+        if item.get("orderType") == "MARKET":
+            return Problem(AUCTION_MARKET_ORDER, "orderType")
+    elif side is None and s._track:
+        _, order = s._orders.find(item)
+        side = order.side if order is not None else None
+    return _repo_price(item, side)
+
+
+def _repo_price(item: dict[str, Any], side: Any) -> Optional[Problem]:
+    """A repo bid above 0 or offer below 0 (price, else limitPrice)."""
+    for field in ("price", "limitPrice"):
+        price = loose(item.get(field))
+        if price is not None:
+            if (side == "BUY" and price > 0) or (side == "SELL" and price < 0):
+                return Problem(AUCTION_PRICE, field)
+            return None
+    return None
+
+
+#: kind of state -> its check (every :data:`~oxpreflight.rules.language.STATE_KINDS` entry).
+KINDS: dict[str, Check] = {
+    "login": _login, "credentials": _credentials, "rate": _rate, "orders": _orders,
+    "account": _account, "markets": _markets, "auction": _auction,
+}
+
+
+class Plan:
+    """The session rows of one command, read as: each kind's check (in the order of the
+    kind's first row) and each row's place in the table."""
+
+    __slots__ = ("rows", "checks", "place")
+
+    def __init__(self, rows: tuple[StateRule, ...]):
+        self.rows = rows
+        self.place = {id(row): at for at, row in enumerate(rows)}  # rows hold dicts: by id
+        firsts: dict[str, int] = {}
+        for at, row in enumerate(rows):
+            firsts.setdefault(row.needs, at)
+        self.checks = tuple((at, KINDS[kind]) for kind, at in firsts.items())
+
+
+#: op -> its plan (commands no row applies to have none).
+PLANS: dict[str, Plan] = {op: Plan(rows) for op, rows in ROWS.items() if rows}
+
+
+def first_problem(s: Session, ctx: Context, plan: Plan, item: Any, index: int
+                  ) -> Optional[Problem]:
+    """The first row of ``plan`` that fails for ``item``. Each kind's check answers with its
+    own first failing row; kinds are asked in the order of their first row, and once a row
+    fails, kinds whose rows all come later are not asked."""
+    for position, (_, check) in enumerate(plan.checks):
+        problem = check(s, ctx, item, index)
+        if problem is not None:
+            return _earliest(s, ctx, plan, item, index, problem, position)
+    return None
+
+
+def _earliest(s: Session, ctx: Context, plan: Plan, item: Any, index: int, found: Problem,
+              position: int) -> Optional[Problem]:
+    """``found`` (from the check at ``position``) or an earlier row of a later kind."""
+    place = plan.place
+    best: Optional[Problem] = None
+    best_at = len(plan.rows)
+    if id(found.row) in place:
+        best, best_at = found, place[id(found.row)]
+    for first_at, check in plan.checks[position + 1:]:
+        if first_at > best_at:
+            break
+        problem = check(s, ctx, item, index)
+        if problem is not None and place.get(id(problem.row), best_at) < best_at:
+            best, best_at = problem, place[id(problem.row)]
+    return best
+
+
+# -- decoding ------------------------------------------------------------------------------------
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def decode_frame(text: Any) -> Any:
+    """A frame's JSON text; re-read with exact decimals when an order number is a float (a
+    float may have lost digits of the text, and the account checks compare exactly). Text
+    orjson refuses but the core rules accepted (a lone surrogate escape) is read by the
+    standard library, so ``submit`` never disagrees with ``check``."""
+    if isinstance(text, memoryview):
+        text = bytes(text)
+    try:
+        msg = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    if isinstance(msg, dict):
+        items = msg.get("dataArray")
+        items = items if isinstance(items, list) else [msg.get("data")]
+        if any(isinstance(item, dict) and any(item.get(f).__class__ is float for f in _NUMBERS)
+               for item in items):
+            return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    return msg
+
+
+def submission(s: Session, frame: Any) -> tuple[Verdict, Optional[Record]]:
+    """The verdict for ``frame`` and, when it was recorded as sent, what was recorded (for
+    :func:`take_back`). Never raises."""
+    table, closed = s._view
+    verdict = s._pf.check_with(frame, table)
+    record: Optional[Record] = None
+    if verdict.ok:
+        try:
+            verdict, record = _stateful(s, frame, verdict, table, closed)
+        except Exception as exc:  # a bug here must still answer, never raise into a send
+            verdict, record = s._pf._internal_error(exc), None
+    secret = s._secret
+    if secret is not None and (not verdict.ok or verdict.warnings or verdict.items):
+        verdict = redact(verdict, secret.text(), secret.raw())
+    return verdict, record
+
+
+def take_back(s: Session, record: Record) -> None:
+    """Undo what :func:`submission` recorded for a frame that was never sent."""
+    at, counted, tokens = record
+    with s._lock:
+        if counted:
+            s._rate.remove(at, counted)
+        for token in tokens:
+            s._orders.unplaced(token)
+
+
+def _stateful(s: Session, frame: Any, verdict: Verdict, table: dict[str, Any],
+              closed: frozenset[str]) -> tuple[Verdict, Optional[Record]]:
+    msg = frame if isinstance(frame, dict) else (
+        None if frame in ("ping", b"ping") else decode_frame(frame))
+    if not isinstance(msg, dict):
+        return verdict, None
+    op = msg.get("op")
+    plan = PLANS.get(op) if isinstance(op, str) else None
+    if plan is None or not isinstance(op, str):
+        return verdict, None  # subscriptions: nothing the session knows decides them
+    clock = s._pf.clock
+    now = clock() if clock is not None else None
+    stamp = now if now is not None else system_clock()
+    # the rate window and acknowledgement deadlines: an injected clock drives them (tests,
+    # replays); the system clock may step, so it is replaced by a monotonic one
+    rate_now = now if now is not None and clock is not system_clock else monotonic_ms()
+    batch = op in BATCH_OF
+    items: list[Any] = msg["dataArray"] if batch else [msg.get("data")]
+    with s._lock:
+        ctx = Context(op, now, stamp, s._rate.room(rate_now) if op in s._rate_ops else None,
+                      table, closed)
+        if op == "login":
+            problem = first_problem(s, ctx, plan, msg.get("data"), 0)
+            if problem is None:
+                return verdict, None
+            return _reject(problem, ctx, msg.get("tag"), msg.get("data"), None,
+                           verdict.warnings + problem.hints), None
+        s._orders.expire(rate_now)
+        rejected = {}
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                problem = first_problem(s, ctx, plan, item, index)
+                if problem is not None:
+                    rejected[index] = _reject(problem, ctx, msg.get("tag"), item,
+                                              index if batch else None, ())
+        if not rejected:
+            if ctx.notices:
+                verdict = _noted(verdict, ctx.notices, batch)
+            return verdict, _record(s, op, items, rate_now)
+    if batch:
+        return with_items(verdict, rejected), None
+    only = rejected[0]
+    if verdict.warnings:
+        only = Verdict(False, only.code, only.message, only.field, only.value, (),
+                       verdict.warnings, None, None, partial(getattr, only, "response"))
+    return only, None
+
+
+def _reject(problem: Problem, ctx: Context, tag: Any, item: Any, index: Optional[int],
+            warnings: tuple[Any, ...]) -> Verdict:
+    field = problem.field
+    value = problem.value
+    if value is FROM_ITEM:
+        value = item.get(field) if field and isinstance(item, dict) else None
+    return state_reject(problem.row.code, op=ctx.op, tag=tag, data=item, now=ctx.stamp,
+                        fill=problem.fill, field=field, value=value, index=index,
+                        warnings=warnings)
+
+
+def _record(s: Session, op: str, items: list[Any], rate_now: int) -> Optional[Record]:
+    """Record an accepted frame as sent (lock held), and say what was recorded."""
+    counted = len(items) if op in s._rate_ops else 0
+    if counted:
+        s._rate.add(rate_now, counted)
+    tokens: list[int] = []
+    if op in _PLACE:
+        for item in items:
+            client_id = item.get("clientOrderId")
+            if client_id is not None:
+                token = s._orders.placed(order_key(client_id), item.get("marketCode"),
+                                         rate_now)
+                if token is not None:
+                    tokens.append(token)
+    if not counted and not tokens:
+        return None
+    return rate_now, counted, tuple(tokens)
+
+
+def _noted(verdict: Verdict, notices: dict[int, list[Notice]], batch: bool) -> Verdict:
+    """An accepted verdict with the session's notices added (on the batch items too)."""
+    if not batch:
+        return Verdict(True, warnings=verdict.warnings + tuple(notices[0]))
+    items = tuple(
+        Verdict(True, warnings=item.warnings + tuple(notices[i]), index=item.index)
+        if i in notices else item for i, item in enumerate(verdict.items))
+    return Verdict(True, items=items, warnings=tuple(w for i in items for w in i.warnings))
