@@ -7,7 +7,7 @@ and answer with the exchange's own code and message.
     ...           "side": "BUY", "orderType": "LIMIT", "quantity": 1}}).code
     '20022'
 """
-from .validators.engine import Preflight
+from .preflight import Preflight
 from .validators.verdict import Notice, Rejected, Verdict
 
 __all__ = ["Preflight", "Verdict", "Rejected", "Notice"]

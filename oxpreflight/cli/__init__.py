@@ -25,7 +25,8 @@ from .. import __version__
 from ..docs import UnknownCode, codes_table, codes_table_markdown, explain, location
 from ..rules.catalogue import CODES
 from ..rules.language import BATCH_OF, COMMANDS
-from ..validators.engine import Preflight, system_clock
+from ..preflight import Preflight
+from ..validators.clock import system_clock
 from ..validators.markets import MarketError
 from ..validators.verdict import ACCEPTED, Verdict
 

@@ -36,7 +36,7 @@ from ..models import CancelOrder, Login, ModifyOrder, PlaceOrder
 from ..rules import RULES
 from ..rules.orders import ORDER_TYPES, SIDES, STP_MODES, TIME_IN_FORCE, TRIGGER_TYPES
 from ..rules.language import BATCH_OF, COMMANDS, SUBSCRIPTION_COMMANDS
-from ..validators.engine import Preflight
+from ..preflight import Preflight
 from ..validators.markets import MarketError, MarketRecord, index_markets, load_markets
 
 __all__ = ["frames", "violating", "enforced_codes"]

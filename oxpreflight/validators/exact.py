@@ -12,6 +12,8 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
+from .sizing import int_size_bound, size_bound
+
 #: Marker for "present but not a number"; compares with nothing (identity checks only).
 BAD = object()
 
@@ -20,21 +22,12 @@ _INTEGER = re.compile(r"[+-]?\d+").fullmatch
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
-_SMALL = 10**18  # ints inside +-_SMALL encode in at most 19 characters
-
-
-class Tie(Exception):
-    """A float comparison tied and the exact text is not known (text decoded through floats)."""
+_SMALL = SMALL = 10**18  # ints inside +-SMALL encode in at most 19 characters
 
 
 def exact_from_float(value: float) -> Decimal:
     """The decimal a float stands for in JSON: its shortest round-trip text."""
     return Decimal(repr(value))
-
-
-def tie_from_text(value: float) -> Decimal:
-    """Used while checking decoded text: the float may have lost digits, so re-decode exactly."""
-    raise Tie
 
 
 def number(value: object, size: list[int] | None = None) -> object:
@@ -48,7 +41,7 @@ def number(value: object, size: list[int] | None = None) -> object:
         return value if math.isfinite(value) else BAD
     if cls is int:
         if size is not None and not -_SMALL < value < _SMALL:
-            size[0] += len(str(value))
+            size[0] += int_size_bound(value)
         return value
     if value is None:
         return None
@@ -63,7 +56,7 @@ def number(value: object, size: list[int] | None = None) -> object:
             size[0] += len(str(value))
         return value if value.is_finite() else BAD
     if size is not None:
-        size[0] += encoded_size_bound(value)
+        size[0] += size_bound(value)
     return BAD
 
 
@@ -77,7 +70,7 @@ def integer(value: object, size: list[int] | None = None) -> object:
     if cls is int:
         if not INT64_MIN <= value <= INT64_MAX:
             if size is not None:
-                size[0] += len(str(value))
+                size[0] += int_size_bound(value)
             return BAD
         return value
     if value is None:
@@ -85,12 +78,12 @@ def integer(value: object, size: list[int] | None = None) -> object:
     if cls is str:
         if size is not None:
             size[0] += len(value)
-        if _INTEGER(value) is None:
-            return BAD
+        if _INTEGER(value) is None or len(value.lstrip("+-").lstrip("0")) > 19:
+            return BAD  # more than 19 significant digits is beyond 64 bits
         parsed = int(value)
         return parsed if INT64_MIN <= parsed <= INT64_MAX else BAD
     if size is not None:
-        size[0] += encoded_size_bound(value)
+        size[0] += size_bound(value)
     return BAD
 
 
@@ -107,6 +100,13 @@ def compare(a: object, b: object, exact=exact_from_float) -> int:
         return -1 if a < b else 1
     da, db = to_decimal(a, exact), to_decimal(b, exact)
     return (da > db) - (da < db)
+
+
+def greater(a: object, b: object, exact=exact_from_float) -> bool:
+    """``a > b`` exactly, for two parsed numbers."""
+    if a.__class__ is float and b.__class__ is float and a != b:
+        return a > b
+    return compare(a, b, exact) > 0
 
 
 def below(value: object, bound: Decimal, bound_float: float, exact=exact_from_float) -> bool:
@@ -145,29 +145,9 @@ def off_grid(value: object, step: Decimal) -> bool:
 
 
 def as_text(value: object) -> str:
-    """A number or numeric string as the exchange echoes it: a string."""
+    """A number or numeric string as the exchange echoes it: a string (exact at any length)."""
     if value.__class__ is float:
         return repr(value)
+    if value.__class__ is int and not -_SMALL < value < _SMALL:  # type: ignore[operator]
+        return str(Decimal(value))  # type: ignore[arg-type]
     return str(value)
-
-
-def encoded_size_bound(value: object) -> int:
-    """An upper bound on the length of ``value`` in compact JSON (escapes counted at worst)."""
-    cls = value.__class__
-    if cls is str:
-        return 6 * len(value) + 2
-    if cls is dict:
-        return 2 + sum(encoded_size_bound(k) + 2 + encoded_size_bound(v) for k, v in value.items())
-    if cls is list or cls is tuple:
-        return 2 + sum(encoded_size_bound(v) + 1 for v in value)
-    if cls is int:
-        return len(str(value)) if not -_SMALL < value < _SMALL else 20
-    if cls is float:
-        return 24
-    if value is None or cls is bool:
-        return 5
-    return UNBOUNDED  # not a JSON value: force the exact encoding, which decides 20009
-
-
-#: A size no frame limit admits, so the engine measures the frame exactly.
-UNBOUNDED = 1 << 62
