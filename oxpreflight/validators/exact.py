@@ -78,9 +78,12 @@ def integer(value: object, size: list[int] | None = None) -> object:
     if cls is str:
         if size is not None:
             size[0] += len(value)
-        if _INTEGER(value) is None or len(value.lstrip("+-").lstrip("0")) > 19:
+        if _INTEGER(value) is None:
+            return BAD
+        digits = value.lstrip("+-").lstrip("0")
+        if len(digits) > 19:
             return BAD  # more than 19 significant digits is beyond 64 bits
-        parsed = int(value)
+        parsed = -int(digits or "0") if value[0] == "-" else int(digits or "0")
         return parsed if INT64_MIN <= parsed <= INT64_MAX else BAD
     if size is not None:
         size[0] += size_bound(value)
@@ -128,7 +131,8 @@ def above(value: object, bound: Decimal, bound_float: float, exact=exact_from_fl
 
 
 def off_grid(value: object, step: Decimal) -> bool:
-    """True when ``value`` is not a whole multiple of ``step`` (a positive Decimal)."""
+    """True when ``value`` is not a whole multiple of ``step`` (a positive Decimal); exact for
+    numbers of any size (integers and long decimals by integer arithmetic, never rounding)."""
     if value.__class__ is float:
         # Exact for |value / step| < 2**50: the only grid point whose nearest float can be
         # ``value`` is round(value / step), and int / int division rounds correctly.
@@ -138,10 +142,16 @@ def off_grid(value: object, step: Decimal) -> bool:
             k = round(scaled)
             return k * num / den != value
         value = exact_from_float(value)
-    try:
-        return value % step != 0
-    except InvalidOperation:
-        return True
+    num, den = step.as_integer_ratio()  # step = num / den
+    if value.__class__ is int:
+        return value * den % num != 0
+    sign, digits, exponent = value.as_tuple()  # value = c * 10**exponent
+    c = int("".join(map(str, digits))) if len(digits) < 4000 else int(Decimal((0, digits, 0)))
+    if exponent >= 0:  # c * 10**e * den / num whole, without building 10**e
+        return c * pow(10, exponent, num) * den % num != 0
+    if -exponent > 4000:
+        return True  # finer than any catalogue's tick: not a multiple of it
+    return c * den % (num * 10 ** -exponent) != 0
 
 
 def as_text(value: object) -> str:

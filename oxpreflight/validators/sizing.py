@@ -43,6 +43,8 @@ ENVELOPE_ROOM = 64
 MIN_ITEM = 3
 #: A size no frame limit admits, so the engine measures the frame exactly.
 UNBOUNDED = 1 << 62
+#: The deepest level a field value sits at: frame, dataArray, item, value.
+VALUE_DEPTH = 4
 _SMALL = 10**18  # ints inside +-_SMALL encode in at most 19 characters
 
 
@@ -51,10 +53,10 @@ def int_size_bound(value: int) -> int:
     return value.bit_length() * 3 // 10 + 2  # log10(2) < 0.302
 
 
-def size_bound(value: Any, depth: int = 1) -> int:
+def size_bound(value: Any, depth: int = VALUE_DEPTH) -> int:
     """An upper bound on the length of ``value`` in compact JSON (escapes counted at worst);
-    ``UNBOUNDED`` for anything the exact measure must decide (not JSON, too deep, a string
-    that is not Unicode text)."""
+    ``UNBOUNDED`` for anything the exact measure must decide (not JSON, perhaps too deep, a
+    string that is not Unicode text). ``depth``: the value's level in the frame, at most."""
     cls = value.__class__
     if cls is str:
         if value.isascii():
