@@ -1,6 +1,22 @@
 """Compile the rule tables into one :class:`CommandPlan` per command, once, when a Preflight is
 built: the plan head (tag and payload rows), the general item function and its fast paths.
-The expressions come from the emitter table in :mod:`oxpreflight.validators.emitters`."""
+The expressions come from the emitter table in :mod:`oxpreflight.validators.emitters`.
+Each emitter returns a Python expression for its condition; each rule becomes one
+``if <expression>: return <failure>`` under a ``# CODE rule-name`` comment, in table order, so
+the table order *is* the check order. A value a condition needs (a field, its number, the
+market) is read once, just before the first rule that needs it. Constants carry the rule's
+name. ``plan.source`` keeps the generated code for review.
+
+Per command the compiler writes the general item function, and fast paths: the same rows
+specialised for one ``orderType`` (its guards decided at compile time) and for a frame whose
+keys are all documented (no unknown-field work). The item function enters a fast path when the
+frame's keys allow it, else runs the general one; ``general`` runs the general one only.
+
+Generated functions return a tuple ``(rule, value, fill)`` for a rejection; for a single
+command ``None`` or a list of ``(rule, value, fill)`` warnings when it passes; for a batch, a
+list with one such result per item. ``S`` is a one-item list the size bound is added to (see
+:mod:`oxpreflight.validators.sizing`).
+"""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -8,9 +24,8 @@ from typing import Any, Optional
 from ..rules import language as D
 from ..rules.catalogue import CatalogueError, code as catalogue_code
 from . import exact
-from .emitters import (
-    EMITTERS, ENGINE_CHECKS, HEAD_CHECKS, Body, CommandPlan, RuleError, conditions, const_name,
-)
+from .emitters import EMITTERS, RuleError, conditions
+from .writer import ENGINE_CHECKS, HEAD_CHECKS, Body, CommandPlan, const_name
 from .sizing import FIELD_ROOM, size_bound
 
 #: Tag limits of the 20034 row: a tag's text is at most 32 characters.
