@@ -107,7 +107,9 @@ def _at_most_zero(b: Body, c: D.AtMostZero) -> str:
 
 def _greater(b: Body, c: D.Greater) -> str:
     x, y = b.num(c.left), b.num(c.right)
-    return _and(b.is_num(x), b.is_num(y), f"exact.greater({x}, {y}, X)")
+    return _and(b.is_num(x), b.is_num(y),
+                f"({x} > {y} if {x}.__class__ is float and {y}.__class__ is float and {x} != {y} "
+                f"else exact.greater({x}, {y}, X))")
 
 
 def _unknown_market(b: Body, c: D.UnknownMarket) -> str:
@@ -132,20 +134,22 @@ def _inactive(b: Body, c: D.Inactive) -> str:
     return _and(b.has_market(m), "now is not None", f"not {m}.listed <= now < {m}.settles")
 
 
-def _against(b: Body, n: str, attr: str, helper: str) -> str:
+def _against(b: Body, n: str, attr: str, helper: str, op: str) -> str:
     m = b.market()
+    bound = f"{m}.{attr}_f"
     return _and(b.has_market(m), f"{m}.{attr} is not None", b.is_num(n),
-                f"exact.{helper}({n}, {m}.{attr}, {m}.{attr}_f, X)")
+                f"({n} {op} {bound} if {n}.__class__ is float and {n} != {bound} "
+                f"else exact.{helper}({n}, {m}.{attr}, {bound}, X))")
 
 
 def _below_increment(b: Body, c: D.BelowIncrement) -> str:
-    return _against(b, b.num(c.field), "step", "below")
+    return _against(b, b.num(c.field), "step", "below", "<")
 
 
 def _out_of_bound(b: Body, c: D.OutOfBound) -> str:
     if c.side == "lower":
-        return _against(b, b.num(c.field), "lo", "below")
-    return _against(b, b.num(c.field), "hi", "above")
+        return _against(b, b.num(c.field), "lo", "below", "<")
+    return _against(b, b.num(c.field), "hi", "above", ">")
 
 
 def _expired(b: Body, c: D.Expired) -> str:
@@ -159,10 +163,15 @@ def _none_of(b: Body, c: D.NoneOf) -> str:
 
 
 def _off_grid(b: Body, c: D.OffGrid) -> str:
+    # Floats inside the exact range (see exact.off_grid): an integer grid by one remainder,
+    # any other by rounding the quotient; everything else exactly.
     n, m = b.num(c.field), b.market()
-    attr = "tick" if c.grid == "tick" else "step"
-    return _and(b.has_market(m), f"{m}.{attr} is not None", b.is_num(n),
-                f"exact.off_grid({n}, {m}.{attr})")
+    g = "tick" if c.grid == "tick" else "step"
+    num, den, lim = f"{m}.{g}_num", f"{m}.{g}_den", f"{m}.{g}_lim"
+    return _and(b.has_market(m), f"{m}.{g} is not None", b.is_num(n),
+                f"(({n} % {num} != 0 if {den} == 1 else round({n} * {den} / {num}) * {num} / {den} "
+                f"!= {n}) if {n}.__class__ is float and -{lim} < {n} < {lim} "
+                f"else exact.off_grid({n}, {m}.{g}))")
 
 
 def _unknown_fields(b: Body, c: D.UnknownFields) -> str:

@@ -221,7 +221,7 @@ class Engine:
     def _reject(self, rule: Rule, value: Any, fill: Any, data: Any, op: Any, tag: Any,
                 now: Optional[int] = None, index: Optional[int] = None, text: Any = None
                 ) -> Verdict:
-        stamp = now if now is not None else system_clock()
+        stamp = now if now is not None else self.clock() if self.clock is not None else system_clock()
         verdict = rejection(rule.code, op=op, tag=tag, data=data, now=stamp, fill=fill,
                             field=rule.field, value=value, index=index)
         if text is None or data.__class__ is not dict:

@@ -112,8 +112,20 @@ class Body:
         if var not in self.read:
             r = self.raw(field)
             self.read.add(var)
-            self.assign(var, f"{r} if {r} is None or ({r}.__class__ is float and {r} - {r} == 0) "
-                             f"else exact.number({r}, S)")
+            if not self.documented_only:
+                self.assign(var, f"{r} if {r} is None or ({r}.__class__ is float and {r} - {r} == 0)"
+                                 f" else exact.number({r}, S)")
+                return var
+            # Fast paths: a float stands for its shortest text; a plain decimal string of at most
+            # 15 characters (so at most 15 digits) survives the round trip through a float, so
+            # the float stands for it exactly too; anything else goes through Decimal.
+            self.line(f"if {r}.__class__ is float:")
+            self.line(f"    {var} = {r} if {r} - {r} == 0 else BAD")
+            self.lines += wrap("    " * self.depth, "elif ", f"{r}.__class__ is str and len({r}) < 16 "
+                               f"and {r}.isascii() and {r}.replace('.', '', 1).isdigit()", ":")
+            for line in (f"    {var} = float({r})", f"elif {r} is None:", f"    {var} = None",
+                         "else:", f"    {var} = exact.number({r}, S)"):
+                self.line(line)
         return var
 
     def int(self, field: str) -> str:
@@ -121,8 +133,19 @@ class Body:
         if var not in self.read:
             r = self.raw(field)
             self.read.add(var)
-            self.assign(var, f"{r} if {r} is None or ({r}.__class__ is int and "
-                             f"-INT_SMALL < {r} < INT_SMALL) else exact.integer({r}, S)")
+            if not self.documented_only:
+                self.assign(var, f"{r} if {r} is None or ({r}.__class__ is int and "
+                                 f"-INT_SMALL < {r} < INT_SMALL) else exact.integer({r}, S)")
+                return var
+            # Fast paths: a digit string of at most 18 ASCII digits is an int below 10**18.
+            self.line(f"if {r}.__class__ is int and -INT_SMALL < {r} < INT_SMALL:")
+            self.line(f"    {var} = {r}")
+            self.lines += wrap("    " * self.depth, "elif ", f"{r}.__class__ is str and len({r}) < 19 "
+                               f"and {r}.isascii() and {r}.isdigit()", ":")
+            for line in (f"    {var} = int({r})",
+                         f"elif {r} is None:", f"    {var} = None",
+                         "else:", f"    {var} = exact.integer({r}, S)"):
+                self.line(line)
         return var
 
     def market(self) -> str:
