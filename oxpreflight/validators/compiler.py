@@ -78,7 +78,20 @@ def _head(op: str, rows: dict[str, D.Rule], consts: dict[str, Any], batch: bool)
 
 
 def _function(name: str, body: list[str]) -> list[str]:
-    return ["", "", f"def {name}(d, M, X, now, S):"] + _indent(body, 1)
+    return ["", "", f"def {name}(d, M, X, T, S):"] + _indent(body, 1)
+
+
+def _pick(op: str, rules: list[D.Rule], known: str, general: str) -> list[str]:
+    """Lines that return the item's result through its fast path when the item's keys are
+    all documented (and, for placeorder, its orderType names one), else the general one."""
+    picker = _FAST_FIELD.get(op)
+    if picker is None:
+        return [f"if d.keys() <= {known}:", "    return item_documented(d, M, X, T, S)",
+                f"return {general}(d, M, X, T, S)"]
+    return [f"if d.keys() <= {known}:", f"    value = d.get({picker!r})",
+            "    if value.__class__ is str:",
+            f"        return FAST_PATHS.get(value, {general})(d, M, X, T, S)",
+            f"return {general}(d, M, X, T, S)"]
 
 
 def _items(op: str, fields: dict[str, D.FieldSpec], rules: list[D.Rule],
@@ -90,24 +103,14 @@ def _items(op: str, fields: dict[str, D.FieldSpec], rules: list[D.Rule],
     if picker is None:
         lines += _function("item_documented",
                            Body(fields, rules, consts, documented_only=True).body())
-        lines += ["", "", "def item(d, M, X, now, S):",
-                  f"    if d.keys() <= {known}:",
-                  "        return item_documented(d, M, X, now, S)",
-                  "    return item_general(d, M, X, now, S)"]
-        return lines
-    values = _enumeration(rules, picker)
-    for value in values:
-        body = Body(fields, rules, consts, fixed={picker: value}, documented_only=True)
-        lines += _function(f"item_{value.lower()}", body.body())
-    lines += ["", "", "FAST_PATHS = {"] + [f"    {v!r}: item_{v.lower()}," for v in values]
-    lines += ["}", "", "",
-              "def item(d, M, X, now, S):",
-              f"    if d.keys() <= {known}:",
-              f"        value = d.get({picker!r})",
-              "        if value.__class__ is str:",
-              "            return FAST_PATHS.get(value, item_general)(d, M, X, now, S)",
-              "    return item_general(d, M, X, now, S)"]
-    return lines
+    else:
+        values = _enumeration(rules, picker)
+        for value in values:
+            body = Body(fields, rules, consts, fixed={picker: value}, documented_only=True)
+            lines += _function(f"item_{value.lower()}", body.body())
+        lines += ["", "", "FAST_PATHS = {"] + [f"    {v!r}: item_{v.lower()}," for v in values]
+        lines += ["}"]
+    return lines + _function("item", _pick(op, rules, known, "item_general"))
 
 
 def _enumeration(rules: list[D.Rule], field: str) -> tuple[str, ...]:
@@ -146,21 +149,26 @@ def compile_plans(rules: tuple[D.Rule, ...], fields: dict[str, dict[str, D.Field
         item_rules = [r for r in applying if not isinstance(r.fails, D.Envelope)]
         consts: dict[str, Any] = {}
         head = _head(op, head_rows, consts, batch)
-        lines = [f"def run_{op}(frame, M, X, now, S):"] + _indent(head, 1)
+        lines = [f"def run_{op}(frame, M, X, T, S):"] + _indent(head, 1)
         general: Optional[list[str]] = None
         if op in D.SUBSCRIPTION_COMMANDS:
             lines += _indent(["return None"], 1)
         else:
-            general = [f"def general_{op}(frame, M, X, now, S):"] + _indent(head, 1)
+            general = [f"def general_{op}(frame, M, X, T, S):"] + _indent(head, 1)
             if batch:
                 bad = const_name(head_rows["bad_payload"])
+                timed = any(isinstance(c, (D.Inactive, D.Expired))
+                            for r in item_rules for c in conditions(r.fails))
+                once = ["now = T()", "T = lambda: now  # one reading for the whole batch"]
                 for out, fn in ((lines, "item"), (general, "item_general")):
-                    out += _indent(["out = []", "for d in items:", "    if d.__class__ is dict:",
-                                    f"        out.append({fn}(d, M, X, now, S))", "    else:",
-                                    f"        out.append(({bad}, d, None))", "return out"], 1)
+                    out += _indent((once if timed else []) + [
+                        "out = []", "for d in items:", "    if d.__class__ is dict:",
+                        f"        out.append({fn}(d, M, X, T, S))", "    else:",
+                        f"        out.append(({bad}, d, None))", "return out"], 1)
             else:
-                lines += _indent(["return item(d, M, X, now, S)"], 1)
-                general += _indent(["return item_general(d, M, X, now, S)"], 1)
+                known = Body(fields.get(item_op, {}), [], consts).known
+                lines += _indent(_pick(item_op, item_rules, known, "item_general"), 1)
+                general += _indent(["return item_general(d, M, X, T, S)"], 1)
             lines += ["", ""] + general + _items(item_op, fields.get(item_op, {}),
                                                  item_rules, consts)
         source = "\n".join(lines) + "\n"

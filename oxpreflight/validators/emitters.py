@@ -131,7 +131,8 @@ def _price_market(b: Body, c: D.PriceMarket) -> str:
 
 def _inactive(b: Body, c: D.Inactive) -> str:
     m = b.market()
-    return _and(b.has_market(m), "now is not None", f"not {m}.listed <= now < {m}.settles")
+    now = b.now()
+    return _and(b.has_market(m), f"{now} is not None", f"not {m}.listed <= {now} < {m}.settles")
 
 
 def _against(b: Body, n: str, attr: str, helper: str, op: str) -> str:
@@ -154,8 +155,9 @@ def _out_of_bound(b: Body, c: D.OutOfBound) -> str:
 
 def _expired(b: Body, c: D.Expired) -> str:
     ts, rw = b.int("timestamp"), b.int("recvWindow")
-    return _and(b.is_num(ts), "now is not None",
-                f"now > {ts} + ({rw} if {rw}.__class__ is int else 1000)")
+    now = b.now()
+    return _and(b.is_num(ts), f"{now} is not None",
+                f"{now} > {ts} + ({rw} if {rw}.__class__ is int else 1000)")
 
 
 def _none_of(b: Body, c: D.NoneOf) -> str:

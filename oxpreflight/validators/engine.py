@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any, Callable, Optional
 
 from ..rules import FIELDS, RULES
+from ..rules.catalogue import CODES
 from ..rules.language import Envelope, Rule
 from . import exact
 from .clock import checked_clock, system_clock
@@ -44,6 +45,10 @@ def _has_float(obj: dict[str, Any]) -> bool:
         item.__class__ is dict and float in map(type, item.values()) for item in items)
 
 
+def _no_clock() -> None:
+    return None
+
+
 class Engine:
     """Checks outgoing websocket frames the way the exchange would (the public class is
     :class:`oxpreflight.Preflight`, which adds ``session()`` and ``guard()``).
@@ -63,6 +68,8 @@ class Engine:
         self.markets: dict[str, MarketRecord] = index_markets(load_markets(markets))
         self.plans = compile_plans(RULES, FIELDS)
         self._too_long, self._unknown_op = _ROWS["too_long"], _ROWS["unknown_op"]
+        self._room = max_message_length - ENVELOPE_ROOM  # a size bound within it fits
+        self._read = self.clock if self.clock is not None else _no_clock
         self._refused = {NOT_JSON: _ROWS["not_json"], NOT_UTF8: _ROWS["not_utf8"],
                          TOO_DEEP: _ROWS["too_deep"]}
 
@@ -108,6 +115,7 @@ class Engine:
     def _now(self) -> Optional[int]:
         return self.clock() if self.clock is not None else None
 
+
     def _judge(self, frame: Any, markets: dict[str, MarketRecord], fast: bool
                ) -> tuple[Verdict, Optional[dict[str, Any]]]:
         cls = frame.__class__
@@ -140,38 +148,30 @@ class Engine:
 
     def _object(self, frame: dict[str, Any], markets: dict[str, MarketRecord], fast: bool,
                 measured: bool, text: Any) -> Verdict:
-        now = self._now()
         op = frame.get("op")
         plan = self.plans.get(op) if op.__class__ is str else None
         if plan is None:
-            if not measured and (verdict := self._measure(frame, now)) is not None:
+            if not measured and (verdict := self._measure(frame)) is not None:
                 return verdict
-            return self._reject(self._unknown_op, op, op, None, op, frame.get("tag"), now)
-        if plan.batch and not measured:
-            items = frame.get("dataArray")
-            if items.__class__ is list and len(items) * MIN_ITEM > self.max_message_length:
-                # each item takes at least `{}` and a comma: too long, proven without reading
-                return self._reject(self._too_long, None, None, None, op, frame.get("tag"), now)
+            return self._reject(self._unknown_op, op, op, None, op, frame.get("tag"))
+        if plan.batch:
+            return self._batch(plan, frame, markets, fast, measured, text)
         S = [0]
-        result = (plan.run if fast else plan.general)(frame, markets, _X, now, S)
-        failed = result.__class__ is tuple or (plan.batch and any(
-            r.__class__ is tuple for r in result))
-        if not measured and (failed or S[0] + ENVELOPE_ROOM > self.max_message_length
+        result = (plan.run if fast else plan.general)(frame, markets, _X, self._read, S)
+        if not measured and (result.__class__ is tuple or S[0] > self._room
                              or len(frame) > 2 + ("tag" in frame)):
-            verdict = self._measure(frame, now)
+            verdict = self._measure(frame)
             if verdict is not None:
                 return verdict
-        if plan.batch:
-            return self._batch(plan.op, frame, result, now, text)
         if result is None:
             return ACCEPTED
         if result.__class__ is list:
             return Verdict(True, warnings=self._notices(result))
         rule, value, fill = result
-        return self._reject(rule, value, fill, frame.get("data"), op, frame.get("tag"), now,
+        return self._reject(rule, value, fill, frame.get("data"), op, frame.get("tag"),
                             text=text)
 
-    def _measure(self, frame: dict[str, Any], now: Optional[int]) -> Optional[Verdict]:
+    def _measure(self, frame: dict[str, Any]) -> Optional[Verdict]:
         """A frame row's verdict when the frame's encoding decides it, else ``None``."""
         length = measure(frame, self.max_message_length)
         if isinstance(length, Refusal):
@@ -180,17 +180,31 @@ class Engine:
             row = self._too_long
         else:
             return None
-        return self._reject(row, None, None, None, frame.get("op"), frame.get("tag"), now)
+        return self._reject(row, None, None, None, frame.get("op"), frame.get("tag"))
 
-    def _batch(self, op: str, frame: dict[str, Any], result: Any, now: Optional[int],
-               text: Any) -> Verdict:
-        tag = frame.get("tag")
+    def _batch(self, plan: Any, frame: dict[str, Any], markets: dict[str, MarketRecord],
+               fast: bool, measured: bool, text: Any) -> Verdict:
+        op, tag = plan.op, frame.get("tag")
+        if not measured:
+            items = frame.get("dataArray")
+            if items.__class__ is list and len(items) * MIN_ITEM > self.max_message_length:
+                # each item takes at least `{}` and a comma: too long, proven without reading
+                return self._reject(self._too_long, None, None, None, op, tag)
+        S = [0]
+        result = (plan.run if fast else plan.general)(frame, markets, _X, self._read, S)
+        if not measured and (result.__class__ is tuple or S[0] > self._room
+                             or len(frame) > 2 + ("tag" in frame)
+                             or any(r.__class__ is tuple for r in result)):
+            verdict = self._measure(frame)
+            if verdict is not None:
+                return verdict
         if result.__class__ is tuple:  # frame-level: dataArray missing, not a list, empty
             rule, value, fill = result
-            return self._reject(rule, value, fill, None, op, tag, now)
+            return self._reject(rule, value, fill, None, op, tag)
         if result.count(None) == len(result):
             return Verdict(True, items=(ACCEPTED,) * len(result))
         data = frame["dataArray"]
+        now = self._now()
         items = []
         for index, item in enumerate(result):
             if item is None:
@@ -221,27 +235,32 @@ class Engine:
     def _reject(self, rule: Rule, value: Any, fill: Any, data: Any, op: Any, tag: Any,
                 now: Optional[int] = None, index: Optional[int] = None, text: Any = None
                 ) -> Verdict:
+        """A rejected verdict: the catalogue's message (filled only when the rule has a fill),
+        the reply built on first use (``replies.rejection``) from a snapshot taken now."""
         stamp = now if now is not None else self.clock() if self.clock is not None else system_clock()
-        verdict = rejection(rule.code, op=op, tag=tag, data=data, now=stamp, fill=fill,
-                            field=rule.field, value=value, index=index)
+        entry = CODES[rule.code]
+        message = entry.message if fill is None else entry.format(fill)
+        base = partial(rejection, rule.code, op=op, now=stamp, fill=fill, field=rule.field,
+                       value=value, index=index)
         if text is None or data.__class__ is not dict:
-            return verdict
-        # Text: the reply echoes the order as written (big integers and long decimals keep
-        # their digits), re-read exactly only when the reply is asked for.
-        again = partial(rejection, rule.code, op=op, now=stamp, fill=fill, field=rule.field,
-                        value=value, index=index)
-        return Verdict(False, verdict.code, verdict.message, verdict.field, verdict.value, (),
-                       (), None, index, partial(_text_reply, text, index, again, verdict))
+            reply = partial(_reply, base, tag, dict(data) if data.__class__ is dict else data)
+        else:  # text: echo the order as written (long numbers keep their digits), re-read lazily
+            reply = partial(_text_reply, text, index, base, tag, data)
+        return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, reply)
 
 
-def _text_reply(text: Any, index: Optional[int], again: Callable[..., Verdict],
-                fallback: Verdict) -> Optional[dict[str, Any]]:
+def _reply(base: Callable[..., Verdict], tag: Any, data: Any) -> Optional[dict[str, Any]]:
+    return base(tag=tag, data=data).response
+
+
+def _text_reply(text: Any, index: Optional[int], base: Callable[..., Verdict], tag: Any,
+                data: Any) -> Optional[dict[str, Any]]:
     try:
         frame = decode_exact(text)
-        data = frame["data"] if index is None else frame["dataArray"][index]
-        return again(tag=frame.get("tag"), data=data).response
+        exact_data = frame["data"] if index is None else frame["dataArray"][index]
+        return base(tag=frame.get("tag"), data=exact_data).response
     except Exception:
-        return fallback.response
+        return _reply(base, tag, data)
 
 
 __all__ = ["Engine", "system_clock"]

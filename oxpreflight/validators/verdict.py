@@ -1,48 +1,57 @@
-"""Verdicts: what ``check`` and ``submit`` answer. Both classes are immutable: setting or
-deleting an attribute raises ``AttributeError``, so one shared instance (``ACCEPTED``) is safe."""
+"""Verdicts: what ``check`` and ``submit`` answer. Both classes are read-only: their public
+attributes are properties without setters (setting or deleting one raises ``AttributeError``),
+so one shared instance (``ACCEPTED``) is safe."""
 from __future__ import annotations
 
-from typing import Any, Callable, NoReturn, Optional
-
-_set = object.__setattr__
+from typing import Any, Callable, Optional
 
 
 class Notice:
     """A warning on an accepted-or-rejected frame: the exchange would likely accept, but the
     frame looks like a mistake (unknown field, price off the tick size, ...)."""
 
-    __slots__ = ("code", "field", "value", "message")
-
-    code: str
-    field: Optional[str]
-    value: Any
-    message: str
+    __slots__ = ("_code", "_field", "_value", "_message")
 
     def __init__(self, code: str, field: Optional[str], value: Any, message: str) -> None:
-        _set(self, "code", code)
-        _set(self, "field", field)
-        _set(self, "value", value)
-        _set(self, "message", message)
+        self._code = code
+        self._field = field
+        self._value = value
+        self._message = message
 
-    def __setattr__(self, name: str, value: Any) -> NoReturn:
-        raise AttributeError(f"Notice is immutable (cannot set {name!r})")
+    @property
+    def code(self) -> str:
+        """``W001`` ... (or ``W000`` for an internal error)."""
+        return self._code
 
-    def __delattr__(self, name: str) -> NoReturn:
-        raise AttributeError(f"Notice is immutable (cannot delete {name!r})")
+    @property
+    def field(self) -> Optional[str]:
+        """The field the warning is about, if one."""
+        return self._field
+
+    @property
+    def value(self) -> Any:
+        """The field's value as given."""
+        return self._value
+
+    @property
+    def message(self) -> str:
+        """What looks wrong, in one line."""
+        return self._message
 
     def __repr__(self) -> str:
-        return f"Notice({self.code!r}, {self.message!r})"
+        return f"Notice({self._code!r}, {self._message!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Notice) and (self.code, self.field, self.message) == (
-            other.code, other.field, other.message)
+        return isinstance(other, Notice) and (self._code, self._field, self._message) == (
+            other._code, other._field, other._message)
 
     def __hash__(self) -> int:
-        return hash((self.code, self.field, self.message))
+        return hash((self._code, self._field, self._message))
 
 
 class Verdict:
-    """The answer for one frame (or one item of a batch).
+    """The answer for one frame (or one item of a batch). Read-only: every public attribute is
+    a property without a setter, so setting one raises ``AttributeError``.
 
     ``ok``: the exchange would accept it. ``code`` / ``message``: the exchange's code and
     message of the first rejection. ``field`` / ``value``: what was rejected. ``items``: one
@@ -50,41 +59,64 @@ class Verdict:
     the exchange would send. ``warnings``: :class:`Notice` objects, never rejections.
     """
 
-    __slots__ = ("ok", "code", "message", "field", "value", "items", "warnings", "_response",
-                 "index", "_reply")
-
-    ok: bool
-    code: Optional[str]
-    message: Optional[str]
-    field: Optional[str]
-    value: Any
-    items: tuple[Verdict, ...]
-    warnings: tuple[Notice, ...]
-    index: Optional[int]
-    _response: Optional[dict[str, Any]]
-    _reply: Optional[Callable[[], dict[str, Any]]]
+    __slots__ = ("_ok", "_code", "_message", "_field", "_value", "_items", "_warnings",
+                 "_response", "_index", "_reply")
 
     def __init__(self, ok: bool, code: Optional[str] = None, message: Optional[str] = None,
                  field: Optional[str] = None, value: Any = None, items: tuple[Verdict, ...] = (),
                  warnings: tuple[Notice, ...] = (), response: Optional[dict[str, Any]] = None,
                  index: Optional[int] = None,
                  reply: Optional[Callable[[], dict[str, Any]]] = None) -> None:
-        _set(self, "ok", ok)
-        _set(self, "code", code)
-        _set(self, "message", message)
-        _set(self, "field", field)
-        _set(self, "value", value)
-        _set(self, "items", items)
-        _set(self, "warnings", warnings)
-        _set(self, "_response", response)
-        _set(self, "index", index)
-        _set(self, "_reply", reply)  # builds the response on first use: rejections stay cheap
+        self._ok = ok
+        self._code = code
+        self._message = message
+        self._field = field
+        self._value = value
+        self._items = items
+        self._warnings = warnings
+        self._response = response
+        self._index = index
+        self._reply = reply  # builds the response on first use: rejections stay cheap
 
-    def __setattr__(self, name: str, value: Any) -> NoReturn:
-        raise AttributeError(f"Verdict is immutable (cannot set {name!r})")
+    @property
+    def ok(self) -> bool:
+        """The exchange would accept the frame."""
+        return self._ok
 
-    def __delattr__(self, name: str) -> NoReturn:
-        raise AttributeError(f"Verdict is immutable (cannot delete {name!r})")
+    @property
+    def code(self) -> Optional[str]:
+        """The exchange's code of the first rejection (``None`` when accepted)."""
+        return self._code
+
+    @property
+    def message(self) -> Optional[str]:
+        """The exchange's message for ``code``, word for word."""
+        return self._message
+
+    @property
+    def field(self) -> Optional[str]:
+        """The rejected field, when one is to blame."""
+        return self._field
+
+    @property
+    def value(self) -> Any:
+        """The rejected field's value as given."""
+        return self._value
+
+    @property
+    def items(self) -> tuple[Verdict, ...]:
+        """One verdict per ``dataArray`` entry of a batch, else ``()``."""
+        return self._items
+
+    @property
+    def warnings(self) -> tuple[Notice, ...]:
+        """Warnings, never rejections."""
+        return self._warnings
+
+    @property
+    def index(self) -> Optional[int]:
+        """The batch index of this item (of the first rejected item, on a batch verdict)."""
+        return self._index
 
     @property
     def response(self) -> Optional[dict[str, Any]]:
@@ -95,31 +127,30 @@ class Verdict:
                 built = self._reply()
             except Exception:  # a reply is a courtesy; reading it must never break a send
                 built = _bare(self)
-            _set(self, "_response", built)
-            _set(self, "_reply", None)
+            self._response, self._reply = built, None
         return self._response
 
     def __bool__(self) -> bool:
-        return self.ok
+        return self._ok
 
     def __repr__(self) -> str:
-        if self.ok:
-            extra = f", warnings={len(self.warnings)}" if self.warnings else ""
+        if self._ok:
+            extra = f", warnings={len(self._warnings)}" if self._warnings else ""
             return f"Verdict(ok=True{extra})"
-        where = f", field={self.field!r}" if self.field else ""
-        return f"Verdict(ok=False, code={self.code!r}, message={self.message!r}{where})"
+        where = f", field={self._field!r}" if self._field else ""
+        return f"Verdict(ok=False, code={self._code!r}, message={self._message!r}{where})"
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (what ``oxpreflight check --json`` prints)."""
-        out: dict[str, Any] = {"ok": self.ok, "code": self.code, "message": self.message,
-                               "field": self.field}
-        if self.index is not None:
-            out["index"] = self.index
-        if self.items:
-            out["items"] = [item.as_dict() for item in self.items]
-        if self.warnings:
+        out: dict[str, Any] = {"ok": self._ok, "code": self._code, "message": self._message,
+                               "field": self._field}
+        if self._index is not None:
+            out["index"] = self._index
+        if self._items:
+            out["items"] = [item.as_dict() for item in self._items]
+        if self._warnings:
             out["warnings"] = [{"code": w.code, "field": w.field, "message": w.message}
-                               for w in self.warnings]
+                               for w in self._warnings]
         return out
 
 

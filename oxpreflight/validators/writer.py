@@ -148,6 +148,13 @@ class Body:
                 self.line(line)
         return var
 
+    def now(self) -> str:
+        """The clock's reading, taken once, just before the first row that needs it."""
+        if "now" not in self.read:
+            self.read.add("now")
+            self.line("now = T()")
+        return "now"
+
     def market(self) -> str:
         if "m" not in self.read:
             r = self.raw("marketCode")
