@@ -21,7 +21,7 @@ from .internal import internal_error
 from .markets import MarketRecord, index_markets, load_markets
 from .compiler import compile_plans
 from .replies import rejection
-from .sizing import ENVELOPE_ROOM, MIN_ITEM, measure
+from .sizing import ENVELOPE_ROOM, MIN_ITEM, fits, measure
 from .verdict import ACCEPTED, Notice, Verdict
 
 _X = exact.exact_from_float
@@ -69,6 +69,7 @@ class Engine:
         self.plans = compile_plans(RULES, FIELDS)
         self._too_long, self._unknown_op = _ROWS["too_long"], _ROWS["unknown_op"]
         self._room = max_message_length - ENVELOPE_ROOM  # a size bound within it fits
+        self._limit = max_message_length
         self._read = self.clock if self.clock is not None else _no_clock
         self._refused = {NOT_JSON: _ROWS["not_json"], NOT_UTF8: _ROWS["not_utf8"],
                          TOO_DEEP: _ROWS["too_deep"]}
@@ -159,7 +160,7 @@ class Engine:
         S = [0]
         result = (plan.run if fast else plan.general)(frame, markets, _X, self._read, S)
         if not measured and (result.__class__ is tuple or S[0] > self._room
-                             or len(frame) > 2 + ("tag" in frame)):
+                             or len(frame) > 2 + ("tag" in frame)) and not fits(frame, self._limit):
             verdict = self._measure(frame)
             if verdict is not None:
                 return verdict
@@ -194,7 +195,8 @@ class Engine:
         result = (plan.run if fast else plan.general)(frame, markets, _X, self._read, S)
         if not measured and (result.__class__ is tuple or S[0] > self._room
                              or len(frame) > 2 + ("tag" in frame)
-                             or any(r.__class__ is tuple for r in result)):
+                             or any(r.__class__ is tuple for r in result)) \
+                and not fits(frame, self._limit):
             verdict = self._measure(frame)
             if verdict is not None:
                 return verdict
@@ -237,30 +239,36 @@ class Engine:
                 ) -> Verdict:
         """A rejected verdict: the catalogue's message (filled only when the rule has a fill),
         the reply built on first use (``replies.rejection``) from a snapshot taken now."""
-        stamp = now if now is not None else self.clock() if self.clock is not None else system_clock()
         entry = CODES[rule.code]
         message = entry.message if fill is None else entry.format(fill)
-        base = partial(rejection, rule.code, op=op, now=stamp, fill=fill, field=rule.field,
-                       value=value, index=index)
-        if text is None or data.__class__ is not dict:
-            reply = partial(_reply, base, tag, dict(data) if data.__class__ is dict else data)
-        else:  # text: echo the order as written (long numbers keep their digits), re-read lazily
-            reply = partial(_text_reply, text, index, base, tag, data)
+        if text is not None and data.__class__ is dict:
+            source: Any = (text, data)  # echo the order as written, re-read when asked
+        else:
+            source = dict(data) if data.__class__ is dict else data  # a snapshot taken now
+        reply = partial(_reply, self._stamp if now is None else now, rule, op, tag, fill, value,
+                        index, source, text is not None and data.__class__ is dict)
         return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, reply)
 
+    def _stamp(self) -> int:
+        return self.clock() if self.clock is not None else system_clock()
 
-def _reply(base: Callable[..., Verdict], tag: Any, data: Any) -> Optional[dict[str, Any]]:
-    return base(tag=tag, data=data).response
 
-
-def _text_reply(text: Any, index: Optional[int], base: Callable[..., Verdict], tag: Any,
-                data: Any) -> Optional[dict[str, Any]]:
-    try:
-        frame = decode_exact(text)
-        exact_data = frame["data"] if index is None else frame["dataArray"][index]
-        return base(tag=frame.get("tag"), data=exact_data).response
-    except Exception:
-        return _reply(base, tag, data)
+def _reply(now: Any, rule: Rule, op: Any, tag: Any, fill: Any, value: Any,
+           index: Optional[int], source: Any, from_text: bool) -> Optional[dict[str, Any]]:
+    """The failure reply (``replies.rejection``), built when first asked for. From text, the
+    order is re-read exactly (big integers and long decimals keep their digits)."""
+    data = source
+    if from_text:
+        text, data = source
+        try:
+            frame = decode_exact(text)
+            data = frame["data"] if index is None else frame["dataArray"][index]
+            tag = frame.get("tag")
+        except Exception:
+            pass
+    stamp = now() if callable(now) else now
+    return rejection(rule.code, op=op, tag=tag, data=data, now=stamp, fill=fill,
+                     field=rule.field, value=value, index=index).response
 
 
 __all__ = ["Engine", "system_clock"]

@@ -88,6 +88,19 @@ def _decimal_default(value: Any) -> Any:
     raise TypeError
 
 
+def fits(frame: Any, limit: int) -> bool:
+    """True when ``frame`` certainly encodes within ``limit`` characters, nested within
+    ``MAX_DEPTH`` and as UTF-8 (its bytes bound its characters; nesting deeper than
+    ``MAX_DEPTH`` needs more than ``2 * MAX_DEPTH`` brackets). False: ask :func:`measure`."""
+    try:
+        raw = orjson.dumps(frame, default=_decimal_default)
+    except (TypeError, orjson.JSONEncodeError):
+        return False
+    size = len(raw)
+    return size <= limit and (size <= 2 * MAX_DEPTH
+                              or raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH)
+
+
 def measure(frame: Any, limit: int) -> Union[int, Refusal]:
     """Characters of ``frame`` as compact JSON (orjson's encoding), or the reason it cannot
     be sent: ``NOT_JSON`` (a value JSON has no form for), ``TOO_DEEP``, ``NOT_UTF8`` (a string
@@ -178,4 +191,4 @@ def _walk(frame: Any, limit: int) -> Union[int, Refusal]:
 
 
 __all__ = ["FIELD_ROOM", "ENVELOPE_ROOM", "KEY_ROOM", "VALUE_ROOM", "MIN_ITEM", "UNBOUNDED",
-           "size_bound", "int_size_bound", "measure"]
+           "size_bound", "int_size_bound", "measure", "fits"]

@@ -119,12 +119,15 @@ class Body:
             # Fast paths: a float stands for its shortest text; a plain decimal string of at most
             # 15 characters (so at most 15 digits) survives the round trip through a float, so
             # the float stands for it exactly too; anything else goes through Decimal.
-            self.line(f"if {r}.__class__ is float:")
+            present = "present:" + field in self.facts
+            if not present:  # optional fields are mostly absent: test that first
+                self.line(f"if {r} is None:")
+                self.line(f"    {var} = None")
+            self.line(f"{'elif' if not present else 'if'} {r}.__class__ is float:")
             self.line(f"    {var} = {r} if {r} - {r} == 0 else BAD")
             self.lines += wrap("    " * self.depth, "elif ", f"{r}.__class__ is str and len({r}) < 16 "
                                f"and {r}.isascii() and {r}.replace('.', '', 1).isdigit()", ":")
-            for line in (f"    {var} = float({r})", f"elif {r} is None:", f"    {var} = None",
-                         "else:", f"    {var} = exact.number({r}, S)"):
+            for line in (f"    {var} = float({r})", "else:", f"    {var} = exact.number({r}, S)"):
                 self.line(line)
         return var
 
@@ -138,13 +141,13 @@ class Body:
                                  f"-INT_SMALL < {r} < INT_SMALL) else exact.integer({r}, S)")
                 return var
             # Fast paths: a digit string of at most 18 ASCII digits is an int below 10**18.
-            self.line(f"if {r}.__class__ is int and -INT_SMALL < {r} < INT_SMALL:")
+            self.line(f"if {r} is None:")
+            self.line(f"    {var} = None")
+            self.line(f"elif {r}.__class__ is int and -INT_SMALL < {r} < INT_SMALL:")
             self.line(f"    {var} = {r}")
             self.lines += wrap("    " * self.depth, "elif ", f"{r}.__class__ is str and len({r}) < 19 "
                                f"and {r}.isascii() and {r}.isdigit()", ":")
-            for line in (f"    {var} = int({r})",
-                         f"elif {r} is None:", f"    {var} = None",
-                         "else:", f"    {var} = exact.integer({r}, S)"):
+            for line in (f"    {var} = int({r})", "else:", f"    {var} = exact.integer({r}, S)"):
                 self.line(line)
         return var
 
@@ -224,15 +227,22 @@ class Body:
         return out + wrap(pad, "if ", expr, ":") + [pad + "    " + action]
 
     def learn(self, rule: D.Rule, cond: D.Cond) -> None:
-        """Facts that hold once an unguarded rejection has passed, to drop re-tests later."""
+        """Facts that hold once an unguarded rejection has passed, to drop re-tests later
+        (parts that fold to ``True`` here, such as a fixed ``orderType``, do not guard it)."""
         if rule.is_warning:
             return
-        if isinstance(cond, D.Absent):
-            self.facts.add("present:" + cond.field)
-        elif isinstance(cond, (D.NotNumber, D.NotLong)):
-            self.facts.add("valid:" + cond.field)
-        elif isinstance(cond, D.UnknownMarket) and "present:marketCode" in self.facts:
-            self.facts.add("market")
+        if isinstance(cond, D.All):
+            live = [p for p in cond.parts if self.expr(p) != "True"]
+            if len(live) != 1:
+                return
+            cond = live[0]
+        for part in cond.parts if isinstance(cond, D.Either) else (cond,):
+            if isinstance(part, D.Absent):
+                self.facts.add("present:" + part.field)
+            elif isinstance(part, (D.NotNumber, D.NotLong)):
+                self.facts.add("valid:" + part.field)
+            elif isinstance(part, D.UnknownMarket) and "present:marketCode" in self.facts:
+                self.facts.add("market")
 
     def body(self) -> list[str]:
         # Consecutive rows guarded by the same `Is(orderType, X)` share one `if` block, so an
