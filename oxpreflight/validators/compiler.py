@@ -81,17 +81,41 @@ def _function(name: str, body: list[str]) -> list[str]:
     return ["", "", f"def {name}(d, M, X, T, S):"] + _indent(body, 1)
 
 
-def _pick(op: str, rules: list[D.Rule], known: str, general: str) -> list[str]:
-    """Lines that return the item's result through its fast path when the item's keys are
-    all documented (and, for placeorder, its orderType names one), else the general one."""
+def _pick(op: str, known: str, general: str) -> list[str]:
+    """Lines that return the item's result through its fast path when the item's keys allow
+    it (all documented; for placeorder, all allowed for the orderType it names), else through
+    the general item function."""
     picker = _FAST_FIELD.get(op)
     if picker is None:
         return [f"if d.keys() <= {known}:", "    return item_documented(d, M, X, T, S)",
                 f"return {general}(d, M, X, T, S)"]
-    return [f"if d.keys() <= {known}:", f"    value = d.get({picker!r})",
-            "    if value.__class__ is str:",
-            f"        return FAST_PATHS.get(value, {general})(d, M, X, T, S)",
+    return [f"value = d.get({picker!r})",
+            "if value.__class__ is str and value in FAST_PATHS and d.keys() <= FAST_KEYS[value]:",
+            "    return FAST_PATHS[value](d, M, X, T, S)",
             f"return {general}(d, M, X, T, S)"]
+
+
+def _fields_read(cond: D.Cond) -> set[str]:
+    out: set[str] = set()
+    for part in conditions(cond):
+        for name in ("field", "left", "right"):
+            if isinstance(getattr(part, name, None), str):
+                out.add(getattr(part, name))
+        out.update(getattr(part, "fields", ()))
+    return out
+
+
+def _foreign(fields: dict[str, D.FieldSpec], rules: list[D.Rule], consts: dict[str, Any],
+             fixed: dict[str, str]) -> frozenset[str]:
+    """Number fields no rejection row reads once ``fixed`` is known (``stopPrice`` on a LIMIT
+    order): a fast path takes them as absent, and a frame that has one takes the general
+    path."""
+    probe = Body(fields, [], dict(consts), fixed=fixed, documented_only=True)
+    used: set[str] = set()
+    for rule in rules:
+        if not rule.is_warning and probe.expr(rule.fails) != "False":
+            used |= _fields_read(rule.fails)
+    return frozenset(f for f, spec in fields.items() if spec.kind == "number") - used
 
 
 def _items(op: str, fields: dict[str, D.FieldSpec], rules: list[D.Rule],
@@ -105,12 +129,17 @@ def _items(op: str, fields: dict[str, D.FieldSpec], rules: list[D.Rule],
                            Body(fields, rules, consts, documented_only=True).body())
     else:
         values = _enumeration(rules, picker)
+        keys = []
         for value in values:
-            body = Body(fields, rules, consts, fixed={picker: value}, documented_only=True)
+            fixed = {picker: value}
+            absent = _foreign(fields, rules, consts, fixed)
+            body = Body(fields, rules, consts, fixed=fixed, documented_only=True, absent=absent)
             lines += _function(f"item_{value.lower()}", body.body())
+            allowed = body.const("ALLOWED_" + value, frozenset(fields) - absent)
+            keys.append(f"    {value!r}: {allowed},")
         lines += ["", "", "FAST_PATHS = {"] + [f"    {v!r}: item_{v.lower()}," for v in values]
-        lines += ["}"]
-    return lines + _function("item", _pick(op, rules, known, "item_general"))
+        lines += ["}", "FAST_KEYS = {"] + keys + ["}"]
+    return lines + _function("item", _pick(op, known, "item_general"))
 
 
 def _enumeration(rules: list[D.Rule], field: str) -> tuple[str, ...]:
@@ -167,7 +196,7 @@ def compile_plans(rules: tuple[D.Rule, ...], fields: dict[str, dict[str, D.Field
                         f"        out.append(({bad}, d, None))", "return out"], 1)
             else:
                 known = Body(fields.get(item_op, {}), [], consts).known
-                lines += _indent(_pick(item_op, item_rules, known, "item_general"), 1)
+                lines += _indent(_pick(item_op, known, "item_general"), 1)
                 general += _indent(["return item_general(d, M, X, T, S)"], 1)
             lines += ["", ""] + general + _items(item_op, fields.get(item_op, {}),
                                                  item_rules, consts)

@@ -50,6 +50,21 @@ def _big_int(text: str) -> Any:
 _EXACT = json.JSONDecoder(parse_float=Decimal, parse_int=_big_int, parse_constant=_no_constant)
 
 
+#: Digits and points -> "0", "e" and "E" -> "e": one pass finds long digit runs and exponents.
+_NUMERIC_SHAPE = bytes(0x30 if 0x30 <= i <= 0x39 or i == 0x2E else 0x65 if i in (0x45, 0x65)
+                       else i for i in range(256))
+
+
+def may_lose_digits(text: Any) -> bool:
+    """True when a number of ``text`` may not be the decimal its float stands for: 17 or more
+    digits and points in a row (a decimal of at most 15 significant digits survives the round
+    trip through a float), or an exponent (underflow, subnormals). Strings that look so only
+    cost an exact re-read."""
+    raw = text if text.__class__ is bytes else text.encode("utf-8", "surrogatepass")
+    shape = raw.translate(_NUMERIC_SHAPE)
+    return b"00000000000000000" in shape or b"0e" in shape
+
+
 def text_of(frame: Any) -> Any:
     """``frame`` as str or bytes (memoryview and bytearray copied once)."""
     cls = frame.__class__
@@ -118,8 +133,8 @@ def decode(text: Any) -> Any:
         value = orjson.loads(text)
     except orjson.JSONDecodeError:
         return decode_exact(text)
-    if _depth_bound(text) > MAX_DEPTH and depth_over(value):
-        return TOO_DEEP
+    if len(text) > 2 * MAX_DEPTH and _depth_bound(text) > MAX_DEPTH and depth_over(value):
+        return TOO_DEEP  # deeper than MAX_DEPTH takes more than 2 * MAX_DEPTH brackets
     return value
 
 
@@ -164,5 +179,5 @@ def _true_depth_over(text: str) -> bool:
     return False
 
 
-__all__ = ["decode", "decode_exact", "depth_over", "has_lone_surrogate", "text_of", "Refusal",
+__all__ = ["decode", "decode_exact", "may_lose_digits", "depth_over", "has_lone_surrogate", "text_of", "Refusal",
            "NOT_JSON", "NOT_UTF8", "TOO_DEEP"]

@@ -55,6 +55,8 @@ def _not(b: Body, c: D.Not) -> str:
 
 
 def _absent(b: Body, c: D.Absent) -> str:
+    if c.field in b.absent:
+        return "True"
     if c.field in b.fixed:
         return "False"
     r = b.raw(c.field)
@@ -62,10 +64,14 @@ def _absent(b: Body, c: D.Absent) -> str:
 
 
 def _present(b: Body, c: D.Present) -> str:
+    if c.field in b.absent:
+        return "False"
     return "True" if c.field in b.fixed else f"{b.raw(c.field)} is not None"
 
 
 def _is(b: Body, c: D.Is) -> str:
+    if c.field in b.absent:
+        return "False"
     if c.field in b.fixed:
         return "True" if b.fixed[c.field] in c.values else "False"
     r = b.raw(c.field)
@@ -75,6 +81,8 @@ def _is(b: Body, c: D.Is) -> str:
 
 
 def _not_one_of(b: Body, c: D.NotOneOf) -> str:
+    if c.field in b.absent:
+        return "False"
     if c.field in b.fixed:
         return "False" if b.fixed[c.field] in c.values else "True"
     r = b.raw(c.field)
@@ -83,11 +91,14 @@ def _not_one_of(b: Body, c: D.NotOneOf) -> str:
 
 
 def _not_long(b: Body, c: D.NotLong) -> str:
-    return f"{b.int(c.field)} is BAD"
+    i = b.int(c.field)
+    return "False" if i == "None" else f"{i} is BAD"
 
 
 def _not_positive_long(b: Body, c: D.NotPositiveLong) -> str:
     i = b.int(c.field)
+    if i == "None":
+        return "False"
     return f"({i} is BAD or ({i} is not None and {i} <= 0))"
 
 
@@ -97,7 +108,8 @@ def _long_at_most_zero(b: Body, c: D.LongAtMostZero) -> str:
 
 
 def _not_number(b: Body, c: D.NotNumber) -> str:
-    return f"{b.num(c.field)} is BAD"
+    n = b.num(c.field)
+    return "False" if n == "None" else f"{n} is BAD"
 
 
 def _at_most_zero(b: Body, c: D.AtMostZero) -> str:

@@ -7,7 +7,6 @@ payload, fields, market, time).
 """
 from __future__ import annotations
 
-import re
 from functools import partial
 from typing import Any, Callable, Optional
 
@@ -16,7 +15,9 @@ from ..rules.catalogue import CODES
 from ..rules.language import Envelope, Rule
 from . import exact
 from .clock import checked_clock, system_clock
-from .decoder import NOT_JSON, NOT_UTF8, TOO_DEEP, Refusal, decode, decode_exact, text_of
+from .decoder import (
+    NOT_JSON, NOT_UTF8, TOO_DEEP, Refusal, decode, decode_exact, may_lose_digits, text_of,
+)
 from .internal import internal_error
 from .markets import MarketRecord, index_markets, load_markets
 from .compiler import compile_plans
@@ -25,11 +26,6 @@ from .sizing import ENVELOPE_ROOM, MIN_ITEM, fits, measure
 from .verdict import ACCEPTED, Notice, Verdict
 
 _X = exact.exact_from_float
-#: Number texts a float may not stand for exactly: 17 or more digits and points in a row (a
-#: decimal of at most 15 significant digits survives the round trip through a float), or an
-#: exponent (underflow, subnormals). Such a text is re-read with exact numbers.
-_LOSSY_TEXT = re.compile(r"[0-9.]{17}|[0-9][eE]").search
-_LOSSY_BYTES = re.compile(rb"[0-9.]{17}|[0-9][eE]").search
 _ROWS = {r.fails.name: r for r in RULES if isinstance(r.fails, Envelope)}
 
 
@@ -70,6 +66,7 @@ class Engine:
         self._too_long, self._unknown_op = _ROWS["too_long"], _ROWS["unknown_op"]
         self._room = max_message_length - ENVELOPE_ROOM  # a size bound within it fits
         self._limit = max_message_length
+        self._single = {op: plan.run for op, plan in self.plans.items() if not plan.batch}
         self._read = self.clock if self.clock is not None else _no_clock
         self._refused = {NOT_JSON: _ROWS["not_json"], NOT_UTF8: _ROWS["not_utf8"],
                          TOO_DEEP: _ROWS["too_deep"]}
@@ -81,12 +78,22 @@ class Engine:
     # -- public --------------------------------------------------------------------------------
     def check(self, frame: Any) -> Verdict:
         """The verdict for one frame: a dict, or the JSON text (str or bytes) about to be sent."""
-        if frame.__class__ is dict:  # the hot path, one call shorter
-            try:
+        try:
+            if frame.__class__ is dict:  # the hot path: a single command, accepted clean
+                op = frame.get("op")
+                run = self._single.get(op) if op.__class__ is str else None
+                if run is not None:
+                    S = [0]
+                    result = run(frame, self.markets, _X, self._read, S)
+                    if result is None and S[0] <= self._room and len(frame) <= 2 + ("tag" in frame):
+                        return ACCEPTED
+                    return self._finish(frame, result, S, False, None)
                 return self._object(frame, self.markets, True, False, None)
-            except Exception as exc:
-                return internal_error(exc)
-        return self.check_with(frame, self.markets)
+            if frame.__class__ is str or frame.__class__ is bytes:
+                return self._text(frame, self.markets, True)[0]
+            return self._judge(frame, self.markets, True)[0]
+        except Exception as exc:
+            return internal_error(exc)
 
     def check_with(self, frame: Any, markets: dict[str, MarketRecord]) -> Verdict:
         """:meth:`check` against another market table (a session's live one)."""
@@ -142,8 +149,7 @@ class Engine:
         if obj.__class__ is not dict:
             row = self._refused[obj if isinstance(obj, Refusal) else NOT_JSON]
             return self._reject(row, None, None, None, None, None), None
-        if _has_float(obj) and (_LOSSY_TEXT(text) if text.__class__ is str
-                                else _LOSSY_BYTES(text)) is not None:
+        if _has_float(obj) and may_lose_digits(text):
             obj = decode_exact(text)  # refuses nothing decode accepted
         return self._object(obj, markets, fast, True, text), obj
 
@@ -159,6 +165,12 @@ class Engine:
             return self._batch(plan, frame, markets, fast, measured, text)
         S = [0]
         result = (plan.run if fast else plan.general)(frame, markets, _X, self._read, S)
+        return self._finish(frame, result, S, measured, text)
+
+    def _finish(self, frame: dict[str, Any], result: Any, S: list[int], measured: bool,
+                text: Any) -> Verdict:
+        """A single command's verdict from its plan's result (measuring the frame when its
+        size bound does not prove it fits, or a rule failed)."""
         if not measured and (result.__class__ is tuple or S[0] > self._room
                              or len(frame) > 2 + ("tag" in frame)) and not fits(frame, self._limit):
             verdict = self._measure(frame)
@@ -169,8 +181,8 @@ class Engine:
         if result.__class__ is list:
             return Verdict(True, warnings=self._notices(result))
         rule, value, fill = result
-        return self._reject(rule, value, fill, frame.get("data"), op, frame.get("tag"),
-                            text=text)
+        return self._reject(rule, value, fill, frame.get("data"), frame.get("op"),
+                            frame.get("tag"), text=text)
 
     def _measure(self, frame: dict[str, Any]) -> Optional[Verdict]:
         """A frame row's verdict when the frame's encoding decides it, else ``None``."""

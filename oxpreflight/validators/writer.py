@@ -68,11 +68,12 @@ class Body:
 
     def __init__(self, fields: dict[str, D.FieldSpec], rules: list[D.Rule],
                  consts: dict[str, Any], fixed: Optional[dict[str, str]] = None,
-                 documented_only: bool = False):
+                 documented_only: bool = False, absent: frozenset[str] = frozenset()):
         self.fields = fields
         self.rules = rules
         self.consts = consts
         self.fixed = fixed or {}  # field -> value known at compile time (fast paths)
+        self.absent = absent  # fields known to be missing (fast paths)
         self.documented_only = documented_only
         self.lines: list[str] = []
         self.read: set[str] = set()
@@ -99,6 +100,8 @@ class Body:
 
     # -- values ------------------------------------------------------------------------------
     def raw(self, field: str) -> str:
+        if field in self.absent:
+            return "None"
         if field in self.fixed:
             return repr(self.fixed[field])
         var = "r_" + _name(field)
@@ -109,6 +112,8 @@ class Body:
 
     def num(self, field: str) -> str:
         var = "n_" + _name(field)
+        if field in self.absent:
+            return "None"
         if var not in self.read:
             r = self.raw(field)
             self.read.add(var)
@@ -133,17 +138,19 @@ class Body:
 
     def int(self, field: str) -> str:
         var = "i_" + _name(field)
+        if field in self.absent:
+            return "None"
         if var not in self.read:
             r = self.raw(field)
             self.read.add(var)
             if not self.documented_only:
                 self.assign(var, f"{r} if {r} is None or ({r}.__class__ is int and "
-                                 f"-INT_SMALL < {r} < INT_SMALL) else exact.integer({r}, S)")
+                                 f"-1000000000000000000 < {r} < 1000000000000000000) else exact.integer({r}, S)")
                 return var
             # Fast paths: a digit string of at most 18 ASCII digits is an int below 10**18.
             self.line(f"if {r} is None:")
             self.line(f"    {var} = None")
-            self.line(f"elif {r}.__class__ is int and -INT_SMALL < {r} < INT_SMALL:")
+            self.line(f"elif {r}.__class__ is int and -1000000000000000000 < {r} < 1000000000000000000:")
             self.line(f"    {var} = {r}")
             self.lines += wrap("    " * self.depth, "elif ", f"{r}.__class__ is str and len({r}) < 19 "
                                f"and {r}.isascii() and {r}.isdigit()", ":")
@@ -166,6 +173,8 @@ class Body:
         return "m"
 
     def is_num(self, n: str) -> str:
+        if n == "None":
+            return "False"
         field = n[2:]
         if {"present:" + field, "valid:" + field} <= self.facts:
             return "True"
@@ -190,7 +199,7 @@ class Body:
             return f"{self.market()}.step_text"
         if rule.fill == "recvWindow":
             rw = self.int("recvWindow")
-            return f"({rw} if {rw}.__class__ is int else 1000)"
+            return "1000" if rw == "None" else f"({rw} if {rw}.__class__ is int else 1000)"
         if rule.fill == "unknown":
             return f"sorted(map(str, d.keys() - {self.known}))"
         raise RuleError(f"rule {rule.code}: unknown fill {rule.fill!r}")
@@ -272,7 +281,7 @@ class Body:
     def size_lines(self) -> None:
         """Size accounting: every documented field still unread is absent or sized here."""
         for field, spec in self.fields.items():
-            if spec.kind in ("enum", "market") or field in self.fixed:
+            if spec.kind in ("enum", "market") or field in self.fixed or field in self.absent:
                 continue  # a value that passed its rule is one of a few short strings
             if spec.kind == "number":
                 self.num(field)
