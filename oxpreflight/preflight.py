@@ -26,7 +26,8 @@ class Preflight(Engine):
         return Session(self, **options)
 
     def guard(self, send: Callable[..., Any], **options: Any) -> Callable[..., Any]:
-        """Wrap a sync or async ``send``: rejected frames are never sent (see ``oxpreflight.guard``)."""
+        """Wrap a sync or async ``send``: rejected frames are never sent (see
+        ``oxpreflight.guard``)."""
         from .guard import guard
 
         return guard(self, send, **options)

@@ -202,7 +202,7 @@ def compile_plans(rules: tuple[D.Rule, ...], fields: dict[str, dict[str, D.Field
                                                  item_rules, consts)
         source = "\n".join(lines) + "\n"
         namespace = {"exact": exact, "BAD": exact.BAD, "size_bound": size_bound,
-                     "FIELD_ROOM": FIELD_ROOM, "INT_SMALL": exact.SMALL, **consts}
+                     "FIELD_ROOM": FIELD_ROOM, **consts}
         try:
             exec(compile(source, f"<oxpreflight plan {op}>", "exec"), namespace)
         except SyntaxError as exc:  # a rule table bug: fail loudly at build time

@@ -179,5 +179,6 @@ def _true_depth_over(text: str) -> bool:
     return False
 
 
-__all__ = ["decode", "decode_exact", "may_lose_digits", "depth_over", "has_lone_surrogate", "text_of", "Refusal",
+__all__ = ["decode", "decode_exact", "may_lose_digits", "depth_over", "has_lone_surrogate",
+           "text_of", "Refusal",
            "NOT_JSON", "NOT_UTF8", "TOO_DEEP"]

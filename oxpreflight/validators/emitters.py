@@ -87,7 +87,8 @@ def _not_one_of(b: Body, c: D.NotOneOf) -> str:
         return "False" if b.fixed[c.field] in c.values else "True"
     r = b.raw(c.field)
     # Tuple containment compares with ==, so an unhashable value cannot raise here.
-    return f"({r} is not None and {r} not in {b.const(c.field.upper() + '_VALUES', tuple(c.values))})"
+    values = b.const(c.field.upper() + "_VALUES", tuple(c.values))
+    return f"({r} is not None and {r} not in {values})"
 
 
 def _not_long(b: Body, c: D.NotLong) -> str:

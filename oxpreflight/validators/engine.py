@@ -20,7 +20,7 @@ from .decoder import (
 )
 from .internal import internal_error
 from .markets import MarketRecord, index_markets, load_markets
-from .compiler import compile_plans
+from .compiler import CommandPlan, compile_plans
 from .replies import rejection
 from .sizing import ENVELOPE_ROOM, MIN_ITEM, fits, measure
 from .verdict import ACCEPTED, Notice, Verdict
@@ -39,6 +39,17 @@ def _has_float(obj: dict[str, Any]) -> bool:
     items = obj.get("dataArray")
     return items.__class__ is list and any(
         item.__class__ is dict and float in map(type, item.values()) for item in items)
+
+
+_COMPILED: list[dict[str, CommandPlan]] = []
+
+
+def _plans() -> dict[str, CommandPlan]:
+    """The plans of the rule tables, compiled once per process: they hold no state (markets,
+    clock and size are passed in), so every Preflight shares them."""
+    if not _COMPILED:
+        _COMPILED.append(compile_plans(RULES, FIELDS))
+    return _COMPILED[0]
 
 
 def _no_clock() -> None:
@@ -62,7 +73,7 @@ class Engine:
         self.clock: Optional[Callable[[], int]] = checked_clock(clock)
         self.max_message_length = max_message_length
         self.markets: dict[str, MarketRecord] = index_markets(load_markets(markets))
-        self.plans = compile_plans(RULES, FIELDS)
+        self.plans = _plans()
         self._too_long, self._unknown_op = _ROWS["too_long"], _ROWS["unknown_op"]
         self._room = max_message_length - ENVELOPE_ROOM  # a size bound within it fits
         self._limit = max_message_length

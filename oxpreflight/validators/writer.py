@@ -12,6 +12,8 @@ from .emitters import EMITTERS, RuleError, _and
 from .sizing import KEY_ROOM
 
 WIDTH = 120
+#: An int inside +-10**18 (at most 19 digits): its size is within ``VALUE_ROOM``.
+SMALL_INT_RANGE = "-1000000000000000000 < {0} < 1000000000000000000"
 #: Envelope checks the engine makes itself, before any plan runs.
 ENGINE_CHECKS = frozenset({"too_long", "not_json", "not_utf8", "too_deep", "unknown_op",
                            "internal_error"})
@@ -118,8 +120,8 @@ class Body:
             r = self.raw(field)
             self.read.add(var)
             if not self.documented_only:
-                self.assign(var, f"{r} if {r} is None or ({r}.__class__ is float and {r} - {r} == 0)"
-                                 f" else exact.number({r}, S)")
+                self.assign(var, f"{r} if {r} is None or ({r}.__class__ is float and "
+                                 f"{r} - {r} == 0) else exact.number({r}, S)")
                 return var
             # Fast paths: a float stands for its shortest text; a plain decimal string of at most
             # 15 characters (so at most 15 digits) survives the round trip through a float, so
@@ -130,8 +132,9 @@ class Body:
                 self.line(f"    {var} = None")
             self.line(f"{'elif' if not present else 'if'} {r}.__class__ is float:")
             self.line(f"    {var} = {r} if {r} - {r} == 0 else BAD")
-            self.lines += wrap("    " * self.depth, "elif ", f"{r}.__class__ is str and len({r}) < 16 "
-                               f"and {r}.isascii() and {r}.replace('.', '', 1).isdigit()", ":")
+            plain = (f"{r}.__class__ is str and len({r}) < 16 and {r}.isascii() and "
+                     f"{r}.replace('.', '', 1).isdigit()")
+            self.lines += wrap("    " * self.depth, "elif ", plain, ":")
             for line in (f"    {var} = float({r})", "else:", f"    {var} = exact.number({r}, S)"):
                 self.line(line)
         return var
@@ -145,15 +148,15 @@ class Body:
             self.read.add(var)
             if not self.documented_only:
                 self.assign(var, f"{r} if {r} is None or ({r}.__class__ is int and "
-                                 f"-1000000000000000000 < {r} < 1000000000000000000) else exact.integer({r}, S)")
+                                 f"{SMALL_INT_RANGE.format(r)}) else exact.integer({r}, S)")
                 return var
             # Fast paths: a digit string of at most 18 ASCII digits is an int below 10**18.
             self.line(f"if {r} is None:")
             self.line(f"    {var} = None")
-            self.line(f"elif {r}.__class__ is int and -1000000000000000000 < {r} < 1000000000000000000:")
+            self.line(f"elif {r}.__class__ is int and {SMALL_INT_RANGE.format(r)}:")
             self.line(f"    {var} = {r}")
-            self.lines += wrap("    " * self.depth, "elif ", f"{r}.__class__ is str and len({r}) < 19 "
-                               f"and {r}.isascii() and {r}.isdigit()", ":")
+            digits = f"{r}.__class__ is str and len({r}) < 19 and {r}.isascii() and {r}.isdigit()"
+            self.lines += wrap("    " * self.depth, "elif ", digits, ":")
             for line in (f"    {var} = int({r})", "else:", f"    {var} = exact.integer({r}, S)"):
                 self.line(line)
         return var
