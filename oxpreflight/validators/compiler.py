@@ -81,18 +81,18 @@ def _function(name: str, body: list[str]) -> list[str]:
     return ["", "", f"def {name}(d, M, X, T, S):"] + _indent(body, 1)
 
 
-def _pick(op: str, known: str, general: str) -> list[str]:
-    """Lines that return the item's result through its fast path when the item's keys allow
-    it (all documented; for placeorder, all allowed for the orderType it names), else through
-    the general item function."""
+def _pick(op: str, known: str, general: str, emit: str = "return {}") -> list[str]:
+    """Lines that pass the item's result to ``emit`` through its fast path when the item's
+    keys allow it (all documented; for placeorder, all allowed for the orderType it names),
+    else through the general item function."""
     picker = _FAST_FIELD.get(op)
+    fast = "item_documented(d, M, X, T, S)"
+    slow = emit.format(f"{general}(d, M, X, T, S)")
     if picker is None:
-        return [f"if d.keys() <= {known}:", "    return item_documented(d, M, X, T, S)",
-                f"return {general}(d, M, X, T, S)"]
+        return [f"if d.keys() <= {known}:", "    " + emit.format(fast), "else:", "    " + slow]
     return [f"value = d.get({picker!r})",
             "if value.__class__ is str and value in FAST_PATHS and d.keys() <= FAST_KEYS[value]:",
-            "    return FAST_PATHS[value](d, M, X, T, S)",
-            f"return {general}(d, M, X, T, S)"]
+            "    " + emit.format("FAST_PATHS[value](d, M, X, T, S)"), "else:", "    " + slow]
 
 
 def _fields_read(cond: D.Cond) -> set[str]:
@@ -139,7 +139,7 @@ def _items(op: str, fields: dict[str, D.FieldSpec], rules: list[D.Rule],
             keys.append(f"    {value!r}: {allowed},")
         lines += ["", "", "FAST_PATHS = {"] + [f"    {v!r}: item_{v.lower()}," for v in values]
         lines += ["}", "FAST_KEYS = {"] + keys + ["}"]
-    return lines + _function("item", _pick(op, known, "item_general"))
+    return lines
 
 
 def _enumeration(rules: list[D.Rule], field: str) -> tuple[str, ...]:
@@ -189,10 +189,13 @@ def compile_plans(rules: tuple[D.Rule, ...], fields: dict[str, dict[str, D.Field
                 timed = any(isinstance(c, (D.Inactive, D.Expired))
                             for r in item_rules for c in conditions(r.fails))
                 once = ["now = T()", "T = lambda: now  # one reading for the whole batch"]
-                for out, fn in ((lines, "item"), (general, "item_general")):
+                known = Body(fields.get(item_op, {}), [], consts).known
+                pick = _pick(item_op, known, "item_general", "out.append({})")
+                for out, step in ((lines, pick), (general, [
+                        "out.append(item_general(d, M, X, T, S))"])):
                     out += _indent((once if timed else []) + [
                         "out = []", "for d in items:", "    if d.__class__ is dict:",
-                        f"        out.append({fn}(d, M, X, T, S))", "    else:",
+                        *_indent(step, 2), "    else:",
                         f"        out.append(({bad}, d, None))", "return out"], 1)
             else:
                 known = Body(fields.get(item_op, {}), [], consts).known

@@ -162,6 +162,12 @@ class Engine:
             return self._reject(row, None, None, None, None, None), None
         if _has_float(obj) and may_lose_digits(text):
             obj = decode_exact(text)  # refuses nothing decode accepted
+        op = obj.get("op")
+        run = self._single.get(op) if fast and op.__class__ is str else None
+        if run is not None:  # the hot path, as in check()
+            S = [0]
+            result = run(obj, markets, _X, self._read, S)
+            return (ACCEPTED if result is None else self._finish(obj, result, S, True, text)), obj
         return self._object(obj, markets, fast, True, text), obj
 
     def _object(self, frame: dict[str, Any], markets: dict[str, MarketRecord], fast: bool,
@@ -218,7 +224,7 @@ class Engine:
         result = (plan.run if fast else plan.general)(frame, markets, _X, self._read, S)
         if not measured and (result.__class__ is tuple or S[0] > self._room
                              or len(frame) > 2 + ("tag" in frame)
-                             or any(r.__class__ is tuple for r in result)) \
+                             or tuple in map(type, result)) \
                 and not fits(frame, self._limit):
             verdict = self._measure(frame)
             if verdict is not None:
