@@ -95,26 +95,16 @@ def _pick(op: str, known: str, general: str, emit: str = "return {}") -> list[st
             "    " + emit.format("FAST_PATHS[value](d, M, X, T, S)"), "else:", "    " + slow]
 
 
-def _fields_read(cond: D.Cond) -> set[str]:
-    out: set[str] = set()
-    for part in conditions(cond):
-        for name in ("field", "left", "right"):
-            if isinstance(getattr(part, name, None), str):
-                out.add(getattr(part, name))
-        out.update(getattr(part, "fields", ()))
-    return out
-
-
 def _foreign(fields: dict[str, D.FieldSpec], rules: list[D.Rule], consts: dict[str, Any],
              fixed: dict[str, str]) -> frozenset[str]:
     """Number fields no rejection row reads once ``fixed`` is known (``stopPrice`` on a LIMIT
     order): a fast path takes them as absent, and a frame that has one takes the general
     path."""
     probe = Body(fields, [], dict(consts), fixed=fixed, documented_only=True)
-    used: set[str] = set()
     for rule in rules:
-        if not rule.is_warning and probe.expr(rule.fails) != "False":
-            used |= _fields_read(rule.fails)
+        if not rule.is_warning:
+            probe.expr(rule.fails)  # reads what the row's folded condition needs
+    used = {var[2:] for var in probe.read if var[:2] in ("r_", "n_", "i_")}
     return frozenset(f for f, spec in fields.items() if spec.kind == "number") - used
 
 

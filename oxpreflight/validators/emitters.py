@@ -43,11 +43,21 @@ def _negate(expr: str) -> str:
 
 # -- the emitter table -----------------------------------------------------------------------
 def _all(b: Body, c: D.All) -> str:
-    return _and(*(b.expr(p) for p in c.parts))
+    parts = []
+    for part in c.parts:  # stop at a part that is False here: later parts need no reads
+        parts.append(b.expr(part))
+        if parts[-1] == "False":
+            return "False"
+    return _and(*parts)
 
 
 def _either(b: Body, c: D.Either) -> str:
-    return _or(*(b.expr(p) for p in c.parts))
+    parts = []
+    for part in c.parts:  # stop at a part that is True here
+        parts.append(b.expr(part))
+        if parts[-1] == "True":
+            return "True"
+    return _or(*parts)
 
 
 def _not(b: Body, c: D.Not) -> str:
