@@ -45,17 +45,18 @@ def _head(op: str, rows: dict[str, D.Rule], consts: dict[str, Any], batch: bool)
     ref = {name: const_name(rule) for name, rule in rows.items()}
     if "bad_tag" in rows or "tag_too_long" in rows:
         out += ["tag = frame.get('tag')", "if tag.__class__ is str:",
-                "    S[0] += 6 * len(tag) + 2 if tag.isascii() else size_bound(tag)"]
+                "    if not tag.isascii():  # TAG_ROOM holds any tag of 32 characters but these",
+                "        S[0] += size_bound(tag)"]
         if "tag_too_long" in rows:
             rule = rows["tag_too_long"]
             out += [f"    # {rule.code} {rule.name}", f"    if len(tag) > {TAG_CHARS}:",
                     f"        return ({ref['tag_too_long']}, tag, None)",
-                    "elif tag.__class__ is int:", "    S[0] += 34",
+                    "elif tag.__class__ is int:",
                     f"    # {rule.code} {rule.name}",
                     f"    if not -{10 ** (TAG_CHARS - 1)} < tag < {10 ** TAG_CHARS}:",
                     f"        return ({ref['tag_too_long']}, tag, None)"]
         else:
-            out += ["elif tag.__class__ is int:", "    S[0] += 34"]
+            out += ["elif tag.__class__ is int:", "    pass"]
         if "bad_tag" in rows:
             rule = rows["bad_tag"]
             out += ["elif tag is not None:", f"    # {rule.code} {rule.name}",

@@ -103,13 +103,15 @@ def _not_one_of(b: Body, c: D.NotOneOf) -> str:
 
 def _not_long(b: Body, c: D.NotLong) -> str:
     i = b.int(c.field)
-    return "False" if i == "None" else f"{i} is BAD"
+    return "False" if i == "None" or b.typed else f"{i} is BAD"
 
 
 def _not_positive_long(b: Body, c: D.NotPositiveLong) -> str:
     i = b.int(c.field)
     if i == "None":
         return "False"
+    if b.typed:
+        return _and(b.is_num(i), f"{i} <= 0")
     return f"({i} is BAD or ({i} is not None and {i} <= 0))"
 
 
@@ -120,7 +122,7 @@ def _long_at_most_zero(b: Body, c: D.LongAtMostZero) -> str:
 
 def _not_number(b: Body, c: D.NotNumber) -> str:
     n = b.num(c.field)
-    return "False" if n == "None" else f"{n} is BAD"
+    return "False" if n == "None" or b.typed else f"{n} is BAD"
 
 
 def _at_most_zero(b: Body, c: D.AtMostZero) -> str:
@@ -130,9 +132,10 @@ def _at_most_zero(b: Body, c: D.AtMostZero) -> str:
 
 def _greater(b: Body, c: D.Greater) -> str:
     x, y = b.num(c.left), b.num(c.right)
+    floats = f"{x} != {y}" if b.typed else \
+        f"{x}.__class__ is float and {y}.__class__ is float and {x} != {y}"
     return _and(b.is_num(x), b.is_num(y),
-                f"({x} > {y} if {x}.__class__ is float and {y}.__class__ is float and {x} != {y} "
-                f"else exact.greater({x}, {y}, X))")
+                f"({x} > {y} if {floats} else exact.greater({x}, {y}, X))")
 
 
 def _unknown_market(b: Body, c: D.UnknownMarket) -> str:
@@ -161,9 +164,9 @@ def _inactive(b: Body, c: D.Inactive) -> str:
 def _against(b: Body, n: str, attr: str, helper: str, op: str) -> str:
     m = b.market()
     bound = f"{m}.{attr}_f"
+    differ = f"{n} != {bound}" if b.typed else f"{n}.__class__ is float and {n} != {bound}"
     return _and(b.has_market(m), f"{m}.{attr} is not None", b.is_num(n),
-                f"({n} {op} {bound} if {n}.__class__ is float and {n} != {bound} "
-                f"else exact.{helper}({n}, {m}.{attr}, {bound}, X))")
+                f"({n} {op} {bound} if {differ} else exact.{helper}({n}, {m}.{attr}, {bound}, X))")
 
 
 def _below_increment(b: Body, c: D.BelowIncrement) -> str:
@@ -193,10 +196,12 @@ def _off_grid(b: Body, c: D.OffGrid) -> str:
     n, m = b.num(c.field), b.market()
     g = "tick" if c.grid == "tick" else "step"
     num, den, lim = f"{m}.{g}_num", f"{m}.{g}_den", f"{m}.{g}_lim"
+    near = f"-{lim} < {n} < {lim}"
+    if not b.typed:
+        near = f"{n}.__class__ is float and {near}"
     return _and(b.has_market(m), f"{m}.{g} is not None", b.is_num(n),
                 f"(({n} % {num} != 0 if {den} == 1 else round({n} * {den} / {num}) * {num} / {den} "
-                f"!= {n}) if {n}.__class__ is float and -{lim} < {n} < {lim} "
-                f"else exact.off_grid({n}, {m}.{g}))")
+                f"!= {n}) if {near} else exact.off_grid({n}, {m}.{g}))")
 
 
 def _unknown_fields(b: Body, c: D.UnknownFields) -> str:

@@ -22,7 +22,7 @@ from .internal import internal_error
 from .markets import MarketRecord, index_markets, load_markets
 from .compiler import CommandPlan, compile_plans
 from .replies import rejection
-from .sizing import ENVELOPE_ROOM, MIN_ITEM, fits, measure
+from .sizing import ENVELOPE_ROOM, MIN_ITEM, TAG_ROOM, fits, measure
 from .verdict import ACCEPTED, Notice, Verdict
 
 _X = exact.exact_from_float
@@ -75,7 +75,8 @@ class Engine:
         self.markets: dict[str, MarketRecord] = index_markets(load_markets(markets))
         self.plans = _plans()
         self._too_long, self._unknown_op = _ROWS["too_long"], _ROWS["unknown_op"]
-        self._room = max_message_length - ENVELOPE_ROOM  # a size bound within it fits
+        # a plan's size bound within this proves the frame fits (see sizing)
+        self._room = max_message_length - ENVELOPE_ROOM - TAG_ROOM
         self._limit = max_message_length
         self._single = {op: plan.run for op, plan in self.plans.items() if not plan.batch}
         self._read = self.clock if self.clock is not None else _no_clock

@@ -6,23 +6,28 @@ The proof. A dict frame is sent as compact JSON. Its length is the envelope (``{
 its quotes, colon and comma, plus the value's text. The plans bound each term:
 
 - envelope: at most ``ENVELOPE_ROOM`` characters besides the tag's own text (the longest op,
-  ``modifyorders``, with every quote, colon, comma and bracket);
-- key: documented keys are identifiers of at most 40 characters (the compiler refuses longer
-  ones), so key, quotes, colon and comma fit ``KEY_ROOM``;
+  ``modifyorders``, with every quote, colon, comma and bracket); the tag: at most ``TAG_ROOM``
+  (a tag of more than 32 characters is rejected, so measured; 32 characters take at most 194
+  as escapes; a string that is not ASCII is added on top, as it might not be Unicode text);
+- key: documented keys are identifiers of at most 37 characters (the compiler refuses longer
+  ones), so key, quotes, colon and comma fit ``KEY_ROOM`` with 3 to spare: the braces and
+  comma of the item the key is in (an item without fields fails a required-field row, so it is
+  measured);
 - a value the plan has typed: an enumeration value or market code that passed its rule (a
   market code is at most 64 characters, see ``Market``), a float (at most 24 characters in
-  shortest form), an int inside +-10**18 (at most 19 digits and a sign) fit ``VALUE_ROOM``;
+  shortest form), an int inside +-10**18 (at most 19 digits and a sign), a numeric string of
+  at most 15 characters or a digit string of at most 18, with their quotes, fit ``VALUE_ROOM``;
   every other value (strings, big ints, Decimals, lists, unknown fields) is added by
   :func:`size_bound`, an upper bound of its compact text (every character of a string counted
   as the 6 of a ``\\uXXXX`` escape).
 
-So ``len(d) * FIELD_ROOM + (sizes of the other values) + ENVELOPE_ROOM + tag`` bounds the
+So ``len(d) * FIELD_ROOM + (sizes of the other values) + ENVELOPE_ROOM + TAG_ROOM`` bounds the
 frame's text; when that bound is within the limit the frame fits and is never encoded. Only
 when it is not (or a rule already failed, or the frame has fields besides op/tag/payload) is the
 frame measured exactly by :func:`measure` (orjson's compact encoding, the reference).
 
-A batch adds ``len(items)`` commas and each item's own bound; a batch whose items cannot fit even
-at their smallest (``{}`` and a comma, 3 characters each) is refused without reading them.
+A batch is bounded item by item the same way; a batch whose items cannot fit even at their
+smallest (``{}`` and a comma, 3 characters each) is refused without reading them.
 """
 from __future__ import annotations
 
@@ -39,6 +44,7 @@ KEY_ROOM = 46
 VALUE_ROOM = 66
 FIELD_ROOM = KEY_ROOM + VALUE_ROOM
 ENVELOPE_ROOM = 64
+TAG_ROOM = 6 * 32 + 2
 #: The fewest characters one batch item takes: ``{}`` and a comma.
 MIN_ITEM = 3
 #: A size no frame limit admits, so the engine measures the frame exactly.
@@ -190,5 +196,5 @@ def _walk(frame: Any, limit: int) -> Union[int, Refusal]:
     return worst if worst is not None else total
 
 
-__all__ = ["FIELD_ROOM", "ENVELOPE_ROOM", "KEY_ROOM", "VALUE_ROOM", "MIN_ITEM", "UNBOUNDED",
+__all__ = ["FIELD_ROOM", "ENVELOPE_ROOM", "TAG_ROOM", "KEY_ROOM", "VALUE_ROOM", "MIN_ITEM", "UNBOUNDED",
            "size_bound", "int_size_bound", "measure", "fits"]

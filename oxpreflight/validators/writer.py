@@ -35,7 +35,7 @@ class CommandPlan:
 
 
 def _name(field: str) -> str:
-    if not field.isidentifier() or len(field) > KEY_ROOM - 6:
+    if not field.isidentifier() or len(field) > KEY_ROOM - 9:
         raise RuleError(f"field name {field!r} cannot be compiled")
     return field
 
@@ -76,6 +76,10 @@ class Body:
         self.consts = consts
         self.fixed = fixed or {}  # field -> value known at compile time (fast paths)
         self.absent = absent  # fields known to be missing (fast paths)
+        #: Fast paths take numbers and integers as typed (finite floats, small ints) and hand
+        #: anything else to the general item function.
+        self.typed = documented_only
+        self.general = "item_general(d, M, X, T, S)"
         self.documented_only = documented_only
         self.lines: list[str] = []
         self.read: set[str] = set()
@@ -125,17 +129,19 @@ class Body:
                 return var
             # Fast paths: a float stands for its shortest text; a plain decimal string of at most
             # 15 characters (so at most 15 digits) survives the round trip through a float, so
-            # the float stands for it exactly too; anything else goes through Decimal.
+            # the float stands for it exactly too. Anything else takes the general path, so
+            # here every number is a finite float.
             present = "present:" + field in self.facts
             if not present:  # optional fields are mostly absent: test that first
                 self.line(f"if {r} is None:")
                 self.line(f"    {var} = None")
-            self.line(f"{'elif' if not present else 'if'} {r}.__class__ is float:")
-            self.line(f"    {var} = {r} if {r} - {r} == 0 else BAD")
+            self.line(f"{'elif' if not present else 'if'} {r}.__class__ is float and "
+                      f"{r} - {r} == 0:")
+            self.line(f"    {var} = {r}")
             plain = (f"{r}.__class__ is str and len({r}) < 16 and {r}.isascii() and "
                      f"{r}.replace('.', '', 1).isdigit()")
             self.lines += wrap("    " * self.depth, "elif ", plain, ":")
-            for line in (f"    {var} = float({r})", "else:", f"    {var} = exact.number({r}, S)"):
+            for line in (f"    {var} = float({r})", "else:", f"    return {self.general}"):
                 self.line(line)
         return var
 
@@ -150,14 +156,15 @@ class Body:
                 self.assign(var, f"{r} if {r} is None or ({r}.__class__ is int and "
                                  f"{SMALL_INT_RANGE.format(r)}) else exact.integer({r}, S)")
                 return var
-            # Fast paths: a digit string of at most 18 ASCII digits is an int below 10**18.
+            # Fast paths: a digit string of at most 18 ASCII digits is an int below 10**18;
+            # anything else takes the general path, so here every integer is a small int.
             self.line(f"if {r} is None:")
             self.line(f"    {var} = None")
             self.line(f"elif {r}.__class__ is int and {SMALL_INT_RANGE.format(r)}:")
             self.line(f"    {var} = {r}")
             digits = f"{r}.__class__ is str and len({r}) < 19 and {r}.isascii() and {r}.isdigit()"
             self.lines += wrap("    " * self.depth, "elif ", digits, ":")
-            for line in (f"    {var} = int({r})", "else:", f"    {var} = exact.integer({r}, S)"):
+            for line in (f"    {var} = int({r})", "else:", f"    return {self.general}"):
                 self.line(line)
         return var
 
@@ -179,6 +186,8 @@ class Body:
         if n == "None":
             return "False"
         field = n[2:]
+        if self.typed:
+            return "True" if "present:" + field in self.facts else f"{n} is not None"
         if {"present:" + field, "valid:" + field} <= self.facts:
             return "True"
         if "valid:" + field in self.facts:
