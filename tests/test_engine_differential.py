@@ -121,3 +121,4 @@ def test_at_least_20000_frames_were_compared():
     if SEEN["frames"] == 0:
         pytest.skip("run with the differential tests above")
     assert SEEN["frames"] >= 20_000, SEEN
+    print(f"\n{SEEN['frames']} frames compared")

@@ -223,6 +223,16 @@ def test_clock_not_epoch_milliseconds_fails_at_construction(reading):
         Preflight(MARKETS, clock=lambda: reading)
 
 
+def test_clock_set_later_is_checked_and_used():
+    pf = Preflight(MARKETS, clock=None)
+    frame = place(timestamp=NOW - 2000)
+    assert pf.check(frame).ok
+    pf.clock = lambda: NOW
+    assert pf.check(frame).code == "100015"
+    with pytest.raises(ValueError, match="seconds"):
+        pf.clock = lambda: NOW // 1000
+
+
 def test_clock_in_epoch_milliseconds_is_taken():
     assert Preflight(MARKETS, clock=lambda: NOW).clock() == NOW
     assert Preflight(MARKETS, clock=lambda: float(NOW)).check(place()).ok

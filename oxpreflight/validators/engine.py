@@ -70,7 +70,7 @@ class Engine:
                  max_message_length: int = 4000) -> None:
         if max_message_length.__class__ is not int or max_message_length <= 0:
             raise ValueError("max_message_length must be a positive integer")
-        self.clock: Optional[Callable[[], int]] = checked_clock(clock)
+        self.clock = clock
         self.max_message_length = max_message_length
         self.markets: dict[str, MarketRecord] = index_markets(load_markets(markets))
         self.plans = _plans()
@@ -79,9 +79,18 @@ class Engine:
         self._room = max_message_length - ENVELOPE_ROOM - TAG_ROOM
         self._limit = max_message_length
         self._single = {op: plan.run for op, plan in self.plans.items() if not plan.batch}
-        self._read = self.clock if self.clock is not None else _no_clock
         self._refused = {NOT_JSON: _ROWS["not_json"], NOT_UTF8: _ROWS["not_utf8"],
                          TOO_DEEP: _ROWS["too_deep"]}
+
+    @property
+    def clock(self) -> Optional[Callable[[], int]]:
+        """The epoch-ms clock time-dependent rules read (``None``: those rules are off)."""
+        return self._clock
+
+    @clock.setter
+    def clock(self, clock: Optional[Callable[[], int]]) -> None:
+        self._clock = checked_clock(clock)
+        self._read = self._clock if self._clock is not None else _no_clock
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(markets={len(self.markets)}, "
@@ -133,8 +142,7 @@ class Engine:
 
     # -- internals -----------------------------------------------------------------------------
     def _now(self) -> Optional[int]:
-        return self.clock() if self.clock is not None else None
-
+        return self._read()
 
     def _judge(self, frame: Any, markets: dict[str, MarketRecord], fast: bool
                ) -> tuple[Verdict, Optional[dict[str, Any]]]:
@@ -280,7 +288,7 @@ class Engine:
         return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, reply)
 
     def _stamp(self) -> int:
-        return self.clock() if self.clock is not None else system_clock()
+        return self._clock() if self._clock is not None else system_clock()
 
 
 def _reply(now: Any, rule: Rule, op: Any, tag: Any, fill: Any, value: Any,
