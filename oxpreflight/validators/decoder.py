@@ -74,8 +74,8 @@ def text_of(frame: Any) -> Any:
 def _depth_bound(text: Any) -> int:
     """An upper bound of the nesting depth: every level opens with ``{`` or ``[``."""
     if text.__class__ is str:
-        return text.count("{") + text.count("[")
-    return text.count(b"{") + text.count(b"[")
+        return int(text.count("{") + text.count("["))
+    return int(text.count(b"{") + text.count(b"["))
 
 
 def depth_over(value: Any, limit: int = MAX_DEPTH) -> bool:

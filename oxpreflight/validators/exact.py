@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
 
 from .sizing import int_size_bound, size_bound
 
@@ -25,12 +26,15 @@ INT64_MAX = 2**63 - 1
 _SMALL = SMALL = 10**18  # ints inside +-SMALL encode in at most 19 characters
 
 
+_Exact = Callable[[float], Decimal]
+
+
 def exact_from_float(value: float) -> Decimal:
     """The decimal a float stands for in JSON: its shortest round-trip text."""
     return Decimal(repr(value))
 
 
-def number(value: object, size: list[int] | None = None) -> object:
+def number(value: Any, size: list[int] | None = None) -> Any:
     """``value`` as int, float or Decimal; ``None`` when absent; ``BAD`` when not a number.
 
     ``size``, when given, is a one-item list to which the encoded length of unusual values is
@@ -60,7 +64,7 @@ def number(value: object, size: list[int] | None = None) -> object:
     return BAD
 
 
-def integer(value: object, size: list[int] | None = None) -> object:
+def integer(value: Any, size: list[int] | None = None) -> Any:
     """``value`` as an int within signed 64 bits; ``None`` when absent; ``BAD`` otherwise.
 
     An integer-valued string (``"123"``) counts; ``1.5``, ``1.0``, ``"abc"``, ``true`` and
@@ -90,14 +94,14 @@ def integer(value: object, size: list[int] | None = None) -> object:
     return BAD
 
 
-def to_decimal(value: object, exact=exact_from_float) -> Decimal:
+def to_decimal(value: Any, exact: _Exact = exact_from_float) -> Decimal:
     """A parsed number (int, float or Decimal) as a Decimal, floats through ``exact``."""
     if value.__class__ is float:
         return exact(value)
     return Decimal(value)
 
 
-def compare(a: object, b: object, exact=exact_from_float) -> int:
+def compare(a: Any, b: Any, exact: _Exact = exact_from_float) -> int:
     """-1, 0 or 1 as the decimal values of two parsed numbers compare."""
     if a.__class__ is float and b.__class__ is float and a != b:
         return -1 if a < b else 1
@@ -105,32 +109,32 @@ def compare(a: object, b: object, exact=exact_from_float) -> int:
     return (da > db) - (da < db)
 
 
-def greater(a: object, b: object, exact=exact_from_float) -> bool:
+def greater(a: Any, b: Any, exact: _Exact = exact_from_float) -> bool:
     """``a > b`` exactly, for two parsed numbers."""
     if a.__class__ is float and b.__class__ is float and a != b:
         return a > b
     return compare(a, b, exact) > 0
 
 
-def below(value: object, bound: Decimal, bound_float: float, exact=exact_from_float) -> bool:
+def below(value: Any, bound: Decimal, bound_float: float, exact: _Exact = exact_from_float) -> bool:
     """``value < bound`` exactly, where ``bound_float`` is ``float(bound)``."""
     if value.__class__ is float:
         if value != bound_float:
-            return value < bound_float
+            return bool(value < bound_float)
         return exact(value) < bound
-    return value < bound
+    return bool(value < bound)
 
 
-def above(value: object, bound: Decimal, bound_float: float, exact=exact_from_float) -> bool:
+def above(value: Any, bound: Decimal, bound_float: float, exact: _Exact = exact_from_float) -> bool:
     """``value > bound`` exactly, where ``bound_float`` is ``float(bound)``."""
     if value.__class__ is float:
         if value != bound_float:
-            return value > bound_float
+            return bool(value > bound_float)
         return exact(value) > bound
-    return value > bound
+    return bool(value > bound)
 
 
-def off_grid(value: object, step: Decimal) -> bool:
+def off_grid(value: Any, step: Decimal) -> bool:
     """True when ``value`` is not a whole multiple of ``step`` (a positive Decimal); exact for
     numbers of any size (integers and long decimals by integer arithmetic, never rounding)."""
     if value.__class__ is float:
@@ -151,13 +155,13 @@ def off_grid(value: object, step: Decimal) -> bool:
         return c * pow(10, exponent, num) * den % num != 0
     if -exponent > 4000:
         return True  # finer than any catalogue's tick: not a multiple of it
-    return c * den % (num * 10 ** -exponent) != 0
+    return bool(c * den % (num * 10 ** -exponent) != 0)
 
 
-def as_text(value: object) -> str:
+def as_text(value: Any) -> str:
     """A number or numeric string as the exchange echoes it: a string (exact at any length)."""
     if value.__class__ is float:
         return repr(value)
-    if value.__class__ is int and not -_SMALL < value < _SMALL:  # type: ignore[operator]
-        return str(Decimal(value))  # type: ignore[arg-type]
+    if value.__class__ is int and not -_SMALL < value < _SMALL:
+        return str(Decimal(value))
     return str(value)

@@ -196,5 +196,5 @@ def _walk(frame: Any, limit: int) -> Union[int, Refusal]:
     return worst if worst is not None else total
 
 
-__all__ = ["FIELD_ROOM", "ENVELOPE_ROOM", "TAG_ROOM", "KEY_ROOM", "VALUE_ROOM", "MIN_ITEM", "UNBOUNDED",
-           "size_bound", "int_size_bound", "measure", "fits"]
+__all__ = ["FIELD_ROOM", "ENVELOPE_ROOM", "TAG_ROOM", "KEY_ROOM", "VALUE_ROOM", "MIN_ITEM",
+           "UNBOUNDED", "size_bound", "int_size_bound", "measure", "fits"]

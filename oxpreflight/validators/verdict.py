@@ -66,7 +66,7 @@ class Verdict:
                  field: Optional[str] = None, value: Any = None, items: tuple[Verdict, ...] = (),
                  warnings: tuple[Notice, ...] = (), response: Optional[dict[str, Any]] = None,
                  index: Optional[int] = None,
-                 reply: Optional[Callable[[], dict[str, Any]]] = None) -> None:
+                 reply: Optional[Callable[[], Optional[dict[str, Any]]]] = None) -> None:
         self._ok = ok
         self._code = code
         self._message = message
