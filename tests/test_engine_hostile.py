@@ -92,6 +92,18 @@ def test_str_with_a_bom_then_20009(pf):
     assert pf.check("\ufeff" + json.dumps(place())).code == "20009"
 
 
+def test_cli_agrees_on_encodings(tmp_path, capsys):
+    from oxpreflight import cli
+
+    text = json.dumps(place())
+    path = tmp_path / "frames.jsonl"
+    path.write_bytes(text.encode("utf-8") + b"\n" + text.encode("utf-8-sig") + b"\n"
+                     + text.encode("utf-16-le") + b"\n")
+    assert cli.main(["check", str(path), "--now", str(NOW)]) == 1
+    out = capsys.readouterr().out
+    assert "line 1" not in out and "line 2: 20009" in out and "line 3: 20009" in out
+
+
 # -- 5. integers beyond CPython's digit limit and deep dicts get their rule's code ---------------
 @pytest.mark.parametrize("order_id", ["1" * 5000, 10**5000], ids=["digits", "int"])
 def test_order_id_of_5000_digits_then_20019(pf, wide, order_id):
