@@ -28,7 +28,8 @@ _VALUES = (
     str(NOW), 500, "500", 61383.99999999999, "61384", 75026.00000000001, "75026.0000000000001",
     "LIMIT", "MARKET", "STOP_LIMIT", "STOP_MARKET", "BUY", "SELL", "GTC", "IOC", "MARK_PRICE",
     "BTC-USD-SWAP-LIN", "BTC-USDT", "BTC-USD-REPO-LIN", "BTC-USD-SPR-QP-LIN",
-    "ETH-USD-SWAP-LIN-NEW", "btcUSD", "\ud800",
+    "ETH-USD-SWAP-LIN-NEW", "btcUSD", "\ud800", "x" * 3900, "1" * 3900, "\u00e9" * 700,
+    list(range(700)), {"deep": [[[[1]]]]},
 )
 _FIELDS = ("marketCode", "side", "orderType", "quantity", "amount", "price", "stopPrice",
            "limitPrice", "timeInForce", "clientOrderId", "orderId", "displayQuantity",

@@ -26,7 +26,7 @@ from ..rules.catalogue import CatalogueError, code as catalogue_code
 from . import exact
 from .emitters import EMITTERS, RuleError, conditions
 from .writer import ENGINE_CHECKS, HEAD_CHECKS, Body, CommandPlan, const_name
-from .sizing import FIELD_ROOM, size_bound
+from .sizing import FIELD_ROOM, proven, size_bound
 
 #: Tag limits of the 20034 row: a tag's text is at most 32 characters.
 TAG_CHARS = 32
@@ -195,7 +195,7 @@ def compile_plans(rules: tuple[D.Rule, ...], fields: dict[str, dict[str, D.Field
             lines += ["", ""] + general + _items(item_op, fields.get(item_op, {}),
                                                  item_rules, consts)
         source = "\n".join(lines) + "\n"
-        namespace = {"exact": exact, "BAD": exact.BAD, "size_bound": size_bound,
+        namespace = {"exact": exact, "BAD": exact.BAD, "size_bound": size_bound, "PROVEN": proven,
                      "FIELD_ROOM": FIELD_ROOM, **consts}
         try:
             exec(compile(source, f"<oxpreflight plan {op}>", "exec"), namespace)

@@ -22,7 +22,7 @@ from .internal import internal_error
 from .markets import MarketRecord, index_markets, load_markets
 from .compiler import CommandPlan, compile_plans
 from .replies import rejection
-from .sizing import ENVELOPE_ROOM, MIN_ITEM, TAG_ROOM, fits, measure
+from .sizing import ENVELOPE_ROOM, MIN_ITEM, TAG_ROOM, fits, measure, size_bound
 from .verdict import ACCEPTED, Notice, Verdict
 
 _X = exact.exact_from_float
@@ -197,11 +197,14 @@ class Engine:
                 text: Any) -> Verdict:
         """A single command's verdict from its plan's result (measuring the frame when its
         size bound does not prove it fits, or a rule failed)."""
-        if not measured and (result.__class__ is tuple or S[0] > self._room
-                             or len(frame) > 2 + ("tag" in frame)) and not fits(frame, self._limit):
-            verdict = self._measure(frame)
-            if verdict is not None:
-                return verdict
+        if not measured:
+            bounded = S[0] <= self._room and len(frame) <= 2 + ("tag" in frame)
+            if result.__class__ is tuple:  # a rejection is proven only where its path says so
+                bounded = bounded and len(S) == 2 and S[0] + size_bound(result[1]) <= self._room
+            if not bounded and not fits(frame, self._limit):
+                verdict = self._measure(frame)
+                if verdict is not None:
+                    return verdict
         if result is None:
             return ACCEPTED
         if result.__class__ is list:
@@ -283,8 +286,8 @@ class Engine:
             source: Any = (text, data)  # echo the order as written, re-read when asked
         else:
             source = dict(data) if data.__class__ is dict else data  # a snapshot taken now
-        reply = partial(_reply, self._stamp if now is None else now, rule, op, tag, fill, value,
-                        index, source, text is not None and data.__class__ is dict)
+        reply = (_reply, (self._stamp if now is None else now, rule, op, tag, fill, value, index,
+                          source, text is not None and data.__class__ is dict))
         return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, reply)
 
     def _stamp(self) -> int:

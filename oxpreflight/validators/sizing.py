@@ -22,9 +22,12 @@ its quotes, colon and comma, plus the value's text. The plans bound each term:
   as the 6 of a ``\\uXXXX`` escape).
 
 So ``len(d) * FIELD_ROOM + (sizes of the other values) + ENVELOPE_ROOM + TAG_ROOM`` bounds the
-frame's text; when that bound is within the limit the frame fits and is never encoded. Only
-when it is not (or a rule already failed, or the frame has fields besides op/tag/payload) is the
-frame measured exactly by :func:`measure` (orjson's compact encoding, the reference).
+frame's text; when that bound is within the limit the frame fits and is never encoded. A fast
+path sizes every value before its first row, so a rejection it marks :func:`proven` (every
+string field but the rejected one has passed its row) is bounded too, with the rejected
+value's :func:`size_bound` added. Otherwise (a rule failed elsewhere, the bound is over, the
+frame has fields besides op/tag/payload) the frame is measured: :func:`fits` first (one orjson
+encoding), then exactly by :func:`measure` (orjson's compact encoding, the reference).
 
 A batch is bounded item by item the same way; a batch whose items cannot fit even at their
 smallest (``{}`` and a comma, 3 characters each) is refused without reading them.
@@ -92,6 +95,13 @@ def _decimal_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     raise TypeError
+
+
+def proven(size: list[int], result: Any) -> Any:
+    """``result`` (a fast path's rejection), with ``size`` marked as complete: every value of
+    the frame is in the bound but the rejected one, which the engine adds."""
+    size.append(1)
+    return result
 
 
 def fits(frame: Any, limit: int) -> bool:
@@ -197,4 +207,4 @@ def _walk(frame: Any, limit: int) -> Union[int, Refusal]:
 
 
 __all__ = ["FIELD_ROOM", "ENVELOPE_ROOM", "TAG_ROOM", "KEY_ROOM", "VALUE_ROOM", "MIN_ITEM",
-           "UNBOUNDED", "size_bound", "int_size_bound", "measure", "fits"]
+           "UNBOUNDED", "size_bound", "int_size_bound", "measure", "fits", "proven"]

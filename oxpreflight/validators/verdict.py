@@ -3,7 +3,12 @@ attributes are properties without setters (setting or deleting one raises ``Attr
 so one shared instance (``ACCEPTED``) is safe."""
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
+
+
+#: What builds a failure reply on first use: a callable, or a (function, arguments) pair.
+Reply = Union[Callable[[], Optional[dict[str, Any]]],
+              tuple[Callable[..., Optional[dict[str, Any]]], tuple[Any, ...]]]
 
 
 class Notice:
@@ -66,7 +71,7 @@ class Verdict:
                  field: Optional[str] = None, value: Any = None, items: tuple[Verdict, ...] = (),
                  warnings: tuple[Notice, ...] = (), response: Optional[dict[str, Any]] = None,
                  index: Optional[int] = None,
-                 reply: Optional[Callable[[], Optional[dict[str, Any]]]] = None) -> None:
+                 reply: Optional[Reply] = None) -> None:
         self._ok = ok
         self._code = code
         self._message = message
@@ -76,7 +81,9 @@ class Verdict:
         self._warnings = warnings
         self._response = response
         self._index = index
-        self._reply = reply  # builds the response on first use: rejections stay cheap
+        # builds the response on first use, so rejections stay cheap: a callable, or a
+        # (function, arguments) pair (cheaper to make than a closure)
+        self._reply = reply
 
     @property
     def ok(self) -> bool:
@@ -124,7 +131,8 @@ class Verdict:
         a reply that cannot be built is answered by the code and message alone."""
         if self._response is None and self._reply is not None:
             try:
-                built = self._reply()
+                reply = self._reply
+                built = reply[0](*reply[1]) if isinstance(reply, tuple) else reply()
             except Exception:  # a reply is a courtesy; reading it must never break a send
                 built = _bare(self)
             self._response, self._reply = built, None

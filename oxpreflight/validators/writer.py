@@ -241,6 +241,8 @@ class Body:
         out = [f"{pad}# {rule.code} {rule.name}"]
         if rule.is_warning:
             action = f"w = (w or []) + [({ref}, {value}, {fill})]"
+        elif self.proven(rule):  # marks S: the engine need not encode the frame to size it
+            action = f"return PROVEN(S, ({ref}, {value}, {fill}))"
         else:
             action = f"return ({ref}, {value}, {fill})"
         if expr == "True":
@@ -262,10 +264,18 @@ class Body:
                 self.facts.add("present:" + part.field)
             elif isinstance(part, (D.NotNumber, D.NotLong)):
                 self.facts.add("valid:" + part.field)
-            elif isinstance(part, D.UnknownMarket) and "present:marketCode" in self.facts:
-                self.facts.add("market")
+            elif isinstance(part, D.UnknownMarket):
+                self.facts.add("checked:marketCode")
+                if "present:marketCode" in self.facts:
+                    self.facts.add("market")
+            elif isinstance(part, D.NotOneOf):
+                self.facts.add("checked:" + part.field)
 
     def body(self) -> list[str]:
+        # Fast paths read and size every field first, so that from the row on which every
+        # string field has been checked, a rejection is proven to fit (see ``proven``).
+        if self.typed:
+            self.size_lines()
         # Consecutive rows guarded by the same `Is(orderType, X)` share one `if` block, so an
         # order of another type skips them with one comparison. Order of rows is unchanged.
         index = 0
@@ -286,7 +296,9 @@ class Body:
                 self.line(f"if {test}:")
                 self.lines += block
             index += len(run)
-        self.size_lines()
+        if not self.typed:
+            self.size_lines()
+        self.line("return w")
         return ["w = None"] + ([] if self.documented_only else
                                [f"unknown = not d.keys() <= {self.known}"]) + self.lines
 
@@ -307,5 +319,15 @@ class Body:
             self.line("if unknown:")
             self.line(f"    S[0] += sum(size_bound(k) + size_bound(v) for k, v in d.items() "
                       f"if k not in {self.known})")
-        self.line("return w")
+
+    def proven(self, rule: D.Rule) -> bool:
+        """A fast path's rejection by ``rule`` fits the frame limit when the size bound says so:
+        every number and integer is typed and sized up front, and every string field (enum,
+        market) but the rejected one has passed its row (so it is short). The rejected value
+        is added to the bound by the engine."""
+        if not self.typed or rule.is_warning:
+            return False
+        strings = [f for f, spec in self.fields.items() if spec.kind in ("enum", "market")
+                   and f not in self.fixed and f not in self.absent and f != rule.field]
+        return all("checked:" + f in self.facts for f in strings)
 
