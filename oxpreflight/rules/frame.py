@@ -16,7 +16,6 @@ _ORDER = '{"op":"placeorder","tag":1,"data":{"marketCode":"BTC-USD-SWAP-LIN","si
 _WITH_DATA = tuple(op for op in COMMANDS if op not in SUBSCRIPTION_COMMANDS)
 
 
-
 class _BrokenMapping(dict):  # type: ignore[type-arg]
     """A frame whose own ``get`` raises: stands for any bug inside the checker."""
 
