@@ -8,14 +8,19 @@ market) is read once, just before the first rule that needs it. Constants carry 
 name. ``plan.source`` keeps the generated code for review.
 
 Per command the compiler writes the general item function, and fast paths: the same rows
-specialised for one ``orderType`` (its guards decided at compile time) and for a frame whose
-keys are all documented (no unknown-field work). The item function enters a fast path when the
-frame's keys allow it, else runs the general one; ``general`` runs the general one only.
+specialised for one ``orderType`` (its guards decided at compile time, the number fields no
+surviving rejection row reads taken as absent) and for a frame whose keys are all allowed (no
+unknown-field work). A fast path reads and types every value first: numbers as finite floats
+(a plain numeric string of at most 15 characters stands for its float exactly), integers as
+small ints; anything unusual returns the general item function's result. The plan enters a fast
+path when the item's keys allow it; ``general`` runs the general item function only, and the
+differential test holds the two to identical verdicts.
 
 Generated functions return a tuple ``(rule, value, fill)`` for a rejection; for a single
 command ``None`` or a list of ``(rule, value, fill)`` warnings when it passes; for a batch, a
-list with one such result per item. ``S`` is a one-item list the size bound is added to (see
-:mod:`oxpreflight.validators.sizing`).
+list with one such result per item. ``S`` is a list whose first item the size bound is added
+to; a fast path appends to it when its rejection is proven to fit (see
+:mod:`oxpreflight.validators.sizing`). ``T`` reads the clock, only where a row needs it.
 """
 from __future__ import annotations
 
