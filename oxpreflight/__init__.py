@@ -12,7 +12,7 @@ from .errors import (
     RateLimitExceeded, Rejected,
 )
 from .session import Session
-from .validators.engine import Preflight
+from .preflight import Preflight
 from .validators.verdict import Notice, Verdict
 
 __all__ = ["Preflight", "Session", "Verdict", "Notice", "Rejected", "BadRequest", "BadSymbol",

@@ -174,7 +174,7 @@ def example_frame(rule: Rule, example: Any) -> Any:
 
 
 def _example_preflight(rule: Optional[Rule] = None):
-    from . import Preflight
+    from .preflight import Preflight
     from .rules.examples import MARKETS, NOW
     from .rules.markets import Unlisted
 

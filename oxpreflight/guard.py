@@ -29,7 +29,7 @@ from .validators.verdict import Verdict
 
 if TYPE_CHECKING:
     from .session import Session
-    from .validators.engine import Preflight
+    from .preflight import Preflight
 
 __all__ = ["guard", "failure_replies", "log_blocked"]
 

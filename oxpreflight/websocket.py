@@ -57,7 +57,7 @@ from .validators.verdict import Verdict
 
 if TYPE_CHECKING:
     from .session import Session
-    from .validators.engine import Preflight
+    from .preflight import Preflight
 
 __all__ = ["connect", "GuardedConnection", "reply_text", "INBOX_HIGH", "LOCAL_HIGH"]
 

@@ -71,8 +71,9 @@ def test_frames_accepts_a_preflight_as_catalogue():
 ])
 def test_frames_carry_numbers_in_every_form(form, wanted):
     # Decimal only on request (issue 12.3): what a JSON client sends is str, int and float
+    numbers = ("quantity", "amount", "price", "stopPrice", "limitPrice")
     find(frames("placeorder", markets=MARKETS, now=NOW, decimals=form == "Decimal"),
-         lambda f: wanted(f["data"].get("quantity", f["data"].get("amount"))),
+         lambda f: any(wanted(f["data"][k]) for k in numbers if k in f["data"]),
          settings=settings(database=None, derandomize=True, max_examples=2000))
 
 

@@ -311,7 +311,7 @@ def audit(capture: Union[str, "os.PathLike[str]", Iterable[Any]], *, markets: An
     rules off. ``logged_in``, ``track_orders``, ``rate_limit``: as for :class:`Auditor`.
     Raises ``OSError`` for an unreadable path and ``MarketError`` for a bad catalogue.
     """
-    from ..validators.engine import Preflight
+    from ..preflight import Preflight
 
     replay = ReplayClock(now) if clock else None
     auditor = Auditor(Preflight(markets=markets, clock=replay), replay, logged_in=logged_in,

@@ -16,7 +16,7 @@ from typing import Any, Iterator, Optional
 
 from ..docs import json_text, location, printable
 from ..rules.catalogue import CODES
-from ..validators.engine import Preflight
+from ..preflight import Preflight
 from ..validators.verdict import ACCEPTED, Verdict
 from .lines import close_input, is_blank, numbered_blocks, open_input, split_lines
 from .options import (

@@ -6,7 +6,7 @@ from functools import partial
 from typing import Callable, Optional
 
 from ..validators.clock import system_clock
-from ..validators.engine import Preflight
+from ..preflight import Preflight
 from ..validators.markets import MarketError
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2

@@ -1,9 +1,30 @@
 """Frame and envelope rules: what the exchange checks before it looks at any order."""
+from typing import Any, NoReturn
+
 from .language import COMMANDS, SUBSCRIPTION_COMMANDS, Envelope, Rule
+
+#: Deepest nesting of objects and arrays a frame may have (the frame itself is level 1).
+#: Decided here: an order frame nests at most 4 levels (frame, dataArray, item, value), and the
+#: parsers on the way all stop somewhere: Jackson 2.15+ (the JVM's usual JSON parser) at 1000
+#: by default, orjson at 1024 when decoding and 254 when encoding, Python's ``json`` near its
+#: recursion limit (~1000). 128 keeps every failure reply (which echoes the order at the same
+#: depth) encodable by both orjson and ``json``, and no real client comes near it.
+MAX_DEPTH = 128
 
 _ORDER = '{"op":"placeorder","tag":1,"data":{"marketCode":"BTC-USD-SWAP-LIN","side":"BUY",' \
          '"orderType":"MARKET","quantity":"0.001"}}'
 _WITH_DATA = tuple(op for op in COMMANDS if op not in SUBSCRIPTION_COMMANDS)
+
+
+class _BrokenMapping(dict):  # type: ignore[type-arg]
+    """A frame whose own ``get`` raises: stands for any bug inside the checker."""
+
+    def get(self, *args: Any) -> NoReturn:
+        raise RuntimeError("broken mapping")
+
+    def __repr__(self) -> str:
+        return "<a dict subclass whose get() raises>"
+
 
 RULES = (
     Rule("20027", COMMANDS, Envelope("too_long", "text longer than max_message_length"),
@@ -15,6 +36,19 @@ RULES = (
          "The frame is not JSON, or not a JSON object (the text `ping` is the keep-alive and "
          "passes).",
          bad='{"op": "placeorder", "data": {', good=_ORDER, name="not-json", error="BadRequest"),
+    Rule("20009", COMMANDS, Envelope("not_utf8", "text that is not UTF-8 JSON text"),
+         "Bytes that are not UTF-8 (UTF-16, UTF-32), text starting with a byte-order mark, or "
+         "a string with an unpaired surrogate (`\\ud800`), in text or in a dict. Websocket "
+         "text is UTF-8 (RFC 6455 5.6), JSON text carries no BOM (RFC 8259 8.1) and I-JSON "
+         "forbids unpaired surrogates (RFC 7493 2.1); decided here: such a frame cannot be "
+         "sent as it is, so it is answered like text that is not JSON.",
+         bad='{"op":"placeorder","tag":"\\ud800","data":{}}', good=_ORDER,
+         name="not-utf8-text", error="BadRequest"),
+    Rule("20009", COMMANDS, Envelope("too_deep", f"objects and arrays nested over {MAX_DEPTH}"),
+         f"Objects and arrays nested more than {MAX_DEPTH} levels deep (the frame is level 1), "
+         "in text or in a dict. Decided here (see MAX_DEPTH in this module for the evidence).",
+         bad='{"op":"placeorder","tag":1,"data":{"source":' + "[" * MAX_DEPTH
+         + "]" * MAX_DEPTH + "}}", good=_ORDER, name="too-deep", error="BadRequest"),
     Rule("20003", COMMANDS, Envelope("unknown_op", "`op` missing or not one of the nine"),
          "`op` missing, or not one of the nine commands (case-sensitive).",
          bad={"op": "placeOrder", "data": {}}, good={"op": "subscribe", "args": ["order:all"]},
@@ -41,4 +75,9 @@ RULES = (
          good={"op": "cancelorders", "dataArray": [{"marketCode": "BTC-USD-SWAP-LIN",
                                                     "orderId": 1}]},
          name="bad-payload", error="BadRequest"),
+    Rule("20002", COMMANDS, Envelope("internal_error", "the checker itself failed"),
+         "The checker failed on this frame (a bug: please report it). The frame is answered "
+         "with 20002 and the warning W000 instead of an exception, so a send path never breaks "
+         "and nothing unchecked is sent.",
+         bad=_BrokenMapping(op="placeorder"), good=_ORDER, name="internal-error", error="BadRequest"),
 )

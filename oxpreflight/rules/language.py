@@ -258,6 +258,34 @@ class OffGrid(Cond):
 
 
 @dataclass(frozen=True)
+class Unlisted(Cond):
+    """The market code is well formed but not in an open-world (embedded) catalogue."""
+
+    def describe(self) -> str:
+        return "`marketCode` well formed but not in the embedded catalogue"
+
+
+@dataclass(frozen=True)
+class Unbounded(Cond):
+    """A number checked against price bounds, on a listed market without both bounds."""
+
+    field: str
+
+    def describe(self) -> str:
+        return f"`{self.field}` given and the market has no lowerPriceBound/upperPriceBound"
+
+
+@dataclass(frozen=True)
+class NoIncrement(Cond):
+    """A quantity, on a listed market without minSize / qtyIncrement."""
+
+    field: str
+
+    def describe(self) -> str:
+        return f"`{self.field}` given and the market has no minSize"
+
+
+@dataclass(frozen=True)
 class UnknownFields(Cond):
     def describe(self) -> str:
         return "fields the exchange does not document"

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from .language import (
-    MODIFY_COMMANDS as MODIFY, ORDER_COMMANDS as PLACE, BelowIncrement, Cond, Inactive, Is,
-    OutOfBound, Rule,
+    MODIFY_COMMANDS as MODIFY, ORDER_COMMANDS as PLACE, BelowIncrement, Inactive, Is,
+    NoIncrement, OutOfBound, Rule, Unbounded, Unlisted,
 )
 from .examples import order
 
@@ -34,34 +34,6 @@ def market_type(code: object) -> "str | None":
         return "REPO"
     return "SPREAD" if kind.startswith("SPR") else "FUTURE"
 
-
-# -- conditions on what the catalogue knows (compiled by validators/compiler.py) ---------------
-@dataclass(frozen=True)
-class Unlisted(Cond):
-    """The market code is well formed but not in an open-world (embedded) catalogue."""
-
-    def describe(self) -> str:
-        return "`marketCode` well formed but not in the embedded catalogue"
-
-
-@dataclass(frozen=True)
-class Unbounded(Cond):
-    """A number checked against price bounds, on a listed market without both bounds."""
-
-    field: str
-
-    def describe(self) -> str:
-        return f"`{self.field}` given and the market has no lowerPriceBound/upperPriceBound"
-
-
-@dataclass(frozen=True)
-class NoIncrement(Cond):
-    """A quantity, on a listed market without minSize / qtyIncrement."""
-
-    field: str
-
-    def describe(self) -> str:
-        return f"`{self.field}` given and the market has no minSize"
 
 _LIMIT = Is("orderType", ("LIMIT",))
 _STOP = Is("orderType", ("STOP_LIMIT",))

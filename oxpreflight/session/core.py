@@ -32,7 +32,7 @@ from .rate import SlidingWindow
 from .routing import route
 
 if TYPE_CHECKING:
-    from ..validators.engine import Preflight
+    from ..preflight import Preflight
 
 log = logging.getLogger("oxpreflight.session")
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from ..rules.language import COMMANDS
-from ..validators.engine import Preflight
+from ..preflight import Preflight
 from ..validators.markets import MarketError, MarketRecord, index_markets, load_markets
 
 INT64_MAX = 2**63 - 1

@@ -9,6 +9,7 @@ from typing import Any, Callable, Optional
 
 from hypothesis import strategies as st
 
+from ..rules.frame import MAX_DEPTH
 from ..rules.language import BATCH_OF, COMMANDS, SUBSCRIPTION_COMMANDS, Rule
 from ..validators.markets import MarketRecord
 from .book import SPAN, Book, in_range, price_range, step, ticks, unit
@@ -55,6 +56,38 @@ def _not_json(draw, bk: Book, op: str) -> Any:
     else:
         text = draw(st.sampled_from(("42", '"placeorder"', "null", "true", "[]", "pong", "")))
     return text.encode() if draw(st.booleans()) else text
+
+
+@st.composite
+def _not_utf8(draw, bk: Book, op: str) -> Any:
+    needs_markets(bk, op)
+    text = _dumps(draw(frame(bk, op)))
+    how = draw(st.sampled_from(("utf-16", "utf-16-le", "utf-32", "bom", "surrogate")))
+    if how == "bom":
+        return b"\xef\xbb\xbf" + text.encode()
+    if how == "surrogate":  # an unpaired surrogate escape, in text or in a dict
+        out = draw(frame(bk, op))
+        out["tag"] = "\ud800"
+        return out if draw(st.booleans()) else _dumps(out).replace("\ud800", "\\ud800")
+    encoded = text.encode(how)
+    # wider encodings may pass the frame limit, which is checked first (20027)
+    return encoded if len(encoded) <= _DEFAULT_LIMIT else b"\xef\xbb\xbf" + text.encode()
+
+
+@st.composite
+def _too_deep(draw, bk: Book, op: str) -> Any:
+    needs_markets(bk, op)
+    out = draw(frame(bk, op))
+    levels = MAX_DEPTH + draw(st.integers(0, 8))  # the frame is level 1: this is deeper
+    out["nested"] = json.loads("[" * levels + "]" * levels)
+    return out if draw(st.booleans()) else _dumps(out)
+
+
+def _no_frame(rule: Rule) -> Breaker:
+    """The internal-error row answers a failure of the checker itself: no frame breaks it."""
+    return Breaker(rule.commands, lambda bk, op: st.nothing(),
+                   lambda bk: "the internal-error row answers a failure of the checker itself; "
+                              "no frame breaks it")
 
 
 @st.composite
@@ -230,6 +263,9 @@ def _frame_level(make: Callable[[Book, str], st.SearchStrategy]) -> Callable[[Ru
 HANDWRITTEN: dict[str, Callable[[Rule], Breaker]] = {
     "frame-too-long": _frame_level(_too_long),
     "not-json": _frame_level(_not_json),
+    "not-utf8-text": _frame_level(_not_utf8),
+    "too-deep": _frame_level(_too_deep),
+    "internal-error": _no_frame,
     "unknown-op": _frame_level(_unknown_op),
     "tag-too-long": _frame_level(_long_tag),
     "bad-tag": _frame_level(_bad_tag),

@@ -1,430 +1,219 @@
-"""Compile the rule tables into one check function per command, once, when a Preflight is
-built (the way fastjsonschema turns a schema into code).
+"""Compile the rule tables into one :class:`CommandPlan` per command, once, when a Preflight is
+built: the plan head (tag and payload rows), the general item function and its fast paths.
+The expressions come from the emitter table in :mod:`oxpreflight.validators.emitters`.
+Each emitter returns a Python expression for its condition; each rule becomes one
+``if <expression>: return <failure>`` under a ``# CODE rule-name`` comment, in table order, so
+the table order *is* the check order. A value a condition needs (a field, its number, the
+market) is read once, just before the first rule that needs it. Constants carry the rule's
+name. ``plan.source`` keeps the generated code for review.
 
-Each condition class has one emitter that returns a Python expression; each rule becomes one
-``if <expression>: return <failure>`` line, in table order, so the table order *is* the check
-order. Every value a condition needs (a field, its number, the market) is read once, just
-before the first rule that needs it. ``plan.source`` keeps the generated code for review.
+Per command the compiler writes the general item function, and fast paths: the same rows
+specialised for one ``orderType`` (its guards decided at compile time, the number fields no
+surviving rejection row reads taken as absent) and for a frame whose keys are all allowed (no
+unknown-field work). A fast path reads and types every value first: numbers as finite floats
+(a plain numeric string of at most 15 characters stands for its float exactly), integers as
+small ints; anything unusual returns the general item function's result. The plan enters a fast
+path when the item's keys allow it; ``general`` runs the general item function only, and the
+differential test holds the two to identical verdicts.
 
-Generated functions return:
-- a tuple ``(rule, value, fill)`` for a rejection,
-- for a single command, ``None`` or a list of ``(rule, value)`` warnings when it passes,
-- for a batch, a list with one such result per item.
+Generated functions return a tuple ``(rule, value, fill)`` for a rejection; for a single
+command ``None`` or a list of ``(rule, value, fill)`` warnings when it passes; for a batch, a
+list with one such result per item. ``S`` is a list whose first item the size bound is added
+to; a fast path appends to it when its rejection is proven to fit (see
+:mod:`oxpreflight.validators.sizing`). ``T`` reads the clock, only where a row needs it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Optional
 
 from ..rules import language as D
-from . import exact
 from ..rules.catalogue import CatalogueError, code as catalogue_code
+from . import exact
+from .emitters import EMITTERS, RuleError, conditions
+from .writer import ENGINE_CHECKS, HEAD_CHECKS, Body, CommandPlan, const_name
+from .sizing import FIELD_ROOM, proven, size_bound
 
-#: Every compact-encoded field fits in this many characters besides its value's own length:
-#: the key and its quotes, colon and comma (keys are at most 40 characters long, checked).
-_KEY_ROOM = 46
-#: Room for one value whose size the plan proves: a float (<= 24), an int of up to 19
-#: digits, an enumeration value or a market code (``Market`` caps codes at 64 characters).
-_VALUE_ROOM = 66
-FIELD_ROOM = _KEY_ROOM + _VALUE_ROOM
-ENVELOPE_ROOM = 64  # {"op":"modifyorders","tag":,"data":} and friends, without the tag
-
-
-class RuleError(ValueError):
-    """A rule table that cannot be compiled (a bug in a rule module, never in a frame)."""
+#: Tag limits of the 20034 row: a tag's text is at most 32 characters.
+TAG_CHARS = 32
+_FAST_FIELD = {"placeorder": "orderType"}  # the field whose value picks a fast path
 
 
-@dataclass(frozen=True)
-class CommandPlan:
-    """The compiled checks of one command."""
-
-    op: str
-    run: Callable
-    rules: tuple
-    source: str
-    batch: bool
+def _indent(lines: list[str], depth: int) -> list[str]:
+    return ["    " * depth + line if line else line for line in lines]
 
 
-def _name(field: str) -> str:
-    if not field.isidentifier() or len(field) > _KEY_ROOM - 6:
-        raise RuleError(f"field name {field!r} cannot be compiled")
-    return field
-
-
-class _Emitter:
-    """Writes the body of one item function: reads, conditions, failures."""
-
-    def __init__(self, fields: dict, rules: list, consts: dict):
-        self.fields = fields
-        self.rules = rules
-        self.consts = consts
-        self.lines: list[str] = []
-        self.read: set[str] = set()
-        self.depth = 0
-        self.facts: set[str] = set()
-        self.known = self.const(frozenset(fields))
-        self.open_world = False
-
-    def line(self, text: str) -> None:
-        self.lines.append("    " * self.depth + text)
-
-    # -- constants ---------------------------------------------------------------------------
-    def const(self, value) -> str:
-        for key, known in self.consts.items():
-            if known is value or (type(known) is type(value) and known == value
-                                  and isinstance(value, (tuple, frozenset, str))):
-                return key
-        key = f"K{len(self.consts)}"
-        self.consts[key] = value
-        return key
-
-    # -- values ------------------------------------------------------------------------------
-    def raw(self, field: str) -> str:
-        var = "r_" + _name(field)
-        if var not in self.read:
-            self.read.add(var)
-            self.line(f"{var} = d.get({field!r})")
-        return var
-
-    def num(self, field: str) -> str:
-        var = "n_" + _name(field)
-        if var not in self.read:
-            r = self.raw(field)
-            self.read.add(var)
-            self.line(
-                f"{var} = {r} if {r} is None or ({r}.__class__ is float and {r} - {r} == 0) "
-                f"else exact.number({r}, S)")
-        return var
-
-    def int(self, field: str) -> str:
-        var = "i_" + _name(field)
-        if var not in self.read:
-            r = self.raw(field)
-            self.read.add(var)
-            self.line(
-                f"{var} = {r} if {r} is None or ({r}.__class__ is int and "
-                f"-1000000000000000000 < {r} < 1000000000000000000) else exact.integer({r}, S)")
-        return var
-
-    def market(self) -> str:
-        if "m" not in self.read:
-            r = self.raw("marketCode")
-            self.read.add("m")
-            self.line(f"m = M.get({r}) if {r}.__class__ is str else None")
-            if self.open_world:  # a well-formed unlisted code resolves to a record without data
-                self.line(f"if m is None and {r}.__class__ is str: m = OPEN({r})")
-        return "m"
-
-    # -- conditions --------------------------------------------------------------------------
-    def expr(self, c: D.Cond) -> str:
-        method = getattr(self, "c_" + type(c).__name__, None)
-        if method is None:
-            raise RuleError(f"no emitter for condition {type(c).__name__}")
-        return method(c)
-
-    def c_All(self, c):
-        return "(" + " and ".join(self.expr(p) for p in c.parts) + ")"
-
-    def c_Either(self, c):
-        return "(" + " or ".join(self.expr(p) for p in c.parts) + ")"
-
-    def c_Not(self, c):
-        return f"not {self.expr(c.inner)}"
-
-    def c_Absent(self, c):
-        r = self.raw(c.field)
-        return f"({r} is None or {r} == '')" if c.empty else f"{r} is None"
-
-    def c_Present(self, c):
-        return f"{self.raw(c.field)} is not None"
-
-    def c_Is(self, c):
-        r = self.raw(c.field)
-        if len(c.values) == 1:
-            return f"{r} == {c.values[0]!r}"
-        return f"{r} in {self.const(tuple(c.values))}"
-
-    def c_NotOneOf(self, c):
-        r = self.raw(c.field)
-        # Tuple containment compares with ==, so an unhashable value cannot raise here.
-        return f"({r} not in {self.const(tuple(c.values))} and {r} is not None)"
-
-    def c_NotLong(self, c):
-        return f"{self.int(c.field)} is BAD"
-
-    def c_NotPositiveLong(self, c):
-        i = self.int(c.field)
-        return f"({i} is BAD or ({i} is not None and {i} <= 0))"
-
-    def c_LongAtMostZero(self, c):
-        i = self.int(c.field)
-        return f"({self._is_num(i)} and {i} <= 0)"
-
-    def c_NotNumber(self, c):
-        return f"{self.num(c.field)} is BAD"
-
-    def _is_num(self, n: str) -> str:
-        field = n[2:]
-        if {"present:" + field, "valid:" + field} <= self.facts:
-            return "True"
-        if "valid:" + field in self.facts:
-            return f"{n} is not None"
-        return f"{n} is not None and {n} is not BAD"
-
-    def _has_market(self, m: str) -> str:
-        return "True" if "market" in self.facts else f"{m} is not None"
-
-    def c_AtMostZero(self, c):
-        n = self.num(c.field)
-        return f"({self._is_num(n)} and {n} <= 0)"
-
-    def c_Greater(self, c):
-        a, b = self.num(c.left), self.num(c.right)
-        return (f"({self._is_num(a)} and {self._is_num(b)} and ({a} > {b} "
-                f"if {a}.__class__ is float and {b}.__class__ is float and {a} != {b} "
-                f"else exact.compare({a}, {b}, X) > 0))")
-
-    def c_UnknownMarket(self, c):
-        r = self.raw("marketCode")
-        return f"({r} is not None and {self.market()} is None)"
-
-    def c_MarketType(self, c):
-        m = self.market()
-        op = "not in" if c.negate else "in"
-        return f"({self._has_market(m)} and {m}.type {op} {self.const(frozenset(c.types))})"
-
-    def c_PriceMarket(self, c):
-        m = self.market()
-        return f"not {m}.rate" if "market" in self.facts else f"({m} is None or not {m}.rate)"
-
-    def c_Inactive(self, c):
-        m = self.market()
-        return (f"({self._has_market(m)} and now is not None and "
-                f"not {m}.listed <= now < {m}.settles)")
-
-    def _against(self, n: str, attr: str, helper: str, op: str) -> str:
-        m = self.market()
-        return (f"({self._has_market(m)} and {m}.{attr} is not None and {self._is_num(n)} and "
-                f"({n} {op} {m}.{attr}_f if {n}.__class__ is float and {n} != {m}.{attr}_f "
-                f"else exact.{helper}({n}, {m}.{attr}, {m}.{attr}_f, X)))")
-
-    def c_BelowIncrement(self, c):
-        return self._against(self.num(c.field), "step", "below", "<")
-
-    def c_OutOfBound(self, c):
-        if c.side == "lower":
-            return self._against(self.num(c.field), "lo", "below", "<")
-        return self._against(self.num(c.field), "hi", "above", ">")
-
-    def c_Expired(self, c):
-        ts, rw = self.int("timestamp"), self.int("recvWindow")
-        return (f"({self._is_num(ts)} and now is not None and "
-                f"now > {ts} + ({rw} if {rw}.__class__ is int else 1000))")
-
-    def c_NoneOf(self, c):
-        return "(" + " and ".join(f"{self.raw(f)} is None" for f in c.fields) + ")"
-
-    def c_OffGrid(self, c):
-        n, m = self.num(c.field), self.market()
-        attr = "tick" if c.grid == "tick" else "step"
-        return (f"({self._has_market(m)} and {m}.{attr} is not None and {self._is_num(n)} and "
-                f"(round({n} * {m}.{attr}_den / {m}.{attr}_num) * {m}.{attr}_num / {m}.{attr}_den "
-                f"!= {n} if {n}.__class__ is float and -{m}.{attr}_lim < {n} < {m}.{attr}_lim "
-                f"else exact.off_grid({n}, {m}.{attr})))")
-
-    def c_UnknownFields(self, c):
-        return "unknown"
-
-    # -- what the catalogue cannot check (rules/markets.py: Unlisted, Unbounded, NoIncrement) --
-    def c_Unlisted(self, c):
-        m = self.market()
-        return f"({self._has_market(m)} and {m}.unlisted)"
-
-    def c_Unbounded(self, c):
-        n, m = self.num(c.field), self.market()
-        return (f"({self._has_market(m)} and not {m}.unlisted"
-                f" and ({m}.lo is None or {m}.hi is None) and {self._is_num(n)})")
-
-    def c_NoIncrement(self, c):
-        n, m = self.num(c.field), self.market()
-        return (f"({self._has_market(m)} and not {m}.unlisted and {m}.step is None"
-                f" and {self._is_num(n)})")
-
-    # -- values reported ---------------------------------------------------------------------
-    def fill(self, rule: D.Rule) -> str:
-        if rule.fill is None:
-            return "None"
-        if rule.fill == "step":
-            return f"{self.market()}.step_text"
-        if rule.fill == "recvWindow":
-            rw = self.int("recvWindow")
-            return f"({rw} if {rw}.__class__ is int else 1000)"
-        if rule.fill == "unknown":
-            return f"sorted(map(str, d.keys() - {self.known}))"
-        raise RuleError(f"rule {rule.code}: unknown fill {rule.fill!r}")
-
-    def value(self, rule: D.Rule) -> str:
-        return self.raw(rule.field) if rule.field else "None"
-
-    # -- the body ----------------------------------------------------------------------------
-    @staticmethod
-    def _guard(rule: D.Rule):
-        """The leading ``Is(field, (one value,))`` of a rule's condition, and the rest."""
-        c = rule.fails
-        if isinstance(c, D.All) and isinstance(c.parts[0], D.Is) and len(c.parts[0].values) == 1:
-            rest = c.parts[1:]
-            return c.parts[0], (rest[0] if len(rest) == 1 else D.All(*rest))
-        return None, c
-
-    def rule_line(self, rule: D.Rule, cond: D.Cond) -> str:
-        """The rule's ``if`` line; reads it needs are emitted first, at the current depth."""
-        expr = self.expr(cond)
-        ref = self.const(rule)
-        value, fill = self.value(rule), self.fill(rule)
-        if rule.is_warning:
-            return f"if {expr}: w = (w or []) + [({ref}, {value}, {fill})]"
-        return f"if {expr}: return ({ref}, {value}, {fill})"
-
-    def learn(self, rule: D.Rule, cond: D.Cond) -> None:
-        """Facts that hold once an unguarded rejection has passed, to drop re-tests later."""
-        if rule.is_warning:
-            return
-        if isinstance(cond, D.Absent):
-            self.facts.add("present:" + cond.field)
-        elif isinstance(cond, D.NotNumber) or isinstance(cond, D.NotLong):
-            self.facts.add("valid:" + cond.field)
-        elif isinstance(cond, D.UnknownMarket) and "present:marketCode" in self.facts:
-            self.facts.add("market")
-
-    def body(self) -> list[str]:
-        # Consecutive rows guarded by the same `Is(orderType, X)` share one `if` block, so an
-        # order of another type skips them with one comparison. Order of rows is unchanged.
-        index = 0
-        while index < len(self.rules):
-            guard, _ = self._guard(self.rules[index])
-            run = [self.rules[index]]
-            while guard is not None and index + len(run) < len(self.rules) and \
-                    self._guard(self.rules[index + len(run)])[0] == guard:
-                run.append(self.rules[index + len(run)])
-            if guard is None or len(run) == 1:
-                self.line(self.rule_line(run[0], run[0].fails))
-                self.learn(run[0], run[0].fails)
-            else:
-                test = self.expr(guard)
-                lines = [self.rule_line(rule, self._guard(rule)[1]) for rule in run]
-                self.line(f"if {test}:")
-                for text in lines:
-                    self.line("    " + text)
-            index += len(run)
-        # Size accounting: every documented field still unread is either absent or sized here.
-        for field, spec in self.fields.items():
-            if spec.kind in ("enum", "market"):
-                continue  # a value that passed its rule is one of a few short strings
-            if spec.kind == "number":
-                self.num(field)
-            elif spec.kind == "integer":
-                self.int(field)
-            else:
-                r = self.raw(field)
-                self.line(f"if {r} is not None: S[0] += exact.encoded_size_bound({r})")
-        unknown = self.known
-        self.lines.append(
-            f"S[0] += len(d) * {FIELD_ROOM} + (sum(exact.encoded_size_bound(k) "
-            f"+ exact.encoded_size_bound(v) for k, v in d.items() if k not in {unknown}) "
-            f"if unknown else 0)")
-        self.lines.append("return w")
-        return ["w = None", f"unknown = not d.keys() <= {unknown}"] + self.lines
-
-
-def _indent(lines, depth):
-    return ["    " * depth + line for line in lines]
-
-
-def _envelope_lines(op: str, rules: list, consts: dict, batch: bool) -> list[str]:
+def _head(op: str, rows: dict[str, D.Rule], consts: dict[str, Any], batch: bool) -> list[str]:
     """Tag and payload checks, from the Envelope rows that apply to ``op``."""
-    out = []
-    by_name = {r.fails.name: r for r in rules if isinstance(r.fails, D.Envelope)}
-    for name, rule in by_name.items():
-        consts.setdefault(f"E_{name}", rule)
-    if "bad_tag" in by_name or "tag_too_long" in by_name:
-        out += [
-            "tag = frame.get('tag')",
-            "if tag is not None:",
-            "    if tag.__class__ is str: text = tag; S[0] += 6 * len(tag) + 2",
-            "    elif tag.__class__ is int: text = str(tag); S[0] += len(text)",
-        ]
-        out.append("    else: return (E_bad_tag, tag, None)" if "bad_tag" in by_name
-                   else "    else: text = ''")
-        if "tag_too_long" in by_name:
-            out.append("    if len(text) > 32: return (E_tag_too_long, tag, None)")
-    if "bad_payload" in by_name:
-        if op in D.SUBSCRIPTION_COMMANDS:
-            out += [
-                "d = frame.get('args')",
-                "if d.__class__ is not list or not all(a.__class__ is str for a in d): "
-                "return (E_bad_payload, d, None)",
-                "S[0] += sum(6 * len(a) + 3 for a in d)",
-            ]
-        elif batch:
-            out += [
-                "items = frame.get('dataArray')",
-                "if items.__class__ is not list or not items: return (E_bad_payload, items, None)",
-            ]
+    out: list[str] = []
+    for name, rule in rows.items():
+        consts[const_name(rule)] = rule
+    ref = {name: const_name(rule) for name, rule in rows.items()}
+    if "bad_tag" in rows or "tag_too_long" in rows:
+        out += ["tag = frame.get('tag')", "if tag.__class__ is str:",
+                "    if not tag.isascii():  # TAG_ROOM holds any tag of 32 characters but these",
+                "        S[0] += size_bound(tag)"]
+        if "tag_too_long" in rows:
+            rule = rows["tag_too_long"]
+            out += [f"    # {rule.code} {rule.name}", f"    if len(tag) > {TAG_CHARS}:",
+                    f"        return ({ref['tag_too_long']}, tag, None)",
+                    "elif tag.__class__ is int:",
+                    f"    # {rule.code} {rule.name}",
+                    f"    if not -{10 ** (TAG_CHARS - 1)} < tag < {10 ** TAG_CHARS}:",
+                    f"        return ({ref['tag_too_long']}, tag, None)"]
         else:
-            out += [
-                "d = frame.get('data')",
-                "if d.__class__ is not dict: return (E_bad_payload, d, None)",
-            ]
+            out += ["elif tag.__class__ is int:", "    pass"]
+        if "bad_tag" in rows:
+            rule = rows["bad_tag"]
+            out += ["elif tag is not None:", f"    # {rule.code} {rule.name}",
+                    f"    return ({ref['bad_tag']}, tag, None)"]
+    if "bad_payload" in rows:
+        rule = rows["bad_payload"]
+        note, bad = f"# {rule.code} {rule.name}", ref["bad_payload"]
+        if op in D.SUBSCRIPTION_COMMANDS:
+            out += ["d = frame.get('args')", note,
+                    "if d.__class__ is not list or not all(a.__class__ is str for a in d):",
+                    f"    return ({bad}, d, None)", "S[0] += sum(size_bound(a) + 1 for a in d)"]
+        elif batch:
+            out += ["items = frame.get('dataArray')", note,
+                    "if items.__class__ is not list or not items:",
+                    f"    return ({bad}, items, None)"]
+        else:
+            out += ["d = frame.get('data')", note, "if d.__class__ is not dict:",
+                    f"    return ({bad}, d, None)"]
     return out
 
 
-def compile_plans(rules: tuple, fields: dict,
-                  open_markets: Callable | None = None) -> dict[str, CommandPlan]:
-    """One :class:`CommandPlan` per command, from the rule rows in table order.
+def _function(name: str, body: list[str]) -> list[str]:
+    return ["", "", f"def {name}(d, M, X, T, S):"] + _indent(body, 1)
 
-    ``open_markets``: for an open-world catalogue, ``code -> MarketRecord | None`` resolving a
-    market code the table does not list (``None`` when it is malformed)."""
+
+def _pick(op: str, known: str, general: str, emit: str = "return {}") -> list[str]:
+    """Lines that pass the item's result to ``emit`` through its fast path when the item's
+    keys allow it (all documented; for placeorder, all allowed for the orderType it names),
+    else through the general item function."""
+    picker = _FAST_FIELD.get(op)
+    fast = "item_documented(d, M, X, T, S)"
+    slow = emit.format(f"{general}(d, M, X, T, S)")
+    if picker is None:
+        return [f"if d.keys() <= {known}:", "    " + emit.format(fast), "else:", "    " + slow]
+    return [f"value = d.get({picker!r})",
+            "if value.__class__ is str and value in FAST_PATHS and d.keys() <= FAST_KEYS[value]:",
+            "    " + emit.format("FAST_PATHS[value](d, M, X, T, S)"), "else:", "    " + slow]
+
+
+def _foreign(fields: dict[str, D.FieldSpec], rules: list[D.Rule], consts: dict[str, Any],
+             fixed: dict[str, str]) -> frozenset[str]:
+    """Number fields no rejection row reads once ``fixed`` is known (``stopPrice`` on a LIMIT
+    order): a fast path takes them as absent, and a frame that has one takes the general
+    path."""
+    probe = Body(fields, [], dict(consts), fixed=fixed, documented_only=True)
+    for rule in rules:
+        if not rule.is_warning:
+            probe.expr(rule.fails)  # reads what the row's folded condition needs
+    used = {var[2:] for var in probe.read if var[:2] in ("r_", "n_", "i_")}
+    return frozenset(f for f, spec in fields.items() if spec.kind == "number") - used
+
+
+def _items(op: str, fields: dict[str, D.FieldSpec], rules: list[D.Rule],
+           consts: dict[str, Any]) -> list[str]:
+    """``item_general``, the fast paths and ``item`` (which picks one) for ``op``'s items."""
+    lines = _function("item_general", Body(fields, rules, consts).body())
+    picker = _FAST_FIELD.get(op)
+    known = Body(fields, [], consts).known
+    if picker is None:
+        lines += _function("item_documented",
+                           Body(fields, rules, consts, documented_only=True).body())
+    else:
+        values = _enumeration(rules, picker)
+        keys = []
+        for value in values:
+            fixed = {picker: value}
+            absent = _foreign(fields, rules, consts, fixed)
+            body = Body(fields, rules, consts, fixed=fixed, documented_only=True, absent=absent)
+            lines += _function(f"item_{value.lower()}", body.body())
+            allowed = body.const("ALLOWED_" + value, frozenset(fields) - absent)
+            keys.append(f"    {value!r}: {allowed},")
+        lines += ["", "", "FAST_PATHS = {"] + [f"    {v!r}: item_{v.lower()}," for v in values]
+        lines += ["}", "FAST_KEYS = {"] + keys + ["}"]
+    return lines
+
+
+def _enumeration(rules: list[D.Rule], field: str) -> tuple[str, ...]:
+    for rule in rules:
+        for cond in conditions(rule.fails):
+            if isinstance(cond, D.NotOneOf) and cond.field == field:
+                return tuple(cond.values)
+    raise RuleError(f"no NotOneOf row names the values of {field!r}")
+
+
+def _validate(rules: tuple[D.Rule, ...]) -> None:
     for rule in rules:
         if not rule.is_warning:
             catalogue_code(rule.code)  # raises CatalogueError for a code not in the table
         unknown = set(rule.commands) - set(D.COMMANDS)
         if unknown:
             raise RuleError(f"rule {rule.code}: unknown commands {sorted(unknown)}")
+        for cond in conditions(rule.fails):
+            if type(cond) not in EMITTERS:
+                raise RuleError(f"rule {rule.name}: no emitter for {type(cond).__name__}")
+            if isinstance(cond, D.Envelope) and cond.name not in ENGINE_CHECKS | HEAD_CHECKS:
+                raise RuleError(f"rule {rule.name}: unknown envelope check {cond.name!r}")
+
+
+def compile_plans(rules: tuple[D.Rule, ...], fields: dict[str, dict[str, D.FieldSpec]],
+                  open_markets: Optional[Callable[[str], Any]] = None
+                  ) -> dict[str, CommandPlan]:
+    """One :class:`CommandPlan` per command, from the rule rows in table order.
+
+    ``open_markets``: for an open-world catalogue, ``code -> MarketRecord | None`` resolving a
+    market code the table does not list (``None`` when it is malformed)."""
+    _validate(rules)
     plans = {}
     for op in D.COMMANDS:
         item_op = D.BATCH_OF.get(op, op)
         batch = op in D.BATCH_OF
         applying = [r for r in rules if op in r.commands]
-        envelope = [r for r in applying if isinstance(r.fails, D.Envelope)]
+        head_rows = {r.fails.name: r for r in applying
+                     if isinstance(r.fails, D.Envelope) and r.fails.name in HEAD_CHECKS}
         item_rules = [r for r in applying if not isinstance(r.fails, D.Envelope)]
-        consts: dict = {}
-        head = _envelope_lines(op, envelope, consts, batch)
-        lines = [f"def run_{op}(frame, M, X, now, S):"] + _indent(head, 1)
+        consts: dict[str, Any] = {}
+        head = _head(op, head_rows, consts, batch)
+        lines = [f"def run_{op}(frame, M, X, T, S):"] + _indent(head, 1)
+        general: Optional[list[str]] = None
         if op in D.SUBSCRIPTION_COMMANDS:
             lines += _indent(["return None"], 1)
         else:
-            emitter = _Emitter(fields.get(item_op, {}), item_rules, consts)
-            emitter.open_world = open_markets is not None
-            body = emitter.body()
+            general = [f"def general_{op}(frame, M, X, T, S):"] + _indent(head, 1)
             if batch:
-                lines += _indent([
-                    "out = []",
-                    "for d in items:",
-                    "    if d.__class__ is not dict: out.append((E_bad_payload, d, None)); continue",
-                    "    out.append(_item(d, M, X, now, S))",
-                    "return out",
-                ], 1)
-                lines += ["", "def _item(d, M, X, now, S):"] + _indent(body, 1)
+                bad = const_name(head_rows["bad_payload"])
+                timed = any(isinstance(c, (D.Inactive, D.Expired))
+                            for r in item_rules for c in conditions(r.fails))
+                once = ["now = T()", "T = lambda: now  # one reading for the whole batch"]
+                known = Body(fields.get(item_op, {}), [], consts).known
+                pick = _pick(item_op, known, "item_general", "out.append({})")
+                for out, step in ((lines, pick), (general, [
+                        "out.append(item_general(d, M, X, T, S))"])):
+                    out += _indent((once if timed else []) + [
+                        "out = []", "for d in items:", "    if d.__class__ is dict:",
+                        *_indent(step, 2), "    else:",
+                        f"        out.append(({bad}, d, None))", "return out"], 1)
             else:
-                lines += _indent(body, 1)
+                known = Body(fields.get(item_op, {}), [], consts).known
+                lines += _indent(_pick(item_op, known, "item_general"), 1)
+                general += _indent(["return item_general(d, M, X, T, S)"], 1)
+            lines += ["", ""] + general + _items(item_op, fields.get(item_op, {}),
+                                                 item_rules, consts)
         source = "\n".join(lines) + "\n"
-        namespace = {"exact": exact, "BAD": exact.BAD, "OPEN": open_markets, **consts}
+        namespace = {"exact": exact, "BAD": exact.BAD, "size_bound": size_bound, "PROVEN": proven,
+                     "FIELD_ROOM": FIELD_ROOM, "OPEN": open_markets, **consts}
         try:
             exec(compile(source, f"<oxpreflight plan {op}>", "exec"), namespace)
         except SyntaxError as exc:  # a rule table bug: fail loudly at build time
             raise RuleError(f"plan for {op} does not compile: {exc}") from None
-        plans[op] = CommandPlan(op, namespace[f"run_{op}"], tuple(applying), source, batch)
+        run = namespace[f"run_{op}"]
+        plans[op] = CommandPlan(op, run, namespace.get(f"general_{op}", run), tuple(applying),
+                                source, batch)
     return plans
 
 
-__all__ = ["CommandPlan", "RuleError", "CatalogueError", "compile_plans", "ENVELOPE_ROOM"]
+__all__ = ["CommandPlan", "RuleError", "CatalogueError", "compile_plans", "TAG_CHARS"]

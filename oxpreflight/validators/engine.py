@@ -1,114 +1,115 @@
 """The gate: decode, measure, dispatch to the compiled plan, build the verdict.
 
 ``check`` is pure: it reads the frame, the compiled plans and the market table, and changes
-nothing. Order of checks (the first failure is the verdict): frame length 20027, JSON 20009,
-op 20003, then the command's plan (tag, payload, fields, market, time).
+nothing. Order of checks (the first failure is the verdict): the frame rows of
+``rules/frame.py`` (length, text encoding, JSON, nesting, op), then the command's plan (tag,
+payload, fields, market, time).
 """
 from __future__ import annotations
 
-import json
 from functools import partial
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeVar
 
-import orjson
-
+from ..rules import FIELDS, RULES
+from ..rules.catalogue import CODES
+from ..rules.language import Envelope, Rule
 from . import exact
-from .clock import system_clock
-from .compiler import ENVELOPE_ROOM, compile_plans
-from ..rules.language import Rule
+from .clock import checked_clock, system_clock
+from .decoder import (
+    NOT_JSON, NOT_UTF8, TOO_DEEP, Refusal, decode, decode_exact, may_lose_digits, text_of,
+)
+from .internal import internal_error
 from .markets import MarketRecord, index_markets, load_markets, unlisted_market
+from .compiler import CommandPlan, compile_plans
 from .replies import rejection
+from .sizing import ENVELOPE_ROOM, MIN_ITEM, TAG_ROOM, fits, measure, size_bound
 from .verdict import ACCEPTED, Notice, Verdict
 
-if TYPE_CHECKING:
-    from ..guard import guard as _guard
-    from ..session import Session
+_X = exact.exact_from_float
+_ROWS = {r.fails.name: r for r in RULES if isinstance(r.fails, Envelope)}
 
 
-def _orjson_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError
-
-
-def encoded_length(frame: Any, limit: int) -> Optional[int]:
-    """Characters of ``frame`` as compact JSON (``None`` when it cannot be encoded at all).
-
-    orjson's encoding is the reference (no spaces, UTF-8 text, shortest floats); a value it
-    cannot encode (an integer beyond 64 bits, a non-string key) goes through ``json``.
-    """
-    try:
-        raw = orjson.dumps(frame, default=_orjson_default)
-    except (TypeError, orjson.JSONEncodeError):
-        try:
-            text = json.dumps(frame, separators=(",", ":"), ensure_ascii=False,
-                              default=_orjson_default)
-        except (TypeError, ValueError, RecursionError):
-            return None
-        return len(text)
-    return len(raw) if len(raw) <= limit else len(raw.decode("utf-8"))
-
-
-def _decode(text: Any) -> Any:
-    """JSON text to Python; ``exact.BAD`` when it is not JSON (NaN and Infinity included)."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        pass
-    try:  # integers beyond 64 bits, which orjson refuses and JSON allows
-        return json.loads(text, parse_constant=_no_constant)
-    except (ValueError, TypeError, RecursionError):
-        return exact.BAD
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
-def _exact_decode(text: Any) -> Any:
-    return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
-
-
-def _reply_from_text(text: Any, reply: partial, index: Optional[int]) -> dict:
-    """A rejected text frame's reply, echoing the order as written (big integers and long
-    decimals keep their digits); decoded again only when the reply is asked for."""
-    op, tag, data, *rest = reply.args
+def _has_float(obj: dict[str, Any]) -> bool:
+    """A float where a verdict can depend on its digits: the tag or an order's field."""
+    if obj.get("tag").__class__ is float:
+        return True
+    data = obj.get("data")
     if data.__class__ is dict:
-        frame = _exact_decode(text)
-        data = frame.get("data") if index is None else frame["dataArray"][index]
-    return reply.func(op, tag, data, *rest)
+        return float in map(type, data.values())
+    items = obj.get("dataArray")
+    return items.__class__ is list and any(
+        item.__class__ is dict and float in map(type, item.values()) for item in items)
 
 
-class Preflight:
-    """Checks outgoing websocket frames the way the exchange would.
+_COMPILED: dict[bool, dict[str, CommandPlan]] = {}
+
+
+def _plans(open_world: bool) -> dict[str, CommandPlan]:
+    """The plans of the rule tables, compiled once per process for each kind of catalogue:
+    they hold no state (markets, clock and size are passed in), so Preflights share them. An
+    open-world catalogue (the embedded one) resolves well-formed unlisted market codes."""
+    if open_world not in _COMPILED:
+        _COMPILED[open_world] = compile_plans(RULES, FIELDS,
+                                              unlisted_market if open_world else None)
+    return _COMPILED[open_world]
+
+
+_E = TypeVar("_E", bound="Engine")
+
+
+def _no_clock() -> None:
+    return None
+
+
+class Engine:
+    """Checks outgoing websocket frames the way the exchange would (the public class is
+    :class:`oxpreflight.Preflight`, which adds ``session()`` and ``guard()``).
 
     ``markets``: ``None`` for the embedded catalogue, a path to a ``/v3/markets`` JSON file, or
-    the parsed data. ``clock``: epoch-ms callable, ``None`` turns time-dependent rules off.
+    the parsed data. ``clock``: epoch-ms callable (read once here: a reading that is not
+    plausible epoch milliseconds is a ``ValueError``), ``None`` turns time-dependent rules off.
     ``max_message_length``: the exchange's frame limit in characters.
     """
 
     def __init__(self, markets: Any = None, clock: Optional[Callable[[], int]] = system_clock,
-                 max_message_length: int = 4000):
-        from ..rules import FIELDS, RULES
-
-        if not isinstance(max_message_length, int) or max_message_length <= 0:
-            raise ValueError("max_message_length must be a positive integer")
-        if clock is not None and not callable(clock):
-            raise TypeError("clock must be a callable returning epoch milliseconds, or None")
+                 max_message_length: int = 4000) -> None:
         self.clock = clock
         self.max_message_length = max_message_length
         self.markets: dict[str, MarketRecord] = index_markets(load_markets(markets))
         # The embedded catalogue lists a few markets only: open-world. A given one is complete.
-        self.plans = compile_plans(RULES, FIELDS, unlisted_market if markets is None else None)
-        self._too_long = next(r for r in RULES if r.code == "20027")
-        self._not_json = next(r for r in RULES if r.code == "20009")
-        self._unknown_op = next(r for r in RULES if r.code == "20003")
+        self.plans = _plans(markets is None)
+        self._too_long, self._unknown_op = _ROWS["too_long"], _ROWS["unknown_op"]
+        self._single = {op: plan.run for op, plan in self.plans.items() if not plan.batch}
+        self._refused = {NOT_JSON: _ROWS["not_json"], NOT_UTF8: _ROWS["not_utf8"],
+                         TOO_DEEP: _ROWS["too_deep"]}
+
+    @property
+    def max_message_length(self) -> int:
+        """The exchange's frame limit in characters (20027 past it)."""
+        return self._limit
+
+    @max_message_length.setter
+    def max_message_length(self, limit: int) -> None:
+        if limit.__class__ is not int or limit <= 0:
+            raise ValueError("max_message_length must be a positive integer")
+        self._limit = limit
+        # a plan's size bound within this proves the frame fits (see sizing)
+        self._room = limit - ENVELOPE_ROOM - TAG_ROOM
+
+    @property
+    def clock(self) -> Optional[Callable[[], int]]:
+        """The epoch-ms clock time-dependent rules read (``None``: those rules are off)."""
+        return self._clock
+
+    @clock.setter
+    def clock(self, clock: Optional[Callable[[], int]]) -> None:
+        self._clock = checked_clock(clock)
+        self._read = self._clock if self._clock is not None else _no_clock
 
     @classmethod
-    def from_exchange(cls, url: Optional[str] = None, timeout: float = 10.0,
-                      **options: Any) -> "Preflight":
-        """A Preflight on the exchange's current catalogue, fetched from ``url`` (default: the
+    def from_exchange(cls: type[_E], url: Optional[str] = None, timeout: float = 10.0,
+                      **options: Any) -> _E:
+        """A checker on the exchange's current catalogue, fetched from ``url`` (default: the
         public ``GET /v3/markets``); ``options`` as for the constructor. Complete (closed-world);
         a failed fetch is a ``MarketError`` with a one-line message."""
         from .pull import DEFAULT_MARKETS_URL, fetch_markets
@@ -116,59 +117,68 @@ class Preflight:
         return cls(fetch_markets(url or DEFAULT_MARKETS_URL, timeout), **options)
 
     def __repr__(self) -> str:
-        return f"Preflight(markets={len(self.markets)}, max_message_length={self.max_message_length})"
+        return (f"{type(self).__name__}(markets={len(self.markets)}, "
+                f"max_message_length={self.max_message_length})")
 
     # -- public --------------------------------------------------------------------------------
     def check(self, frame: Any) -> Verdict:
         """The verdict for one frame: a dict, or the JSON text (str or bytes) about to be sent."""
-        if frame.__class__ is dict:  # the hot path, one call shorter
-            try:
-                return self._check_object(frame, self.markets, exact.exact_from_float, False)
-            except Exception as exc:
-                return self._internal_error(exc)
-        return self.check_with(frame, self.markets)
+        try:
+            if frame.__class__ is dict:  # the hot path: a single command, accepted clean
+                op = frame.get("op")
+                run = self._single.get(op) if op.__class__ is str else None
+                if run is not None:
+                    S = [0]
+                    result = run(frame, self.markets, _X, self._read, S)
+                    if result is None and S[0] <= self._room and len(frame) <= 2 + ("tag" in frame):
+                        return ACCEPTED
+                    return self._finish(frame, result, S, False, None)
+                return self._object(frame, self.markets, True, False, None)
+            if frame.__class__ is str or frame.__class__ is bytes:
+                return self._text(frame, self.markets, True)[0]
+            return self._judge(frame, self.markets, True)[0]
+        except Exception as exc:
+            return internal_error(exc)
 
     def check_with(self, frame: Any, markets: dict[str, MarketRecord]) -> Verdict:
         """:meth:`check` against another market table (a session's live one)."""
         try:
-            return self._check(frame, markets)
+            return self._judge(frame, markets, True)[0]
         except Exception as exc:
-            return self._internal_error(exc)
+            return internal_error(exc)
 
-    def session(self, **options: Any) -> "Session":
-        """A :class:`oxpreflight.session.Session` on this Preflight (state: login, rate, orders)."""
-        from ..session import Session
+    def judge(self, frame: Any, markets: Optional[dict[str, MarketRecord]] = None
+              ) -> tuple[Verdict, Optional[dict[str, Any]]]:
+        """The verdict and the JSON object the frame carries (``None`` when it is not one), from
+        one decode. Text numbers come back exact where a float could have lost digits."""
+        try:
+            return self._judge(frame, self.markets if markets is None else markets, True)
+        except Exception as exc:
+            return internal_error(exc), None
 
-        return Session(self, **options)
-
-    if TYPE_CHECKING:  # type checkers see the guard's own overloads, ``self`` as its ``pf``
-        guard = _guard
-    else:
-        def guard(self, send: Callable, **options: Any) -> Callable:
-            """Wrap a sync or async ``send``: rejected frames are never sent (see ``oxpreflight.guard``)."""
-            from ..guard import guard
-
-            return guard(self, send, **options)
+    def _general(self, frame: Any) -> Verdict:
+        """:meth:`check` through the general plans only (no fast path): the differential
+        tests' reference."""
+        try:
+            return self._judge(frame, self.markets, False)[0]
+        except Exception as exc:
+            return internal_error(exc)
 
     # -- internals -----------------------------------------------------------------------------
     def _now(self) -> Optional[int]:
-        return self.clock() if self.clock is not None else None
+        return self._read()
 
-    def _check(self, frame: Any, markets: dict) -> Verdict:
+    def _judge(self, frame: Any, markets: dict[str, MarketRecord], fast: bool
+               ) -> tuple[Verdict, Optional[dict[str, Any]]]:
         cls = frame.__class__
-        if cls is dict:
-            return self._check_object(frame, markets, exact.exact_from_float, False)
-        if cls is str or cls is bytes or cls is bytearray or cls is memoryview:
-            return self._check_text(frame, markets)
-        if isinstance(frame, dict):
-            return self._check_object(frame, markets, exact.exact_from_float, False)
-        if isinstance(frame, (str, bytes)):
-            return self._check_text(frame if isinstance(frame, str) else bytes(frame), markets)
-        return self._reject(self._not_json, None, frame, None, None, None, self._now())
+        if cls is dict or (cls is not str and isinstance(frame, dict)):
+            return self._object(frame, markets, fast, False, None), frame
+        if cls is str or cls is bytes or isinstance(frame, (str, bytes, bytearray, memoryview)):
+            return self._text(text_of(frame), markets, fast)
+        return self._reject(self._refused[NOT_JSON], None, None, None, None, None), None
 
-    def _check_text(self, text: Any, markets: dict) -> Verdict:
-        if text.__class__ is not str and text.__class__ is not bytes:
-            text = bytes(text)
+    def _text(self, text: Any, markets: dict[str, MarketRecord], fast: bool
+              ) -> tuple[Verdict, Optional[dict[str, Any]]]:
         limit = self.max_message_length
         if len(text) > limit:
             try:
@@ -176,72 +186,92 @@ class Preflight:
             except UnicodeDecodeError:
                 chars = len(text)
             if chars > limit:
-                return self._reject(self._too_long, None, None, None, None, None, self._now())
+                return self._reject(self._too_long, None, None, None, None, None), None
         if text == "ping" or text == b"ping":
-            return ACCEPTED  # the keep-alive
-        obj = _decode(text)
+            return ACCEPTED, None  # the keep-alive
+        obj = decode(text)
         if obj.__class__ is not dict:
-            return self._reject(self._not_json, None, None, None, None, None, self._now())
-        try:
-            verdict = self._check_object(obj, markets, exact.tie_from_text, True)
-        except exact.Tie:  # a float tied with a bound: decide on the exact decimal text
-            return self._check_object(_exact_decode(text), markets, exact.exact_from_float, True)
-        value = verdict.value
-        if value.__class__ is float and value.is_integer() and not -2**63 <= value < 2**64:
-            # orjson decodes integers beyond 64 bits as floats; decide on the exact integers.
-            return self._check_object(_exact_decode(text), markets, exact.exact_from_float, True)
-        if not verdict.ok:
-            for item in verdict.items or (verdict,):
-                if item._reply is not None and item._reply.__class__ is partial:
-                    item._reply = partial(_reply_from_text, text, item._reply, item.index)
-        return verdict
+            row = self._refused[obj if isinstance(obj, Refusal) else NOT_JSON]
+            return self._reject(row, None, None, None, None, None), None
+        if _has_float(obj) and may_lose_digits(text):
+            obj = decode_exact(text)  # refuses nothing decode accepted
+        op = obj.get("op")
+        run = self._single.get(op) if fast and op.__class__ is str else None
+        if run is not None:  # the hot path, as in check()
+            S = [0]
+            result = run(obj, markets, _X, self._read, S)
+            return (ACCEPTED if result is None else self._finish(obj, result, S, True, text)), obj
+        return self._object(obj, markets, fast, True, text), obj
 
-    def _check_object(self, frame: dict, markets: dict, X: Callable, measured: bool) -> Verdict:
-        now = self._now()
+    def _object(self, frame: dict[str, Any], markets: dict[str, MarketRecord], fast: bool,
+                measured: bool, text: Any) -> Verdict:
         op = frame.get("op")
         plan = self.plans.get(op) if op.__class__ is str else None
         if plan is None:
-            if not measured and (verdict := self._measure(frame, now)) is not None:
+            if not measured and (verdict := self._measure(frame)) is not None:
                 return verdict
-            return self._reject(self._unknown_op, "op", op, None, op, frame.get("tag"), now)
-        S = [0]
-        result = plan.run(frame, markets, X, now, S)
-        failed = result.__class__ is tuple or (plan.batch and any(
-            r.__class__ is tuple for r in result))
-        if not measured and (failed or S[0] + ENVELOPE_ROOM > self.max_message_length
-                             or len(frame) > 2 + ("tag" in frame)):
-            verdict = self._measure(frame, now)
-            if verdict is not None:
-                return verdict
+            return self._reject(self._unknown_op, op, op, None, op, frame.get("tag"))
         if plan.batch:
-            return self._batch(plan, frame, result, now)
+            return self._batch(plan, frame, markets, fast, measured, text)
+        S = [0]
+        result = (plan.run if fast else plan.general)(frame, markets, _X, self._read, S)
+        return self._finish(frame, result, S, measured, text)
+
+    def _finish(self, frame: dict[str, Any], result: Any, S: list[int], measured: bool,
+                text: Any) -> Verdict:
+        """A single command's verdict from its plan's result (measuring the frame when its
+        size bound does not prove it fits, or a rule failed)."""
+        if not measured:
+            bounded = S[0] <= self._room and len(frame) <= 2 + ("tag" in frame)
+            if result.__class__ is tuple:  # a rejection is proven only where its path says so
+                bounded = bounded and len(S) == 2 and S[0] + size_bound(result[1]) <= self._room
+            if not bounded and not fits(frame, self._limit):
+                verdict = self._measure(frame)
+                if verdict is not None:
+                    return verdict
         if result is None:
             return ACCEPTED
         if result.__class__ is list:
             return Verdict(True, warnings=self._notices(result))
         rule, value, fill = result
-        data = frame.get("data")
-        return self._reject(rule, value, fill, data, op, frame.get("tag"), now)
+        return self._reject(rule, value, fill, frame.get("data"), frame.get("op"),
+                            frame.get("tag"), text=text)
 
-    def _measure(self, frame: dict, now: Optional[int]) -> Optional[Verdict]:
-        """20027 or 20009 when the frame's encoding decides it, else ``None``."""
-        length = encoded_length(frame, self.max_message_length)
-        if length is None:
-            return self._reject(self._not_json, None, None, None, frame.get("op"),
-                                frame.get("tag"), now)
-        if length > self.max_message_length:
-            return self._reject(self._too_long, None, length, None, frame.get("op"),
-                                frame.get("tag"), now)
-        return None
+    def _measure(self, frame: dict[str, Any]) -> Optional[Verdict]:
+        """A frame row's verdict when the frame's encoding decides it, else ``None``."""
+        length = measure(frame, self.max_message_length)
+        if isinstance(length, Refusal):
+            row = self._refused[length]
+        elif length > self.max_message_length:
+            row = self._too_long
+        else:
+            return None
+        return self._reject(row, None, None, None, frame.get("op"), frame.get("tag"))
 
-    def _batch(self, plan, frame: dict, result: Any, now: Optional[int]) -> Verdict:
+    def _batch(self, plan: Any, frame: dict[str, Any], markets: dict[str, MarketRecord],
+               fast: bool, measured: bool, text: Any) -> Verdict:
         op, tag = plan.op, frame.get("tag")
+        if not measured:
+            items = frame.get("dataArray")
+            if items.__class__ is list and len(items) * MIN_ITEM > self.max_message_length:
+                # each item takes at least `{}` and a comma: too long, proven without reading
+                return self._reject(self._too_long, None, None, None, op, tag)
+        S = [0]
+        result = (plan.run if fast else plan.general)(frame, markets, _X, self._read, S)
+        if not measured and (result.__class__ is tuple or S[0] > self._room
+                             or len(frame) > 2 + ("tag" in frame)
+                             or tuple in map(type, result)) \
+                and not fits(frame, self._limit):
+            verdict = self._measure(frame)
+            if verdict is not None:
+                return verdict
         if result.__class__ is tuple:  # frame-level: dataArray missing, not a list, empty
             rule, value, fill = result
-            return self._reject(rule, value, fill, None, op, tag, now)
+            return self._reject(rule, value, fill, None, op, tag)
         if result.count(None) == len(result):
             return Verdict(True, items=(ACCEPTED,) * len(result))
         data = frame["dataArray"]
+        now = self._now()
         items = []
         for index, item in enumerate(result):
             if item is None:
@@ -250,35 +280,60 @@ class Preflight:
                 items.append(Verdict(True, warnings=self._notices(item), index=index))
             else:
                 rule, value, fill = item
-                entry = data[index]
-                items.append(self._reject(rule, value, fill, entry, op, tag, now, index=index))
-        items = tuple(items)
-        first = next((v for v in items if not v.ok), None)
-        warnings = tuple(w for v in items for w in v.warnings)
+                items.append(self._reject(rule, value, fill, data[index], op, tag, now,
+                                          index=index, text=text))
+        done = tuple(items)
+        first = next((v for v in done if not v.ok), None)
+        warnings = tuple(w for v in done for w in v.warnings)
         if first is None:
-            return Verdict(True, items=items, warnings=warnings)
-        return Verdict(False, first.code, first.message, first.field, first.value, items,
-                       warnings, None, first.index, lambda: first.response)
+            return Verdict(True, items=done, warnings=warnings)
+        return Verdict(False, first.code, first.message, first.field, first.value, done,
+                       warnings, None, first.index, partial(getattr, first, "response"))
 
     @staticmethod
-    def _notices(found: list) -> tuple:
+    def _notices(found: list[tuple[Rule, Any, Any]]) -> tuple[Notice, ...]:
         out = []
         for rule, value, fill in found:
-            text = rule.warning.format(value=value, fill=", ".join(fill) if fill else "")
-            out.append(Notice(rule.code, rule.field, value, text))
+            message = (rule.warning or "").format(value=value,
+                                                  fill=", ".join(fill) if fill else "")
+            out.append(Notice(rule.code, rule.field, value, message))
         return tuple(out)
 
     def _reject(self, rule: Rule, value: Any, fill: Any, data: Any, op: Any, tag: Any,
-                now: Optional[int], index: Optional[int] = None) -> Verdict:
-        return rejection(rule.code, op=op, tag=tag, data=data,
-                         now=now if now is not None else system_clock(), fill=fill,
-                         field=rule.field, value=value, index=index)
+                now: Optional[int] = None, index: Optional[int] = None, text: Any = None
+                ) -> Verdict:
+        """A rejected verdict: the catalogue's message (filled only when the rule has a fill),
+        the reply built on first use (``replies.rejection``) from a snapshot taken now."""
+        entry = CODES[rule.code]
+        message = entry.message if fill is None else entry.format(fill)
+        if text is not None and data.__class__ is dict:
+            source: Any = (text, data)  # echo the order as written, re-read when asked
+        else:
+            source = dict(data) if data.__class__ is dict else data  # a snapshot taken now
+        reply = (_reply, (self._stamp if now is None else now, rule, op, tag, fill, value, index,
+                          source, text is not None and data.__class__ is dict))
+        return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, reply)
 
-    def _internal_error(self, exc: Exception) -> Verdict:
-        """A bug here must still answer, never raise into a send path: 20002 plus W000."""
-        note = Notice("W000", None, None, f"internal error ({type(exc).__name__}); please report it")
-        return rejection("20002", op=None, tag=None, data=None, now=system_clock(),
-                         warnings=(note,))
+    def _stamp(self) -> int:
+        return self._clock() if self._clock is not None else system_clock()
 
 
-__all__ = ["Preflight", "system_clock", "encoded_length"]
+def _reply(now: Any, rule: Rule, op: Any, tag: Any, fill: Any, value: Any,
+           index: Optional[int], source: Any, from_text: bool) -> Optional[dict[str, Any]]:
+    """The failure reply (``replies.rejection``), built when first asked for. From text, the
+    order is re-read exactly (big integers and long decimals keep their digits)."""
+    data = source
+    if from_text:
+        text, data = source
+        try:
+            frame = decode_exact(text)
+            data = frame["data"] if index is None else frame["dataArray"][index]
+            tag = frame.get("tag")
+        except Exception:
+            pass
+    stamp = now() if callable(now) else now
+    return rejection(rule.code, op=op, tag=tag, data=data, now=stamp, fill=fill,
+                     field=rule.field, value=value, index=index).response
+
+
+__all__ = ["Engine", "system_clock"]

@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+from .sizing import int_size_bound, size_bound
 
 #: Marker for "present but not a number"; compares with nothing (identity checks only).
 BAD = object()
@@ -20,11 +23,10 @@ _INTEGER = re.compile(r"[+-]?\d+").fullmatch
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
-_SMALL = 10**18  # ints inside +-_SMALL encode in at most 19 characters
+_SMALL = SMALL = 10**18  # ints inside +-SMALL encode in at most 19 characters
 
 
-class Tie(Exception):
-    """A float comparison tied and the exact text is not known (text decoded through floats)."""
+_Exact = Callable[[float], Decimal]
 
 
 def exact_from_float(value: float) -> Decimal:
@@ -32,12 +34,7 @@ def exact_from_float(value: float) -> Decimal:
     return Decimal(repr(value))
 
 
-def tie_from_text(value: float) -> Decimal:
-    """Used while checking decoded text: the float may have lost digits, so re-decode exactly."""
-    raise Tie
-
-
-def number(value: object, size: list[int] | None = None) -> object:
+def number(value: Any, size: list[int] | None = None) -> Any:
     """``value`` as int, float or Decimal; ``None`` when absent; ``BAD`` when not a number.
 
     ``size``, when given, is a one-item list to which the encoded length of unusual values is
@@ -48,7 +45,7 @@ def number(value: object, size: list[int] | None = None) -> object:
         return value if math.isfinite(value) else BAD
     if cls is int:
         if size is not None and not -_SMALL < value < _SMALL:
-            size[0] += len(str(value))
+            size[0] += int_size_bound(value)
         return value
     if value is None:
         return None
@@ -63,11 +60,11 @@ def number(value: object, size: list[int] | None = None) -> object:
             size[0] += len(str(value))
         return value if value.is_finite() else BAD
     if size is not None:
-        size[0] += encoded_size_bound(value)
+        size[0] += size_bound(value)
     return BAD
 
 
-def integer(value: object, size: list[int] | None = None) -> object:
+def integer(value: Any, size: list[int] | None = None) -> Any:
     """``value`` as an int within signed 64 bits; ``None`` when absent; ``BAD`` otherwise.
 
     An integer-valued string (``"123"``) counts; ``1.5``, ``1.0``, ``"abc"``, ``true`` and
@@ -77,7 +74,7 @@ def integer(value: object, size: list[int] | None = None) -> object:
     if cls is int:
         if not INT64_MIN <= value <= INT64_MAX:
             if size is not None:
-                size[0] += len(str(value))
+                size[0] += int_size_bound(value)
             return BAD
         return value
     if value is None:
@@ -87,21 +84,24 @@ def integer(value: object, size: list[int] | None = None) -> object:
             size[0] += len(value)
         if _INTEGER(value) is None:
             return BAD
-        parsed = int(value)
+        digits = value.lstrip("+-").lstrip("0")
+        if len(digits) > 19:
+            return BAD  # more than 19 significant digits is beyond 64 bits
+        parsed = -int(digits or "0") if value[0] == "-" else int(digits or "0")
         return parsed if INT64_MIN <= parsed <= INT64_MAX else BAD
     if size is not None:
-        size[0] += encoded_size_bound(value)
+        size[0] += size_bound(value)
     return BAD
 
 
-def to_decimal(value: object, exact=exact_from_float) -> Decimal:
+def to_decimal(value: Any, exact: _Exact = exact_from_float) -> Decimal:
     """A parsed number (int, float or Decimal) as a Decimal, floats through ``exact``."""
     if value.__class__ is float:
         return exact(value)
     return Decimal(value)
 
 
-def compare(a: object, b: object, exact=exact_from_float) -> int:
+def compare(a: Any, b: Any, exact: _Exact = exact_from_float) -> int:
     """-1, 0 or 1 as the decimal values of two parsed numbers compare."""
     if a.__class__ is float and b.__class__ is float and a != b:
         return -1 if a < b else 1
@@ -109,26 +109,34 @@ def compare(a: object, b: object, exact=exact_from_float) -> int:
     return (da > db) - (da < db)
 
 
-def below(value: object, bound: Decimal, bound_float: float, exact=exact_from_float) -> bool:
+def greater(a: Any, b: Any, exact: _Exact = exact_from_float) -> bool:
+    """``a > b`` exactly, for two parsed numbers."""
+    if a.__class__ is float and b.__class__ is float and a != b:
+        return a > b
+    return compare(a, b, exact) > 0
+
+
+def below(value: Any, bound: Decimal, bound_float: float, exact: _Exact = exact_from_float) -> bool:
     """``value < bound`` exactly, where ``bound_float`` is ``float(bound)``."""
     if value.__class__ is float:
         if value != bound_float:
-            return value < bound_float
+            return bool(value < bound_float)
         return exact(value) < bound
-    return value < bound
+    return bool(value < bound)
 
 
-def above(value: object, bound: Decimal, bound_float: float, exact=exact_from_float) -> bool:
+def above(value: Any, bound: Decimal, bound_float: float, exact: _Exact = exact_from_float) -> bool:
     """``value > bound`` exactly, where ``bound_float`` is ``float(bound)``."""
     if value.__class__ is float:
         if value != bound_float:
-            return value > bound_float
+            return bool(value > bound_float)
         return exact(value) > bound
-    return value > bound
+    return bool(value > bound)
 
 
-def off_grid(value: object, step: Decimal) -> bool:
-    """True when ``value`` is not a whole multiple of ``step`` (a positive Decimal)."""
+def off_grid(value: Any, step: Decimal) -> bool:
+    """True when ``value`` is not a whole multiple of ``step`` (a positive Decimal); exact for
+    numbers of any size (integers and long decimals by integer arithmetic, never rounding)."""
     if value.__class__ is float:
         # Exact for |value / step| < 2**50: the only grid point whose nearest float can be
         # ``value`` is round(value / step), and int / int division rounds correctly.
@@ -138,36 +146,22 @@ def off_grid(value: object, step: Decimal) -> bool:
             k = round(scaled)
             return k * num / den != value
         value = exact_from_float(value)
-    try:
-        return value % step != 0
-    except InvalidOperation:
-        return True
+    num, den = step.as_integer_ratio()  # step = num / den
+    if value.__class__ is int:
+        return value * den % num != 0
+    sign, digits, exponent = value.as_tuple()  # value = c * 10**exponent
+    c = int("".join(map(str, digits))) if len(digits) < 4000 else int(Decimal((0, digits, 0)))
+    if exponent >= 0:  # c * 10**e * den / num whole, without building 10**e
+        return c * pow(10, exponent, num) * den % num != 0
+    if -exponent > 4000:
+        return True  # finer than any catalogue's tick: not a multiple of it
+    return bool(c * den % (num * 10 ** -exponent) != 0)
 
 
-def as_text(value: object) -> str:
-    """A number or numeric string as the exchange echoes it: a string."""
+def as_text(value: Any) -> str:
+    """A number or numeric string as the exchange echoes it: a string (exact at any length)."""
     if value.__class__ is float:
         return repr(value)
+    if value.__class__ is int and not -_SMALL < value < _SMALL:
+        return str(Decimal(value))
     return str(value)
-
-
-def encoded_size_bound(value: object) -> int:
-    """An upper bound on the length of ``value`` in compact JSON (escapes counted at worst)."""
-    cls = value.__class__
-    if cls is str:
-        return 6 * len(value) + 2
-    if cls is dict:
-        return 2 + sum(encoded_size_bound(k) + 2 + encoded_size_bound(v) for k, v in value.items())
-    if cls is list or cls is tuple:
-        return 2 + sum(encoded_size_bound(v) + 1 for v in value)
-    if cls is int:
-        return len(str(value)) if not -_SMALL < value < _SMALL else 20
-    if cls is float:
-        return 24
-    if value is None or cls is bool:
-        return 5
-    return UNBOUNDED  # not a JSON value: force the exact encoding, which decides 20009
-
-
-#: A size no frame limit admits, so the engine measures the frame exactly.
-UNBOUNDED = 1 << 62

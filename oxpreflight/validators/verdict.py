@@ -1,34 +1,65 @@
-"""Verdicts: what ``check`` and ``submit`` answer."""
+"""Verdicts: what ``check`` and ``submit`` answer. Both classes are read-only: their public
+attributes are properties without setters (setting or deleting one raises ``AttributeError``),
+so one shared instance (``ACCEPTED``) is safe."""
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
+
+
+#: What builds a failure reply on first use: a callable, or a (function, arguments) pair.
+Reply = Union[Callable[[], Optional[dict[str, Any]]],
+              tuple[Callable[..., Optional[dict[str, Any]]], tuple[Any, ...]]]
 
 
 class Notice:
     """A warning on an accepted-or-rejected frame: the exchange would likely accept, but the
     frame looks like a mistake (unknown field, price off the tick size, ...)."""
 
-    __slots__ = ("code", "field", "value", "message")
+    __slots__ = ("_code", "_field", "_value", "_message")
 
-    def __init__(self, code: str, field: Optional[str], value: Any, message: str):
-        self.code = code
-        self.field = field
-        self.value = value
-        self.message = message
+    def __init__(self, code: str, field: Optional[str], value: Any, message: str) -> None:
+        self._code = code
+        self._field = field
+        self._value = value
+        self._message = message
+
+    @property
+    def code(self) -> str:
+        """``W001`` ... (or ``W000`` for an internal error)."""
+        return self._code
+
+    @property
+    def field(self) -> Optional[str]:
+        """The field the warning is about, if one."""
+        return self._field
+
+    @property
+    def value(self) -> Any:
+        """The field's value as given."""
+        return self._value
+
+    @property
+    def message(self) -> str:
+        """What looks wrong, in one line."""
+        return self._message
 
     def __repr__(self) -> str:
-        return f"Notice({self.code!r}, {self.message!r})"
+        return f"Notice({self._code!r}, {self._message!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Notice) and (self.code, self.field, self.message) == (
-            other.code, other.field, other.message)
+        return isinstance(other, Notice) and (self._code, self._field, self._message) == (
+            other._code, other._field, other._message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Notice, (self._code, self._field, self._value, self._message)
 
     def __hash__(self) -> int:
-        return hash((self.code, self.field, self.message))
+        return hash((self._code, self._field, self._message))
 
 
 class Verdict:
-    """The answer for one frame (or one item of a batch).
+    """The answer for one frame (or one item of a batch). Read-only: every public attribute is
+    a property without a setter, so setting one raises ``AttributeError``.
 
     ``ok``: the exchange would accept it. ``code`` / ``message``: the exchange's code and
     message of the first rejection. ``field`` / ``value``: what was rejected. ``items``: one
@@ -36,68 +67,126 @@ class Verdict:
     the exchange would send. ``warnings``: :class:`Notice` objects, never rejections.
     """
 
-    __slots__ = ("ok", "code", "message", "field", "value", "items", "warnings", "_response",
-                 "index", "_reply")
+    __slots__ = ("_ok", "_code", "_message", "_field", "_value", "_items", "_warnings",
+                 "_response", "_index", "_reply")
 
     def __init__(self, ok: bool, code: Optional[str] = None, message: Optional[str] = None,
-                 field: Optional[str] = None, value: Any = None, items: tuple = (),
-                 warnings: tuple = (), response: Optional[dict] = None,
-                 index: Optional[int] = None, reply: Optional[Callable[[], dict]] = None):
-        self.ok = ok
-        self.code = code
-        self.message = message
-        self.field = field
-        self.value = value
-        self.items = items
-        self.warnings = warnings
+                 field: Optional[str] = None, value: Any = None, items: tuple[Verdict, ...] = (),
+                 warnings: tuple[Notice, ...] = (), response: Optional[dict[str, Any]] = None,
+                 index: Optional[int] = None,
+                 reply: Optional[Reply] = None) -> None:
+        self._ok = ok
+        self._code = code
+        self._message = message
+        self._field = field
+        self._value = value
+        self._items = items
+        self._warnings = warnings
         self._response = response
-        self.index = index
-        self._reply = reply  # builds the response on first use: rejections stay cheap
+        self._index = index
+        # builds the response on first use, so rejections stay cheap: a callable, or a
+        # (function, arguments) pair (cheaper to make than a closure)
+        self._reply = reply
 
     @property
-    def response(self) -> Optional[dict]:
-        """The failure reply the exchange would send (``None`` when accepted)."""
+    def ok(self) -> bool:
+        """The exchange would accept the frame."""
+        return self._ok
+
+    @property
+    def code(self) -> Optional[str]:
+        """The exchange's code of the first rejection (``None`` when accepted)."""
+        return self._code
+
+    @property
+    def message(self) -> Optional[str]:
+        """The exchange's message for ``code``, word for word."""
+        return self._message
+
+    @property
+    def field(self) -> Optional[str]:
+        """The rejected field, when one is to blame."""
+        return self._field
+
+    @property
+    def value(self) -> Any:
+        """The rejected field's value as given."""
+        return self._value
+
+    @property
+    def items(self) -> tuple[Verdict, ...]:
+        """One verdict per ``dataArray`` entry of a batch, else ``()``."""
+        return self._items
+
+    @property
+    def warnings(self) -> tuple[Notice, ...]:
+        """Warnings, never rejections."""
+        return self._warnings
+
+    @property
+    def index(self) -> Optional[int]:
+        """The batch index of this item (of the first rejected item, on a batch verdict)."""
+        return self._index
+
+    @property
+    def response(self) -> Optional[dict[str, Any]]:
+        """The failure reply the exchange would send (``None`` when accepted). Never raises:
+        a reply that cannot be built is answered by the code and message alone."""
         if self._response is None and self._reply is not None:
-            self._response, self._reply = self._reply(), None
+            try:
+                reply = self._reply
+                built = reply[0](*reply[1]) if isinstance(reply, tuple) else reply()
+            except Exception:  # a reply is a courtesy; reading it must never break a send
+                built = _bare(self)
+            self._response, self._reply = built, None
         return self._response
 
     def __bool__(self) -> bool:
-        return self.ok
+        return self._ok
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its reply built (the builder may be a compiled plan's function)."""
+        return Verdict, (self._ok, self._code, self._message, self._field, self._value,
+                         self._items, self._warnings, self.response, self._index)
 
     def __repr__(self) -> str:
-        if self.ok:
-            extra = f", warnings={len(self.warnings)}" if self.warnings else ""
+        if self._ok:
+            extra = f", warnings={len(self._warnings)}" if self._warnings else ""
             return f"Verdict(ok=True{extra})"
-        where = f", field={self.field!r}" if self.field else ""
-        return f"Verdict(ok=False, code={self.code!r}, message={self.message!r}{where})"
+        where = f", field={self._field!r}" if self._field else ""
+        return f"Verdict(ok=False, code={self._code!r}, message={self._message!r}{where})"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (what ``oxpreflight check --json`` prints)."""
-        out: dict[str, Any] = {"ok": self.ok, "code": self.code, "message": self.message,
-                               "field": self.field}
-        if self.index is not None:
-            out["index"] = self.index
-        if self.items:
-            out["items"] = [item.as_dict() for item in self.items]
-        if self.warnings:
+        out: dict[str, Any] = {"ok": self._ok, "code": self._code, "message": self._message,
+                               "field": self._field}
+        if self._index is not None:
+            out["index"] = self._index
+        if self._items:
+            out["items"] = [item.as_dict() for item in self._items]
+        if self._warnings:
             out["warnings"] = [{"code": w.code, "field": w.field, "message": w.message}
-                               for w in self.warnings]
+                               for w in self._warnings]
         return out
+
+
+def _bare(verdict: Verdict) -> dict[str, Any]:
+    return {"success": False, "message": verdict.message, "code": verdict.code}
 
 
 class Rejected(Exception):
     """Raised by a guarded send when the frame would be rejected; carries the verdict."""
 
-    def __init__(self, verdict: Verdict):
+    def __init__(self, verdict: Verdict) -> None:
         super().__init__(f"{verdict.code} {verdict.message}")
         self.verdict = verdict
         self.code = verdict.code
         self.message = verdict.message
 
     @property
-    def response(self) -> Optional[dict]:
+    def response(self) -> Optional[dict[str, Any]]:
         return self.verdict.response
 
 
-#: The verdict of every clean pass; verdicts are never mutated, so one instance serves all.
+#: The verdict of every clean pass; verdicts are immutable, so one instance serves all.
 ACCEPTED = Verdict(True)

@@ -1,0 +1,184 @@
+"""The one decoder: websocket text (str or bytes) to the JSON value it carries.
+
+``decode`` is the fast read (orjson; floats for non-integers); ``decode_exact`` the re-read with
+every number exact (``Decimal`` for decimals, ``int`` for integers of any length), used when a
+float tied with a bound, when an integer does not fit 64 bits, and for the echoed order of a
+failure reply. Both refuse the same texts, so they never disagree on what is JSON:
+
+- bytes that are not UTF-8 (UTF-16, UTF-32) and text starting with a byte-order mark: websocket
+  text is UTF-8 (RFC 6455) and JSON text has no BOM (RFC 8259) -> ``NOT_UTF8``;
+- strings with an unpaired surrogate escape (``"\\ud800"``): not Unicode text -> ``NOT_UTF8``;
+- objects and arrays nested deeper than ``MAX_DEPTH`` -> ``TOO_DEEP``;
+- anything else that is not JSON (NaN and Infinity included) -> ``NOT_JSON``.
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from ..rules.frame import MAX_DEPTH
+
+
+class Refusal:
+    """Why a text is not a JSON value the exchange can read (compares by identity)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+NOT_JSON, NOT_UTF8, TOO_DEEP = Refusal("not_json"), Refusal("not_utf8"), Refusal("too_deep")
+_INT_DIGITS = 4000  # below CPython's int() digit limit (4300); longer integers go by Decimal
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _big_int(text: str) -> Any:
+    # Exact at any length: int() refuses more than 4300 digits; Decimal does not.
+    return int(text) if len(text) < _INT_DIGITS else Decimal(text)
+
+
+_EXACT = json.JSONDecoder(parse_float=Decimal, parse_int=_big_int, parse_constant=_no_constant)
+
+
+#: Digits and points -> "0", "e" and "E" -> "e": one pass finds long digit runs and exponents.
+_NUMERIC_SHAPE = bytes(0x30 if 0x30 <= i <= 0x39 or i == 0x2E else 0x65 if i in (0x45, 0x65)
+                       else i for i in range(256))
+
+
+def may_lose_digits(text: Any) -> bool:
+    """True when a number of ``text`` may not be the decimal its float stands for: 17 or more
+    digits and points in a row (a decimal of at most 15 significant digits survives the round
+    trip through a float), or an exponent (underflow, subnormals). Strings that look so only
+    cost an exact re-read."""
+    raw = text if text.__class__ is bytes else text.encode("utf-8", "surrogatepass")
+    shape = raw.translate(_NUMERIC_SHAPE)
+    return b"00000000000000000" in shape or b"0e" in shape
+
+
+def text_of(frame: Any) -> Any:
+    """``frame`` as str or bytes (memoryview and bytearray copied once)."""
+    cls = frame.__class__
+    return frame if cls is str or cls is bytes else bytes(frame)
+
+
+def _depth_bound(text: Any) -> int:
+    """An upper bound of the nesting depth: every level opens with ``{`` or ``[``."""
+    if text.__class__ is str:
+        return int(text.count("{") + text.count("["))
+    return int(text.count(b"{") + text.count(b"["))
+
+
+def depth_over(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when objects and arrays in ``value`` nest deeper than ``limit`` (iterative)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        cls = item.__class__
+        if cls is dict or isinstance(item, dict):
+            if depth > limit:
+                return True
+            stack.extend((v, depth + 1) for v in item.values())
+        elif cls is list or cls is tuple or isinstance(item, (list, tuple)):
+            if depth > limit:
+                return True
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def has_lone_surrogate(value: Any) -> bool:
+    """True when a string (key or value) in ``value`` cannot be encoded as UTF-8 (iterative)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False
+
+
+def _as_str(text: Any) -> Any:
+    """Text as str, or a refusal: UTF-8 only, no BOM."""
+    if text.__class__ is not str:
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            return NOT_UTF8
+    if text.startswith("\ufeff"):
+        return NOT_UTF8
+    return text
+
+
+def decode(text: Any) -> Any:
+    """The JSON value of ``text`` (str or bytes), or a :class:`Refusal`. Numbers: int (64 bits)
+    and float where orjson can; exact ints and Decimals otherwise (integers beyond 64 bits)."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return decode_exact(text)
+    if len(text) > 2 * MAX_DEPTH and _depth_bound(text) > MAX_DEPTH and depth_over(value):
+        return TOO_DEEP  # deeper than MAX_DEPTH takes more than 2 * MAX_DEPTH brackets
+    return value
+
+
+def decode_exact(text: Any) -> Any:
+    """The JSON value of ``text`` with every number exact (Decimal for a fraction or exponent,
+    int for an integer), or a :class:`Refusal`; refuses exactly what :func:`decode` refuses."""
+    text = _as_str(text)
+    if text.__class__ is not str:
+        return text
+    if _depth_bound(text) > MAX_DEPTH and _true_depth_over(text):
+        return TOO_DEEP
+    try:
+        value = _EXACT.decode(text)
+    except (ValueError, RecursionError):
+        return NOT_JSON
+    if not text.isascii() or "\\u" in text or "\\U" in text:
+        if has_lone_surrogate(value):
+            return NOT_UTF8
+    return value
+
+
+def _true_depth_over(text: str) -> bool:
+    """Nesting depth of JSON text measured on its brackets outside strings (no recursion)."""
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char == "{" or char == "[":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif char == "}" or char == "]":
+            depth -= 1
+    return False
+
+
+__all__ = ["decode", "decode_exact", "may_lose_digits", "depth_over", "has_lone_surrogate",
+           "text_of", "Refusal",
+           "NOT_JSON", "NOT_UTF8", "TOO_DEEP"]
