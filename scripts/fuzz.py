@@ -43,7 +43,7 @@ from typing import Any, Callable, Iterator, Optional
 if __package__ in (None, ""):  # run as a script from a checkout
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from oxpreflight import Preflight  # noqa: E402
+from oxpreflight import Preflight, Rejected  # noqa: E402
 from oxpreflight.guard import failure_replies  # noqa: E402
 from oxpreflight.rules.catalogue import CODES  # noqa: E402
 from oxpreflight.rules.examples import MARKETS, NOW  # noqa: E402
@@ -99,27 +99,6 @@ def snapshot(value: Any) -> Any:
         return marshal.dumps(value, 2)
     except (ValueError, RecursionError):  # Decimal and other non-marshal values, deep nesting
         return tokens(value)
-
-
-def json_ok(value: Any) -> bool:
-    """``value`` holds only what strict JSON can carry (dict with str keys, list, str, int,
-    finite float, bool, None)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        cls = item.__class__
-        if cls is dict:
-            if any(k.__class__ is not str for k in item):
-                return False
-            stack.extend(item.values())
-        elif cls is list:
-            stack.extend(item)
-        elif cls is float:
-            if item != item or item in (float("inf"), float("-inf")):
-                return False
-        elif cls not in (str, int, bool, type(None)):
-            return False
-    return True
 
 
 # -- generation -------------------------------------------------------------------------------
@@ -336,8 +315,8 @@ def _text_nan(rng, text: str) -> str:
 
 ENCODINGS = ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be",
              "utf-8-sig", "latin-1", "cp1252"]
-BAD_BYTES = [b"\xff", b"\xfe", b"\xc0\x80", b"\xed\xa0\x80", b"\xe2\x82", b"\x80", b"\xf5\x80\x80\x80",
-             b"\xf0\x90\x80", b"\xc3", b"\xef\xbb\xbf", b"\x00"]
+BAD_BYTES = [b"\xff", b"\xfe", b"\xc0\x80", b"\xed\xa0\x80", b"\xe2\x82", b"\x80",
+             b"\xf5\x80\x80\x80", b"\xf0\x90\x80", b"\xc3", b"\xef\xbb\xbf", b"\x00"]
 
 
 def _bytes_encoded(rng, text: str) -> bytes:
@@ -740,7 +719,6 @@ class Harness:
             try:
                 guarded(form)
             except Exception as exc:  # noqa: BLE001
-                from oxpreflight import Rejected
                 if not (label == "guard(raise)" and isinstance(exc, Rejected)):
                     found.append(("exception", where, repr(exc)[:200]))
                     continue
