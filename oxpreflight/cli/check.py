@@ -179,8 +179,7 @@ def _results_parallel(blocks: Iterator[tuple[int, bytes]], workers: int, pf: Pre
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
                                    initargs=(markets, spec))
         for first, block in blocks:
-            pending.append((len(block), pool.submit(
-                _worker_check, block, first, as_json, show_warnings)))
+            pending.append((len(block), _submit(pool, block, first, as_json, show_warnings)))
             if len(pending) >= limit:
                 size, future = pending.popleft()
                 yield size, _result(future)
@@ -194,6 +193,16 @@ def _results_parallel(blocks: Iterator[tuple[int, bytes]], workers: int, pf: Pre
             _stop(set(multiprocessing.active_children()) - before)
         if pool is not None:
             pool.shutdown(wait=True)
+
+
+def _submit(pool: Any, *args: Any) -> Any:
+    """A block handed to the pool; a pool a dead worker has broken refuses it (WorkerError)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return pool.submit(_worker_check, *args)
+    except BrokenProcessPool:
+        raise WorkerError("a worker process died") from None
 
 
 def _result(future: Any) -> Any:
