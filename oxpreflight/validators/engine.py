@@ -7,6 +7,7 @@ payload, fields, market, time).
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 from typing import Any, Callable, Optional, TypeVar
 
@@ -186,7 +187,7 @@ class Engine:
             except UnicodeDecodeError:
                 chars = len(text)
             if chars > limit:
-                return self._reject(self._too_long, None, None, None, None, None), None
+                return self._oversize(text), None
         if text == "ping" or text == b"ping":
             return ACCEPTED, None  # the keep-alive
         obj = decode(text)
@@ -241,12 +242,12 @@ class Engine:
         """A frame row's verdict when the frame's encoding decides it, else ``None``."""
         length = measure(frame, self.max_message_length)
         if isinstance(length, Refusal):
-            row = self._refused[length]
-        elif length > self.max_message_length:
-            row = self._too_long
-        else:
-            return None
-        return self._reject(row, None, None, None, frame.get("op"), frame.get("tag"))
+            # text the exchange cannot parse: no op or tag to answer with, as for the same text
+            return self._reject(self._refused[length], None, None, None, None, None)
+        if length > self.max_message_length:
+            return self._reject(self._too_long, None, None, None, frame.get("op"),
+                                frame.get("tag"))
+        return None
 
     def _batch(self, plan: Any, frame: dict[str, Any], markets: dict[str, MarketRecord],
                fast: bool, measured: bool, text: Any) -> Verdict:
@@ -314,6 +315,14 @@ class Engine:
                           source, text is not None and data.__class__ is dict))
         return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, reply)
 
+    def _oversize(self, text: Any) -> Verdict:
+        """20027 for text: its reply reads op and tag from the text only when asked for, so it
+        has the shape the same frame gets as a dict (the exchange cannot tell them apart)."""
+        rule = self._too_long
+        entry = CODES[rule.code]
+        return Verdict(False, entry.code, entry.message, rule.field, None, (), (), None, None,
+                       (_oversize_reply, (self._stamp, rule, text)))
+
     def _stamp(self) -> int:
         return self._clock() if self._clock is not None else system_clock()
 
@@ -334,6 +343,21 @@ def _reply(now: Any, rule: Rule, op: Any, tag: Any, fill: Any, value: Any,
     stamp = now() if callable(now) else now
     return rejection(rule.code, op=op, tag=tag, data=data, now=stamp, fill=fill,
                      field=rule.field, value=value, index=index).response
+
+
+def _oversize_reply(now: Any, rule: Rule, text: Any) -> Optional[dict[str, Any]]:
+    """The 20027 reply to an over-long text: op and tag as a dict of the same frame gives
+    them, when the text is a JSON object (an integer tag read exactly)."""
+    frame = decode(text)
+    op = tag = None
+    if frame.__class__ is dict:
+        op, tag = frame.get("op"), frame.get("tag")
+        if tag.__class__ is float:  # orjson reads integers beyond 64 bits as floats
+            exact = decode_exact(text)
+            tag = exact.get("tag") if exact.__class__ is dict else None
+        if tag.__class__ is Decimal and tag.as_tuple().exponent == 0:
+            tag = int(tag)  # an integer literal of 4,000+ digits (decode_exact's Decimal)
+    return _reply(now, rule, op, tag, None, None, None, None, False)
 
 
 __all__ = ["Engine", "system_clock"]

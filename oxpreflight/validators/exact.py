@@ -18,8 +18,9 @@ from .sizing import int_size_bound, size_bound
 #: Marker for "present but not a number"; compares with nothing (identity checks only).
 BAD = object()
 
-_NUMERIC = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?").fullmatch
-_INTEGER = re.compile(r"[+-]?\d+").fullmatch
+# ASCII digits only, as in JSON numbers: int() and Decimal() also read "١٢٣" and "１".
+_NUMERIC = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?").fullmatch
+_INTEGER = re.compile(r"[+-]?[0-9]+").fullmatch
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
