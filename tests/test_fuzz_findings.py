@@ -103,3 +103,25 @@ def test_non_ascii_digits_are_not_ids_or_quantities(op, field, digits):
 def test_ascii_digit_strings_still_pass():
     assert PF.check({"op": "placeorder", "data": dict(LIMIT, quantity="123",
                                                       clientOrderId="123")}).ok
+
+
+def test_an_over_long_frame_nested_too_deep_gets_the_plain_reply_as_dict_or_text():
+    nested: list = []
+    for _ in range(140):  # deeper than MAX_DEPTH (128): the exchange cannot read its op
+        nested = [nested]
+    frame = {"op": "login", "tag": 3007, "nested": nested, "note": "x" * 4000}
+    replies = [PF.check(form).response for form in _forms(frame)]
+    assert replies[0]["code"] == "20027" and "event" not in replies[0] and "tag" not in replies[0]
+    assert replies[0] == replies[1] == replies[2]
+
+
+# -- exponents beyond decimal's range (found by fuzzing: InvalidOperation, an internal error) -----
+@pytest.mark.parametrize("literal", ["2e43178498099083018240", "-2E-43178498099083018240",
+                                     "1e+" + "9" * 30])
+@pytest.mark.parametrize("field", ["quantity", "price", "clientOrderId", "timestamp"])
+def test_an_exponent_beyond_decimals_range_is_not_an_internal_error(field, literal):
+    as_string = {"op": "placeorder", "data": dict(LIMIT, **{field: literal})}
+    as_number = json.dumps(as_string).replace(f'"{literal}"', literal)
+    verdicts = [PF.check(as_string), PF.check(as_number)]
+    assert all(w.code != "W000" for v in verdicts for w in v.warnings)
+    assert (verdicts[0].ok, verdicts[0].code) == (verdicts[1].ok, verdicts[1].code)

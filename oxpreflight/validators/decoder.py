@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import orjson
@@ -46,10 +46,26 @@ def _no_constant(name: str) -> Any:
     raise ValueError(name)
 
 
+_MAX_EXPONENT = 999_999_999_999_999_999  # decimal's MAX_EMAX: Decimal("1e10**18") raises
+
+
+def read_decimal(text: str) -> Decimal:
+    """``Decimal(text)`` for a numeric text (ASCII, JSON-like); an exponent beyond decimal's
+    range (10**18) is clamped to it: such a number is beyond every bound, tick and size by a
+    factor of 10**(10**18), so no verdict changes, and nothing raises."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        mantissa, _, power = text.lower().partition("e")
+        sign, digits, _ = Decimal(mantissa).as_tuple()
+        limit = _MAX_EXPONENT - len(digits)
+        return Decimal((sign, digits, -limit if power.startswith("-") else limit))
+
+
 def _exact_float(text: str) -> Any:
     # The float when its shortest text is the literal's exact value (so a number renders as a
     # dict holding that float renders it, repr's shortest form: 1e-07, never 1E-7), else Decimal.
-    number = Decimal(text)
+    number = read_decimal(text)
     value = float(text)
     return value if math.isfinite(value) and Decimal(repr(value)) == number else number
 
@@ -192,6 +208,6 @@ def _true_depth_over(text: str) -> bool:
     return False
 
 
-__all__ = ["decode", "decode_exact", "may_lose_digits", "depth_over", "has_lone_surrogate",
+__all__ = ["decode", "decode_exact", "read_decimal", "may_lose_digits", "depth_over", "has_lone_surrogate",
            "text_of", "Refusal",
            "NOT_JSON", "NOT_UTF8", "TOO_DEEP"]

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
+from .decoder import read_decimal
 from .sizing import int_size_bound, size_bound
 
 #: Marker for "present but not a number"; compares with nothing (identity checks only).
@@ -55,7 +56,7 @@ def number(value: Any, size: list[int] | None = None) -> Any:
             size[0] += len(value)
         if _NUMERIC(value) is None:
             return BAD
-        return Decimal(value)
+        return read_decimal(value)
     if cls is Decimal:
         if size is not None:
             size[0] += len(str(value))
