@@ -125,3 +125,31 @@ def test_an_exponent_beyond_decimals_range_is_not_an_internal_error(field, liter
     verdicts = [PF.check(as_string), PF.check(as_number)]
     assert all(w.code != "W000" for v in verdicts for w in v.warnings)
     assert (verdicts[0].ok, verdicts[0].code) == (verdicts[1].ok, verdicts[1].code)
+
+
+# -- submit never raises (found while checking the finding above) ---------------------------------
+def _session():
+    session = PF.session()
+    session.observe({"event": "login", "success": True, "tag": "1", "timestamp": str(NOW)})
+    return session
+
+
+@pytest.mark.parametrize("literal", ["2e43178498099083018240", "2e-43178498099083018240"])
+def test_submit_reads_an_exponent_beyond_decimals_range_as_check_does(literal):
+    text = json.dumps({"op": "placeorder", "data": dict(LIMIT, quantity="Q")}).replace(
+        '"Q"', literal)
+    checked, submitted = PF.check(text), _session().submit(text)
+    assert (submitted.ok, submitted.code, submitted.warnings) == (
+        checked.ok, checked.code, checked.warnings)
+
+
+def test_a_failure_inside_submit_is_answered_not_raised(monkeypatch):
+    import oxpreflight.session.pipeline as pipeline
+
+    def broken(*args):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(pipeline, "_stateful", broken)
+    verdict = _session().submit({"op": "placeorder", "data": LIMIT})
+    assert not verdict.ok and [w.code for w in verdict.warnings] == ["W000"]
+    assert verdict.response["code"] == verdict.code
