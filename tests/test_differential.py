@@ -5,11 +5,11 @@
 project's strategies and their mutations (scripts/differential.py, which runs the same for a
 million frames), reproducibly (fixed seeds, hypothesis seeded without a database).
 
-Disagreements already known are listed in ``KNOWN_OPEN`` by the trait of the frame that causes
-them (``differential.traits``); a frame holding one may disagree only in the comparisons named
-there (``replies``: only the failure replies differ, the verdicts agree). Each entry has a
-minimal reproduction below, ``xfail(strict=True)`` while listed, so a fix shows up as a failure
-that asks for the entry to be deleted.
+Disagreements already known would be listed in ``KNOWN_OPEN`` by the trait of the frame that
+causes them (``differential.traits``); it is empty. A frame holding a listed trait may disagree
+only in the comparisons named there (``replies``: only the failure replies differ), and the
+trait's reproductions below are ``xfail(strict=True)`` while listed, so a fix shows up as a
+failure that asks for the entry to be deleted.
 """
 import importlib.util
 import json
@@ -30,30 +30,10 @@ sys.modules[_spec.name] = differential
 _spec.loader.exec_module(differential)
 fuzz = differential.fuzz
 
-#: trait -> (the open issue, {comparison: "any" | "replies"} it may break until fixed).
-KNOWN_OPEN = {
-    "lone_surrogate": ("issue 10 item 6: check accepts text with a lone surrogate, submit "
-                       "answers an internal error", {"session": "any"}),
-    "not_utf8": ("issue 10 items 2 and 6: bytes with UTF-8-encoded surrogates: check accepts, "
-                 "submit answers an internal error", {"session": "any"}),
-    "float_overflow": ("issue 10 item 6 (trigger found by fuzzing): a number beyond the float "
-                       "range: check accepts, submit answers an internal error",
-                       {"session": "any"}),
-    "huge_digits": ("issue 10 item 5: a tag of 4,300+ digits makes .response raise",
-                    {"exception": "any"}),
-    "too_long": ("found by the differential test, not in issue 9/10: the 20027 reply of a dict "
-                 "carries event/submitted/tag, that of the same frame as text only "
-                 "success: false", {"text": "replies"}),
-    "exponent_float": ("found by the differential test, not in issue 9/10: a float whose "
-                       "shortest text has an exponent is written 1e-07 from a dict, 1E-7 from "
-                       "text, in warning messages and echoed fields", {"text": "any"}),
-    "beyond_64_bits": ("found by the differential test, not in issue 9/10: in text, an integer "
-                       "outside [-2**63, 2**64) is judged on orjson's float unless it is the "
-                       "rejected value: warning messages say 1e+30 where the dict's say the "
-                       "exact integer, and a tag of -(2**63)-1 (whose float rounds to -2**63, "
-                       "inside the re-decode guard) gets 20002 as text but passes as a dict",
-                       {"text": "any"}),
-}
+#: trait -> (the open issue, {comparison: "any" | "replies"} it may break until fixed). Empty:
+#: lone_surrogate, not_utf8, float_overflow, huge_digits, beyond_64_bits (issue 10 fixes),
+#: too_long (one 20027 reply shape) and exponent_float (floats as their shortest text) agree.
+KNOWN_OPEN: dict = {}
 
 SEED = 9_100
 CHUNKS, PER_CHUNK = 4, 5_000  # 20,000 frames per comparison
@@ -174,11 +154,15 @@ def test_reproduction_agrees(trait, name, case):
     assert found == [], found
 
 
-@pytest.mark.xfail(strict=True, reason="found by the differential run, not in issue 9/10: "
-                   "exact.off_grid takes value % step under decimal's default 28-digit "
-                   "context; when value/step needs more digits it reports 'off the grid'")
-@pytest.mark.parametrize("quantity", [10**24, "1" + "0" * 24, "1E400"])
-def test_a_whole_number_quantity_is_on_the_increment_grid(quantity):
-    pf = Preflight()  # BTC-USD-SWAP-LIN: quantity increment 0.0001, no bounds
-    verdict = pf.check({"op": "placeorder", "data": dict(LIMIT, quantity=quantity)})
-    assert verdict.ok and not verdict.warnings, verdict.warnings
+# Found by the differential run: the grid test once took ``value % step`` under decimal's default
+# 28-digit context and read the InvalidOperation of a long quotient as "off the grid".
+@pytest.mark.parametrize("field, value, off", [
+    ("quantity", 10**24, False), ("quantity", "1" + "0" * 24, False), ("quantity", "1E400", False),
+    ("quantity", 10**24 * 3 + 7, False), ("quantity", "1" + "0" * 24 + ".00001", True),
+    ("price", 10**24, False), ("price", "1" + "0" * 30, False), ("price", "1E400", False),
+    ("price", "1" + "0" * 30 + ".05", True)])
+def test_the_increment_grids_are_exact_at_any_magnitude(field, value, off):
+    pf = Preflight()  # BTC-USD-SWAP-LIN: quantity increment 0.0001, tick 0.1, no bounds
+    verdict = pf.check({"op": "placeorder", "data": dict(LIMIT, **{field: value})})
+    grid = {"quantity": "W003", "price": "W002"}[field]
+    assert verdict.ok and (grid in [w.code for w in verdict.warnings]) is off, verdict.warnings

@@ -3,10 +3,10 @@ and the CLI. Generator and invariants live in scripts/fuzz.py (which runs the sa
 million inputs); this runs 20,000 cases, reproducibly (fixed seeds, hypothesis seeded without a
 database), each case as dict, JSON text and UTF-8 bytes where it has those forms.
 
-Known failures that issue 10's fixes remove are listed in ``KNOWN_OPEN``: a case holding one of
-those traits may break exactly the invariants named there, nothing else. Each entry also has a
-minimal reproduction below, marked ``xfail(strict=True)`` while the entry is listed: once the fix
-is merged the reproduction passes, the strict xfail fails, and the entry must be deleted.
+Known failures would be listed in ``KNOWN_OPEN`` (trait -> (issue, invariants it may break)); it
+is empty: every trait is held to every invariant. A trait listed there lets a case holding it
+break exactly the invariants named, nothing else, and its reproductions below are marked
+``xfail(strict=True)``, so a fix shows up as a failure that asks for the entry to be deleted.
 """
 import importlib.util
 import json
@@ -36,28 +36,9 @@ def _load(name: str):
 fuzz = _load("fuzz")
 
 #: trait (``fuzz.features``) -> (the open issue, the invariants it may break until fixed).
-KNOWN_OPEN = {
-    "deep": ("issue 10 items 1 and 5: nesting beyond 255 levels (text or dict) answers an "
-             "internal error (RecursionError) from check and submit; wanted: a documented "
-             "nesting limit -> 20009", {"internal_error", "exception", "check_submit"}),
-    "huge_digits": ("issue 10 item 5: integers and digit strings of 4,300+ digits answer an "
-                    "internal error (ValueError); with such a tag, .response raises",
-                    {"internal_error", "exception", "bad_response", "check_submit"}),
-    "not_utf8": ("issue 10 item 2: bytes in UTF-16/32, with a BOM, or with UTF-8-encoded "
-                 "surrogates are accepted by check (submit then answers an internal error); the "
-                 "CLI reads UTF-32/16 lines as UTF-8 text and disagrees with check(bytes)",
-                 {"not_utf8", "internal_error", "check_submit", "cli"}),
-    "lone_surrogate": ("issue 10 item 6: text with a lone surrogate (\\ud800 escape or raw) is "
-                       "accepted by check and an internal error in submit",
-                       {"internal_error", "check_submit"}),
-    "float_overflow": ("issue 10 item 6, trigger found by fuzzing: a number literal beyond the "
-                       "float range (1E400, an integer of 309+ digits) anywhere in the text is "
-                       "accepted by check and an internal error in submit (its decoder is "
-                       "orjson only)", {"internal_error", "check_submit"}),
-    "non_finite": ("found by fuzzing, not in issue 10: a dict holding NaN/Infinity floats is "
-                   "echoed in .response; with an integer beyond 64 bits beside it, "
-                   "websocket.reply_text writes 'Infinity' (not JSON)", {"bad_response"}),
-}
+#: Empty since the issue-10 fixes were merged: deep, huge_digits, not_utf8, lone_surrogate,
+#: float_overflow and non_finite all hold every invariant (their reproductions below pass).
+KNOWN_OPEN: dict = {}
 
 SEED = 20_100
 CHUNKS, PER_CHUNK = 4, 5_000  # 20,000 cases

@@ -6,7 +6,6 @@ sent, and the record can be taken back when the send fails.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
@@ -18,6 +17,8 @@ from ..rules.session import (
     NOT_OPERATIONAL, NOT_OWNED, ORDER_CLOSED_NOTICE, ORDER_GONE_CODE, RATE, STATE_RULES,
 )
 from ..validators.clock import monotonic_ms, system_clock
+from ..validators.decoder import read_decimal
+from ..validators.internal import internal_error
 from ..validators.verdict import Notice, Verdict
 from .account import loose
 from .auth import check_login
@@ -204,13 +205,13 @@ def decode_frame(text: Any) -> Any:
     try:
         msg = orjson.loads(text)
     except orjson.JSONDecodeError:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        return json.loads(text, parse_float=read_decimal, parse_constant=_no_constant)
     if isinstance(msg, dict):
         items = msg.get("dataArray")
         items = items if isinstance(items, list) else [msg.get("data")]
         if any(isinstance(item, dict) and any(item.get(f).__class__ is float for f in _NUMBERS)
                for item in items):
-            return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+            return json.loads(text, parse_float=read_decimal, parse_constant=_no_constant)
     return msg
 
 
@@ -224,7 +225,7 @@ def submission(s: Session, frame: Any) -> tuple[Verdict, Optional[Record]]:
         try:
             verdict, record = _stateful(s, frame, verdict, table, closed)
         except Exception as exc:  # a bug here must still answer, never raise into a send
-            verdict, record = s._pf._internal_error(exc), None
+            verdict, record = internal_error(exc), None
     secret = s._secret
     if secret is not None and (not verdict.ok or verdict.warnings or verdict.items):
         verdict = redact(verdict, secret.text(), secret.raw())

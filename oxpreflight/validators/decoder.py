@@ -1,9 +1,12 @@
 """The one decoder: websocket text (str or bytes) to the JSON value it carries.
 
 ``decode`` is the fast read (orjson; floats for non-integers); ``decode_exact`` the re-read with
-every number exact (``Decimal`` for decimals, ``int`` for integers of any length), used when a
-float tied with a bound, when an integer does not fit 64 bits, and for the echoed order of a
-failure reply. Both refuse the same texts, so they never disagree on what is JSON:
+every number exact (``int`` for integers of any length; for a decimal, the float whose shortest
+text is exactly its value, else ``Decimal``), used when a float tied with a bound, when an
+integer does not fit 64 bits, and for the echoed order of a failure reply. A float stands for
+its shortest text everywhere, so numbers appear in messages and echoed data as that text
+(Python's ``repr``, orjson's and ``json.dumps``' output: ``1e-07``, ``68000.5``), whether the
+frame was a dict or JSON text; only a decimal no float holds keeps its own digits. Both refuse the same texts, so they never disagree on what is JSON:
 
 - bytes that are not UTF-8 (UTF-16, UTF-32) and text starting with a byte-order mark: websocket
   text is UTF-8 (RFC 6455) and JSON text has no BOM (RFC 8259) -> ``NOT_UTF8``;
@@ -14,7 +17,8 @@ failure reply. Both refuse the same texts, so they never disagree on what is JSO
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+import math
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import orjson
@@ -42,12 +46,36 @@ def _no_constant(name: str) -> Any:
     raise ValueError(name)
 
 
+_MAX_EXPONENT = 999_999_999_999_999_999  # decimal's MAX_EMAX: Decimal("1e10**18") raises
+
+
+def read_decimal(text: str) -> Decimal:
+    """``Decimal(text)`` for a numeric text (ASCII, JSON-like); an exponent beyond decimal's
+    range (10**18) is clamped to it: such a number is beyond every bound, tick and size by a
+    factor of 10**(10**18), so no verdict changes, and nothing raises."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        mantissa, _, power = text.lower().partition("e")
+        sign, digits, _ = Decimal(mantissa).as_tuple()
+        limit = _MAX_EXPONENT - len(digits)
+        return Decimal((sign, digits, -limit if power.startswith("-") else limit))
+
+
+def _exact_float(text: str) -> Any:
+    # The float when its shortest text is the literal's exact value (so a number renders as a
+    # dict holding that float renders it, repr's shortest form: 1e-07, never 1E-7), else Decimal.
+    number = read_decimal(text)
+    value = float(text)
+    return value if math.isfinite(value) and Decimal(repr(value)) == number else number
+
+
 def _big_int(text: str) -> Any:
     # Exact at any length: int() refuses more than 4300 digits; Decimal does not.
     return int(text) if len(text) < _INT_DIGITS else Decimal(text)
 
 
-_EXACT = json.JSONDecoder(parse_float=Decimal, parse_int=_big_int, parse_constant=_no_constant)
+_EXACT = json.JSONDecoder(parse_float=_exact_float, parse_int=_big_int, parse_constant=_no_constant)
 
 
 #: Digits and points -> "0", "e" and "E" -> "e": one pass finds long digit runs and exponents.
@@ -139,8 +167,9 @@ def decode(text: Any) -> Any:
 
 
 def decode_exact(text: Any) -> Any:
-    """The JSON value of ``text`` with every number exact (Decimal for a fraction or exponent,
-    int for an integer), or a :class:`Refusal`; refuses exactly what :func:`decode` refuses."""
+    """The JSON value of ``text`` with every number exact (int for an integer; a float when its
+    shortest text is the number, else Decimal), or a :class:`Refusal`; refuses exactly what
+    :func:`decode` refuses."""
     text = _as_str(text)
     if text.__class__ is not str:
         return text
@@ -179,6 +208,6 @@ def _true_depth_over(text: str) -> bool:
     return False
 
 
-__all__ = ["decode", "decode_exact", "may_lose_digits", "depth_over", "has_lone_surrogate",
+__all__ = ["decode", "decode_exact", "read_decimal", "may_lose_digits", "depth_over", "has_lone_surrogate",
            "text_of", "Refusal",
            "NOT_JSON", "NOT_UTF8", "TOO_DEEP"]

@@ -7,6 +7,7 @@ payload, fields, market, time).
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 from typing import Any, Callable, Optional, TypeVar
 
@@ -16,7 +17,8 @@ from ..rules.language import Envelope, Rule
 from . import exact
 from .clock import checked_clock, system_clock
 from .decoder import (
-    NOT_JSON, NOT_UTF8, TOO_DEEP, Refusal, decode, decode_exact, may_lose_digits, text_of,
+    NOT_JSON, NOT_UTF8, TOO_DEEP, Refusal, decode, decode_exact, depth_over, has_lone_surrogate,
+    may_lose_digits, text_of,
 )
 from .internal import internal_error
 from .markets import MarketRecord, index_markets, load_markets, unlisted_market
@@ -186,7 +188,7 @@ class Engine:
             except UnicodeDecodeError:
                 chars = len(text)
             if chars > limit:
-                return self._reject(self._too_long, None, None, None, None, None), None
+                return self._oversize(text), None
         if text == "ping" or text == b"ping":
             return ACCEPTED, None  # the keep-alive
         obj = decode(text)
@@ -241,12 +243,11 @@ class Engine:
         """A frame row's verdict when the frame's encoding decides it, else ``None``."""
         length = measure(frame, self.max_message_length)
         if isinstance(length, Refusal):
-            row = self._refused[length]
-        elif length > self.max_message_length:
-            row = self._too_long
-        else:
-            return None
-        return self._reject(row, None, None, None, frame.get("op"), frame.get("tag"))
+            # text the exchange cannot parse: no op or tag to answer with, as for the same text
+            return self._reject(self._refused[length], None, None, None, None, None)
+        if length > self.max_message_length:
+            return self._oversize(frame)
+        return None
 
     def _batch(self, plan: Any, frame: dict[str, Any], markets: dict[str, MarketRecord],
                fast: bool, measured: bool, text: Any) -> Verdict:
@@ -255,7 +256,7 @@ class Engine:
             items = frame.get("dataArray")
             if items.__class__ is list and len(items) * MIN_ITEM > self.max_message_length:
                 # each item takes at least `{}` and a comma: too long, proven without reading
-                return self._reject(self._too_long, None, None, None, op, tag)
+                return self._oversize(frame)
         S = [0]
         result = (plan.run if fast else plan.general)(frame, markets, _X, self._read, S)
         if not measured and (result.__class__ is tuple or S[0] > self._room
@@ -314,6 +315,15 @@ class Engine:
                           source, text is not None and data.__class__ is dict))
         return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, reply)
 
+    def _oversize(self, frame: Any) -> Verdict:
+        """20027: its reply reads op and tag from the frame (dict or text) only when asked for,
+        so a frame gets one reply shape whichever form it was held in."""
+        rule = self._too_long
+        entry = CODES[rule.code]
+        op, tag = (frame.get("op"), frame.get("tag")) if isinstance(frame, dict) else (None, None)
+        return Verdict(False, entry.code, entry.message, rule.field, None, (), (), None, None,
+                       (_oversize_reply, (self._stamp, rule, frame, op, tag)))
+
     def _stamp(self) -> int:
         return self._clock() if self._clock is not None else system_clock()
 
@@ -334,6 +344,28 @@ def _reply(now: Any, rule: Rule, op: Any, tag: Any, fill: Any, value: Any,
     stamp = now() if callable(now) else now
     return rejection(rule.code, op=op, tag=tag, data=data, now=stamp, fill=fill,
                      field=rule.field, value=value, index=index).response
+
+
+def _oversize_reply(now: Any, rule: Rule, source: Any, op: Any, tag: Any
+                    ) -> Optional[dict[str, Any]]:
+    """The 20027 reply: with op and tag (a dict's, taken at check time) when the frame is a JSON
+    object the exchange can read (not nested too deep, no lone surrogate), else without; an
+    integer tag read exactly."""
+    if isinstance(source, dict):
+        if depth_over(source) or has_lone_surrogate(source):
+            op = tag = None
+        return _reply(now, rule, op, tag, None, None, None, None, False)
+    text = source
+    frame = decode(text)
+    op = tag = None
+    if frame.__class__ is dict:
+        op, tag = frame.get("op"), frame.get("tag")
+        if tag.__class__ is float:  # orjson reads integers beyond 64 bits as floats
+            exact = decode_exact(text)
+            tag = exact.get("tag") if exact.__class__ is dict else None
+        if tag.__class__ is Decimal and tag.as_tuple().exponent == 0:
+            tag = int(tag)  # an integer literal of 4,000+ digits (decode_exact's Decimal)
+    return _reply(now, rule, op, tag, None, None, None, None, False)
 
 
 __all__ = ["Engine", "system_clock"]

@@ -13,13 +13,15 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
+from .decoder import read_decimal
 from .sizing import int_size_bound, size_bound
 
 #: Marker for "present but not a number"; compares with nothing (identity checks only).
 BAD = object()
 
-_NUMERIC = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?").fullmatch
-_INTEGER = re.compile(r"[+-]?\d+").fullmatch
+# ASCII digits only, as in JSON numbers: int() and Decimal() also read "١٢٣" and "１".
+_NUMERIC = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?").fullmatch
+_INTEGER = re.compile(r"[+-]?[0-9]+").fullmatch
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -54,7 +56,7 @@ def number(value: Any, size: list[int] | None = None) -> Any:
             size[0] += len(value)
         if _NUMERIC(value) is None:
             return BAD
-        return Decimal(value)
+        return read_decimal(value)
     if cls is Decimal:
         if size is not None:
             size[0] += len(str(value))

@@ -36,7 +36,7 @@ _ORDER = ("recvWindow", "timestamp", "clientOrderId", "orderId", "marketCode", "
           "orderType", "quantity", "amount", "displayQuantity", "timeInForce", "price",
           "limitPrice", "stopPrice", "triggerType", "selfTradePreventionMode", "source")
 _NUMBER_TYPES = (int, float, Decimal)  # exact classes: bool is not a number here
-_DIGITS = re.compile(r"-?\d{1,19}").fullmatch
+_DIGITS = re.compile(r"-?[0-9]{1,19}").fullmatch  # ASCII: int() also reads "١٢٣"
 #: Codes that reject the market code itself: the exchange has not found a market to derive from.
 _MARKET_CODES = frozenset(
     r.code for r in RULES if isinstance(r.fails, UnknownMarket)
@@ -113,7 +113,7 @@ def failure_reply(op: Optional[str], tag: Any, data: Any, code: str, message: st
     order = event in _ORDER_OPS
     reply["submitted" if order else "success"] = False
     if tag is not None and (tag.__class__ is str or tag.__class__ is int):
-        reply["tag"] = str(tag)
+        reply["tag"] = tag if tag.__class__ is str else as_text(tag)  # exact at any length
     reply["message"] = message
     reply["code"] = code
     reply["timestamp"] = str(now)
