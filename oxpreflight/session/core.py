@@ -1,10 +1,10 @@
 """The Session: a Preflight plus what the exchange already knows about this connection.
 
-:meth:`Session.submit` checks a frame with the core rules (``Preflight.check_with``) against the
-session's live market table, then with the session rows that apply to its command, in the
-order of :data:`oxpreflight.rules.STATE_RULES` (the first failing row is the verdict; each
-batch item alone). The pipeline lives in :mod:`.pipeline`, the reading of the exchange's
-messages in :mod:`.routing`.
+:meth:`Session.submit` checks a frame with the core rules against the session's live market
+table (``Preflight.judge``: the verdict and the decoded frame, from one decode), then with the
+session rows that apply to its command, in the order of :data:`oxpreflight.rules.STATE_RULES`
+(the first failing row is the verdict; each batch item alone). The pipeline lives in
+:mod:`.pipeline`, the reading of the exchange's messages in :mod:`.routing`.
 
 A rejected frame changes no state. State lives behind one lock, held only for dictionary work
 (never while waiting), so ``submit`` and ``observe`` may be called from several threads and

@@ -5,12 +5,8 @@ sent, and the record can be taken back when the send fails.
 """
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Optional
-
-import orjson
 
 from ..rules.language import BATCH_OF, COMMANDS, ORDER_COMMANDS, StateRule
 from ..rules.session import (
@@ -18,6 +14,7 @@ from ..rules.session import (
     NOT_OPERATIONAL, NOT_OWNED, ORDER_CLOSED_NOTICE, ORDER_GONE_CODE, RATE, STATE_RULES,
 )
 from ..validators.clock import monotonic_ms, system_clock
+from ..validators.internal import internal_error
 from ..validators.verdict import Notice, Verdict
 from .account import loose
 from .auth import check_login
@@ -28,7 +25,6 @@ if TYPE_CHECKING:
     from .core import Session
 
 _PLACE = frozenset(ORDER_COMMANDS)
-_NUMBERS = ("quantity", "price", "limitPrice", "amount")
 #: op -> the session rows that apply to it, in check order.
 ROWS: dict[str, tuple[StateRule, ...]] = {
     op: tuple(row for row in STATE_RULES if op in row.commands) for op in COMMANDS}
@@ -189,42 +185,19 @@ def _earliest(s: Session, ctx: Context, plan: Plan, item: Any, index: int, found
     return best
 
 
-# -- decoding ------------------------------------------------------------------------------------
-def _no_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
-def decode_frame(text: Any) -> Any:
-    """A frame's JSON text; re-read with exact decimals when an order number is a float (a
-    float may have lost digits of the text, and the account checks compare exactly). Text
-    orjson refuses but the core rules accepted (a lone surrogate escape) is read by the
-    standard library, so ``submit`` never disagrees with ``check``."""
-    if isinstance(text, memoryview):
-        text = bytes(text)
-    try:
-        msg = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
-    if isinstance(msg, dict):
-        items = msg.get("dataArray")
-        items = items if isinstance(items, list) else [msg.get("data")]
-        if any(isinstance(item, dict) and any(item.get(f).__class__ is float for f in _NUMBERS)
-               for item in items):
-            return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
-    return msg
-
-
 def submission(s: Session, frame: Any) -> tuple[Verdict, Optional[Record]]:
     """The verdict for ``frame`` and, when it was recorded as sent, what was recorded (for
     :func:`take_back`). Never raises."""
     table, closed = s._view
-    verdict = s._pf.check_with(frame, table)
+    # one decode: the engine's judge returns the JSON object it checked (exact where a float
+    # could have lost digits of the text), so the session reads the frame the verdict is about
+    verdict, msg = s._pf.judge(frame, table)
     record: Optional[Record] = None
-    if verdict.ok:
+    if verdict.ok and msg is not None:
         try:
-            verdict, record = _stateful(s, frame, verdict, table, closed)
+            verdict, record = _stateful(s, msg, verdict, table, closed)
         except Exception as exc:  # a bug here must still answer, never raise into a send
-            verdict, record = s._pf._internal_error(exc), None
+            verdict, record = internal_error(exc), None
     secret = s._secret
     if secret is not None and (not verdict.ok or verdict.warnings or verdict.items):
         verdict = redact(verdict, secret.text(), secret.raw())
@@ -241,12 +214,8 @@ def take_back(s: Session, record: Record) -> None:
             s._orders.unplaced(token)
 
 
-def _stateful(s: Session, frame: Any, verdict: Verdict, table: dict[str, Any],
+def _stateful(s: Session, msg: dict[str, Any], verdict: Verdict, table: dict[str, Any],
               closed: frozenset[str]) -> tuple[Verdict, Optional[Record]]:
-    msg = frame if isinstance(frame, dict) else (
-        None if frame in ("ping", b"ping") else decode_frame(frame))
-    if not isinstance(msg, dict):
-        return verdict, None
     op = msg.get("op")
     plan = PLANS.get(op) if isinstance(op, str) else None
     if plan is None or not isinstance(op, str):
