@@ -64,16 +64,16 @@ def test_submit_text_when_a_float_lost_digits_then_account_compares_the_decimal_
 def test_submit_when_a_session_check_fails_then_the_engines_internal_error(monkeypatch):
     s = logged_in()
 
-    def broken(self, now):
+    def broken(self, *args):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(OrderBook, "expire", broken)
+    monkeypatch.setattr(OrderBook, "placed", broken)
     frame = {"op": "placeorder", "tag": 1, "data": {
         "marketCode": "BTC-USD-SWAP-LIN", "side": "BUY", "orderType": "MARKET",
-        "quantity": "1"}}
+        "quantity": "1", "clientOrderId": 5}}
     verdict = s.submit(frame)
     assert (verdict.ok, verdict.code) == (False, INTERNAL_ERROR.code)
     assert [w.code for w in verdict.warnings] == [WARNING_CODE]
     assert "RuntimeError" in verdict.warnings[0].message
     monkeypatch.undo()
-    assert s.submit(frame).ok  # nothing was recorded, the lock was released
+    assert s.submit(frame).ok and s._orders.pending_count() == 1  # the lock was released

@@ -27,7 +27,7 @@ from .auction import AUCTION_WINDOW, window_test
 from .auth import Secret
 from .markets import LiveMarkets
 from .orders import ACK_TIMEOUT_MS, OrderBook
-from .pipeline import submission, take_back
+from .pipeline import Context, submission, take_back
 from .rate import SlidingWindow
 from .routing import route
 
@@ -114,6 +114,7 @@ class Session:
         if given is not None and given.account_id is not None:
             self._own = str(given.account_id)
         self._orders = OrderBook(_positive_int("ack_timeout_ms", ack_timeout_ms))
+        self._context = Context()  # the pipeline's, refilled under the lock per submission
 
     # -- public --------------------------------------------------------------------------------
     def submit(self, frame: Frame) -> Verdict:

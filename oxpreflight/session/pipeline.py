@@ -6,7 +6,7 @@ sent, and the record can be taken back when the send fails.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from ..rules.language import BATCH_OF, COMMANDS, ORDER_COMMANDS, StateRule
 from ..rules.session import (
@@ -35,15 +35,19 @@ Record = tuple[int, int, tuple[int, ...]]
 
 class Context:
     """One submission: the command, its clocks, the room left in the rate window, the market
-    table it was checked against, and the notices its items collected."""
+    table it was checked against, and the notices its items collected (``None`` until one
+    does). Each session holds one, filled anew under its lock for every submission."""
 
     __slots__ = ("op", "now", "stamp", "room", "table", "closed", "notices")
 
-    def __init__(self, op: str, now: Optional[int], stamp: int, room: Optional[int],
-                 table: dict[str, Any], closed: frozenset[str]):
-        self.op, self.now, self.stamp, self.room = op, now, stamp, room
-        self.table, self.closed = table, closed
-        self.notices: dict[int, list[Notice]] = {}
+    def __init__(self) -> None:
+        self.op: str = ""
+        self.now: Optional[int] = None
+        self.stamp = 0
+        self.room: Optional[int] = None
+        self.table: dict[str, Any] = {}
+        self.closed: frozenset[str] = frozenset()
+        self.notices: Optional[dict[int, list[Notice]]] = None
 
 
 # -- one check per kind of state: the first failing row of that kind for this item -----------
@@ -51,9 +55,9 @@ Check = Callable[["Session", Context, Any, int], Optional[Problem]]
 
 
 def _login(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
-    if ctx.op == "login":
-        return Problem(LOGIN_AGAIN) if s._logged_in else None
-    return None if s._logged_in else Problem(NOT_LOGGED_IN)
+    if s._logged_in:
+        return Problem(LOGIN_AGAIN) if ctx.op == "login" else None
+    return None if ctx.op == "login" else Problem(NOT_LOGGED_IN)
 
 
 def _credentials(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
@@ -75,6 +79,8 @@ def _orders(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem
     if state == UNKNOWN:
         return Problem(NOT_FOUND, field)
     if state == CLOSED:  # the exchange accepts it and pushes its 100004 failure
+        if ctx.notices is None:
+            ctx.notices = {}
         ctx.notices.setdefault(index, []).append(Notice(
             ORDER_CLOSED_NOTICE, field, item.get(field),
             f"order {item.get(field)} was reported closed: the exchange will accept the "
@@ -97,7 +103,7 @@ def _account(s: Session, ctx: Context, item: Any, index: int) -> Optional[Proble
 
 
 def _markets(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
-    if item.get("marketCode") in ctx.closed:
+    if ctx.closed and item.get("marketCode") in ctx.closed:
         return Problem(NOT_OPERATIONAL, "marketCode")
     return None
 
@@ -139,21 +145,24 @@ KINDS: dict[str, Check] = {
 
 class Plan:
     """The session rows of one command, read as: each kind's check (in the order of the
-    kind's first row) and each row's place in the table."""
+    kind's first row), each row's place in the table, and what an accepted frame records."""
 
-    __slots__ = ("rows", "checks", "place")
+    __slots__ = ("op", "rows", "checks", "calls", "place", "batch", "places")
 
-    def __init__(self, rows: tuple[StateRule, ...]):
-        self.rows = rows
+    def __init__(self, op: str, rows: tuple[StateRule, ...]):
+        self.op, self.rows = op, rows
         self.place = {id(row): at for at, row in enumerate(rows)}  # rows hold dicts: by id
         firsts: dict[str, int] = {}
         for at, row in enumerate(rows):
             firsts.setdefault(row.needs, at)
         self.checks = tuple((at, KINDS[kind]) for kind, at in firsts.items())
+        self.calls = tuple(check for _, check in self.checks)  # what the loop runs
+        self.batch = op in BATCH_OF
+        self.places = op in _PLACE  # accepted: its clientOrderIds await a reply
 
 
 #: op -> its plan (commands no row applies to have none).
-PLANS: dict[str, Plan] = {op: Plan(rows) for op, rows in ROWS.items() if rows}
+PLANS: dict[str, Plan] = {op: Plan(op, rows) for op, rows in ROWS.items() if rows}
 
 
 def first_problem(s: Session, ctx: Context, plan: Plan, item: Any, index: int
@@ -161,10 +170,10 @@ def first_problem(s: Session, ctx: Context, plan: Plan, item: Any, index: int
     """The first row of ``plan`` that fails for ``item``. Each kind's check answers with its
     own first failing row; kinds are asked in the order of their first row, and once a row
     fails, kinds whose rows all come later are not asked."""
-    for position, (_, check) in enumerate(plan.checks):
+    for check in plan.calls:
         problem = check(s, ctx, item, index)
         if problem is not None:
-            return _earliest(s, ctx, plan, item, index, problem, position)
+            return _earliest(s, ctx, plan, item, index, problem, plan.calls.index(check))
     return None
 
 
@@ -194,10 +203,13 @@ def submission(s: Session, frame: Any) -> tuple[Verdict, Optional[Record]]:
     verdict, msg = s._pf.judge(frame, table)
     record: Optional[Record] = None
     if verdict.ok and msg is not None:
-        try:
-            verdict, record = _stateful(s, msg, verdict, table, closed)
-        except Exception as exc:  # a bug here must still answer, never raise into a send
-            verdict, record = internal_error(exc), None
+        op = msg.get("op")
+        plan = PLANS.get(op) if op.__class__ is str else None
+        if plan is not None:  # else a subscription: nothing the session knows decides it
+            try:
+                verdict, record = _stateful(s, plan, msg, verdict, table, closed)
+            except Exception as exc:  # a bug here must still answer, never raise into a send
+                verdict, record = internal_error(exc), None
     secret = s._secret
     if secret is not None and (not verdict.ok or verdict.warnings or verdict.items):
         verdict = redact(verdict, secret.text(), secret.raw())
@@ -214,48 +226,57 @@ def take_back(s: Session, record: Record) -> None:
             s._orders.unplaced(token)
 
 
-def _stateful(s: Session, msg: dict[str, Any], verdict: Verdict, table: dict[str, Any],
-              closed: frozenset[str]) -> tuple[Verdict, Optional[Record]]:
-    op = msg.get("op")
-    plan = PLANS.get(op) if isinstance(op, str) else None
-    if plan is None or not isinstance(op, str):
-        return verdict, None  # subscriptions: nothing the session knows decides them
+def _stateful(s: Session, plan: Plan, msg: dict[str, Any], verdict: Verdict,
+              table: dict[str, Any], closed: frozenset[str]
+              ) -> tuple[Verdict, Optional[Record]]:
+    op = plan.op
     clock = s._pf.clock
     now = clock() if clock is not None else None
-    stamp = now if now is not None else system_clock()
     # the rate window and acknowledgement deadlines: an injected clock drives them (tests,
     # replays); the system clock may step, so it is replaced by a monotonic one
-    rate_now = now if now is not None and clock is not system_clock else monotonic_ms()
-    batch = op in BATCH_OF
-    items: list[Any] = msg["dataArray"] if batch else [msg.get("data")]
+    if now is not None and clock is not system_clock:
+        rate_now = now
+    else:
+        rate_now = monotonic_ms()
+    counted = op in s._rate_ops
     with s._lock:
-        ctx = Context(op, now, stamp, s._rate.room(rate_now) if op in s._rate_ops else None,
-                      table, closed)
+        ctx = s._context
+        ctx.op, ctx.now, ctx.stamp, ctx.table, ctx.closed, ctx.notices = (
+            op, now, system_clock() if now is None else now, table, closed, None)
+        ctx.room = s._rate.room(rate_now) if counted else None
         if op == "login":
             problem = first_problem(s, ctx, plan, msg.get("data"), 0)
             if problem is None:
                 return verdict, None
             return _reject(problem, ctx, msg.get("tag"), msg.get("data"), None,
                            verdict.warnings + problem.hints), None
-        s._orders.expire(rate_now)
+        orders = s._orders
+        if rate_now >= orders.soonest:
+            orders.expire(rate_now)
+        if not plan.batch:
+            item = msg.get("data")
+            problem = first_problem(s, ctx, plan, item, 0) if isinstance(item, dict) else None
+            if problem is None:
+                if ctx.notices:
+                    verdict = _noted(verdict, ctx.notices, False)
+                return verdict, _record(s, plan, (item,), rate_now, counted)
+            only = _reject(problem, ctx, msg.get("tag"), item, None, ())
+            if verdict.warnings:
+                only = Verdict(False, only.code, only.message, only.field, only.value, (),
+                               verdict.warnings, None, None, partial(getattr, only, "response"))
+            return only, None
+        items = msg["dataArray"]
         rejected = {}
         for index, item in enumerate(items):
             if isinstance(item, dict):
                 problem = first_problem(s, ctx, plan, item, index)
                 if problem is not None:
-                    rejected[index] = _reject(problem, ctx, msg.get("tag"), item,
-                                              index if batch else None, ())
-        if not rejected:
-            if ctx.notices:
-                verdict = _noted(verdict, ctx.notices, batch)
-            return verdict, _record(s, op, items, rate_now)
-    if batch:
-        return with_items(verdict, rejected), None
-    only = rejected[0]
-    if verdict.warnings:
-        only = Verdict(False, only.code, only.message, only.field, only.value, (),
-                       verdict.warnings, None, None, partial(getattr, only, "response"))
-    return only, None
+                    rejected[index] = _reject(problem, ctx, msg.get("tag"), item, index, ())
+        if rejected:
+            return with_items(verdict, rejected), None
+        if ctx.notices:
+            verdict = _noted(verdict, ctx.notices, True)
+        return verdict, _record(s, plan, items, rate_now, counted)
 
 
 def _reject(problem: Problem, ctx: Context, tag: Any, item: Any, index: Optional[int],
@@ -269,23 +290,22 @@ def _reject(problem: Problem, ctx: Context, tag: Any, item: Any, index: Optional
                         warnings=warnings)
 
 
-def _record(s: Session, op: str, items: list[Any], rate_now: int) -> Optional[Record]:
+def _record(s: Session, plan: Plan, items: Sequence[Any], rate_now: int, counted: bool
+            ) -> Optional[Record]:
     """Record an accepted frame as sent (lock held), and say what was recorded."""
-    counted = len(items) if op in s._rate_ops else 0
-    if counted:
-        s._rate.add(rate_now, counted)
-    tokens: list[int] = []
-    if op in _PLACE:
+    n = len(items) if counted else 0
+    if n:
+        s._rate.add(rate_now, n)
+    tokens: tuple[int, ...] = ()
+    if plan.places:
+        placed = s._orders.placed
         for item in items:
             client_id = item.get("clientOrderId")
             if client_id is not None:
-                token = s._orders.placed(order_key(client_id), item.get("marketCode"),
-                                         rate_now)
+                token = placed(order_key(client_id), item.get("marketCode"), rate_now)
                 if token is not None:
-                    tokens.append(token)
-    if not counted and not tokens:
-        return None
-    return rate_now, counted, tuple(tokens)
+                    tokens += (token,)
+    return (rate_now, n, tokens) if n or tokens else None
 
 
 def _noted(verdict: Verdict, notices: dict[int, list[Notice]], batch: bool) -> Verdict:

@@ -146,7 +146,11 @@ class Engine:
         one decode, against ``markets`` (default: this checker's table; a session passes its live
         one). Text numbers come back exact where a float could have lost digits."""
         try:
-            return self._judge(frame, self.markets if markets is None else markets, True)
+            if markets is None:
+                markets = self.markets
+            if frame.__class__ is str or frame.__class__ is bytes:  # the hot path, as check()
+                return self._text(frame, markets, True)
+            return self._judge(frame, markets, True)
         except Exception as exc:
             return internal_error(exc), None
 
