@@ -15,7 +15,7 @@ from ..rules.session import (
 )
 from ..validators.clock import monotonic_ms, system_clock
 from ..validators.internal import internal_error
-from ..validators.verdict import Notice, Verdict
+from ..validators.verdict import ACCEPTED, Notice, Verdict
 from .account import loose
 from .auth import check_login
 from .orders import CLOSED, UNKNOWN, order_key
@@ -202,7 +202,7 @@ def submission(s: Session, frame: Any) -> tuple[Verdict, Optional[Record]]:
     # could have lost digits of the text), so the session reads the frame the verdict is about
     verdict, msg = s._pf.judge(frame, table)
     record: Optional[Record] = None
-    if verdict.ok and msg is not None:
+    if msg is not None and (verdict is ACCEPTED or verdict.ok):
         op = msg.get("op")
         plan = PLANS.get(op) if op.__class__ is str else None
         if plan is not None:  # else a subscription: nothing the session knows decides it
@@ -259,7 +259,15 @@ def _stateful(s: Session, plan: Plan, msg: dict[str, Any], verdict: Verdict,
             if problem is None:
                 if ctx.notices:
                     verdict = _noted(verdict, ctx.notices, False)
-                return verdict, _record(s, plan, (item,), rate_now, counted)
+                # _record for one item, inline: the hot path of every single order command
+                if counted:
+                    s._rate.add(rate_now, 1)
+                client_id = item.get("clientOrderId") if plan.places else None
+                token = None if client_id is None else orders.placed(
+                    order_key(client_id), item.get("marketCode"), rate_now)
+                if token is not None:
+                    return verdict, (rate_now, int(counted), (token,))
+                return verdict, ((rate_now, 1, ()) if counted else None)
             only = _reject(problem, ctx, msg.get("tag"), item, None, ())
             if verdict.warnings:
                 only = Verdict(False, only.code, only.message, only.field, only.value, (),
