@@ -255,7 +255,9 @@ def _stateful(s: Session, plan: Plan, msg: dict[str, Any], verdict: Verdict,
             orders.expire(rate_now)
         if not plan.batch:
             item = msg.get("data")
-            problem = first_problem(s, ctx, plan, item, 0) if isinstance(item, dict) else None
+            if not isinstance(item, dict):  # the core rules accept no such order command
+                return verdict, None
+            problem = first_problem(s, ctx, plan, item, 0)
             if problem is None:
                 if ctx.notices:
                     verdict = _noted(verdict, ctx.notices, False)
