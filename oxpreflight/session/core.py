@@ -1,10 +1,10 @@
 """The Session: a Preflight plus what the exchange already knows about this connection.
 
-:meth:`Session.submit` checks a frame with the core rules (``Preflight.check_with``) against the
-session's live market table, then with the session rows that apply to its command, in the
-order of :data:`oxpreflight.rules.STATE_RULES` (the first failing row is the verdict; each
-batch item alone). The pipeline lives in :mod:`.pipeline`, the reading of the exchange's
-messages in :mod:`.routing`.
+:meth:`Session.submit` checks a frame with the core rules against the session's live market
+table (``Preflight.judge``: the verdict and the decoded frame, from one decode), then with the
+session rows that apply to its command, in the order of :data:`oxpreflight.rules.STATE_RULES`
+(the first failing row is the verdict; each batch item alone). The pipeline lives in
+:mod:`.pipeline`, the reading of the exchange's messages in :mod:`.routing`.
 
 A rejected frame changes no state. State lives behind one lock, held only for dictionary work
 (never while waiting), so ``submit`` and ``observe`` may be called from several threads and
@@ -27,7 +27,7 @@ from .auction import AUCTION_WINDOW, window_test
 from .auth import Secret
 from .markets import LiveMarkets
 from .orders import ACK_TIMEOUT_MS, OrderBook
-from .pipeline import submission, take_back
+from .pipeline import Context, submission, take_back
 from .rate import SlidingWindow
 from .routing import route
 
@@ -114,6 +114,7 @@ class Session:
         if given is not None and given.account_id is not None:
             self._own = str(given.account_id)
         self._orders = OrderBook(_positive_int("ack_timeout_ms", ack_timeout_ms))
+        self._context = Context()  # the pipeline's, refilled under the lock per submission
 
     # -- public --------------------------------------------------------------------------------
     def submit(self, frame: Frame) -> Verdict:

@@ -23,12 +23,17 @@ PENDING_MEMORY = 10_000
 #: long after sending is presumed lost with its connection, and forgotten.
 ACK_TIMEOUT_MS = 60_000
 
+_NEVER = float("inf")
+
 #: What :meth:`OrderBook.find` answers.
 OPEN, PENDING, CLOSED, UNKNOWN = "open", "pending", "closed", "unknown"
 
 
 def order_key(value: Any) -> Optional[str]:
     """An orderId or clientOrderId as canonical digits (``123``, ``"123"`` -> ``"123"``)."""
+    if value.__class__ is str and 0 < len(value) < 19 and value.isascii() and value.isdigit() \
+            and value[0] != "0":
+        return value  # already canonical: what ``str(int(value))`` gives (the common case)
     parsed = exact.integer(value)
     return str(parsed) if parsed.__class__ is int else None
 
@@ -64,6 +69,8 @@ class OrderBook:
         # sequence -> (clientOrderId, deadline) in sending order, for expiry and the bound.
         self._pending: dict[str, dict[int, Any]] = {}
         self._queue: OrderedDict[int, tuple[str, int]] = OrderedDict()
+        # at most the earliest deadline in the queue: before it, nothing can expire
+        self.soonest: float = _NEVER
         self._sequence = count()
         self._closed: OrderedDict[str, Any] = OrderedDict()  # orderId -> market
         # (clientOrderId, market) of closed orders
@@ -119,10 +126,18 @@ class OrderBook:
         if client_id is None:
             return None
         token = next(self._sequence)
-        self._pending.setdefault(client_id, {})[token] = market
-        self._queue[token] = (client_id, now + self.ack_timeout_ms)
-        while len(self._queue) > PENDING_MEMORY:
-            self._drop(next(iter(self._queue)))
+        group = self._pending.get(client_id)
+        if group is None:
+            self._pending[client_id] = {token: market}
+        else:
+            group[token] = market
+        queue = self._queue
+        deadline = now + self.ack_timeout_ms
+        queue[token] = (client_id, deadline)
+        if deadline < self.soonest:
+            self.soonest = deadline
+        if len(queue) > PENDING_MEMORY:  # one in, at most one out
+            self._drop(next(iter(queue)))
         return token
 
     def unplaced(self, token: int) -> None:
@@ -131,12 +146,17 @@ class OrderBook:
 
     def expire(self, now: int) -> None:
         """Forget the placements not acknowledged by their deadline."""
+        if now < self.soonest:
+            return
         queue = self._queue
         while queue:
             token = next(iter(queue))
-            if queue[token][1] > now:
-                break
+            deadline = queue[token][1]
+            if deadline > now:
+                self.soonest = deadline
+                return
             self._drop(token)
+        self.soonest = _NEVER
 
     def forget_pending(self) -> None:
         """Forget every unacknowledged placement (their connection is gone)."""

@@ -5,11 +5,8 @@ sent, and the record can be taken back when the send fails.
 """
 from __future__ import annotations
 
-import json
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, Optional
-
-import orjson
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from ..rules.language import BATCH_OF, COMMANDS, ORDER_COMMANDS, StateRule
 from ..rules.session import (
@@ -17,9 +14,8 @@ from ..rules.session import (
     NOT_OPERATIONAL, NOT_OWNED, ORDER_CLOSED_NOTICE, ORDER_GONE_CODE, RATE, STATE_RULES,
 )
 from ..validators.clock import monotonic_ms, system_clock
-from ..validators.decoder import read_decimal
 from ..validators.internal import internal_error
-from ..validators.verdict import Notice, Verdict
+from ..validators.verdict import ACCEPTED, Notice, Verdict
 from .account import loose
 from .auth import check_login
 from .orders import CLOSED, UNKNOWN, order_key
@@ -29,7 +25,6 @@ if TYPE_CHECKING:
     from .core import Session
 
 _PLACE = frozenset(ORDER_COMMANDS)
-_NUMBERS = ("quantity", "price", "limitPrice", "amount")
 #: op -> the session rows that apply to it, in check order.
 ROWS: dict[str, tuple[StateRule, ...]] = {
     op: tuple(row for row in STATE_RULES if op in row.commands) for op in COMMANDS}
@@ -40,15 +35,19 @@ Record = tuple[int, int, tuple[int, ...]]
 
 class Context:
     """One submission: the command, its clocks, the room left in the rate window, the market
-    table it was checked against, and the notices its items collected."""
+    table it was checked against, and the notices its items collected (``None`` until one
+    does). Each session holds one, filled anew under its lock for every submission."""
 
     __slots__ = ("op", "now", "stamp", "room", "table", "closed", "notices")
 
-    def __init__(self, op: str, now: Optional[int], stamp: int, room: Optional[int],
-                 table: dict[str, Any], closed: frozenset[str]):
-        self.op, self.now, self.stamp, self.room = op, now, stamp, room
-        self.table, self.closed = table, closed
-        self.notices: dict[int, list[Notice]] = {}
+    def __init__(self) -> None:
+        self.op: str = ""
+        self.now: Optional[int] = None
+        self.stamp = 0
+        self.room: Optional[int] = None
+        self.table: dict[str, Any] = {}
+        self.closed: frozenset[str] = frozenset()
+        self.notices: Optional[dict[int, list[Notice]]] = None
 
 
 # -- one check per kind of state: the first failing row of that kind for this item -----------
@@ -56,9 +55,9 @@ Check = Callable[["Session", Context, Any, int], Optional[Problem]]
 
 
 def _login(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
-    if ctx.op == "login":
-        return Problem(LOGIN_AGAIN) if s._logged_in else None
-    return None if s._logged_in else Problem(NOT_LOGGED_IN)
+    if s._logged_in:
+        return Problem(LOGIN_AGAIN) if ctx.op == "login" else None
+    return None if ctx.op == "login" else Problem(NOT_LOGGED_IN)
 
 
 def _credentials(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
@@ -80,6 +79,8 @@ def _orders(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem
     if state == UNKNOWN:
         return Problem(NOT_FOUND, field)
     if state == CLOSED:  # the exchange accepts it and pushes its 100004 failure
+        if ctx.notices is None:
+            ctx.notices = {}
         ctx.notices.setdefault(index, []).append(Notice(
             ORDER_CLOSED_NOTICE, field, item.get(field),
             f"order {item.get(field)} was reported closed: the exchange will accept the "
@@ -102,7 +103,7 @@ def _account(s: Session, ctx: Context, item: Any, index: int) -> Optional[Proble
 
 
 def _markets(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem]:
-    if item.get("marketCode") in ctx.closed:
+    if ctx.closed and item.get("marketCode") in ctx.closed:
         return Problem(NOT_OPERATIONAL, "marketCode")
     return None
 
@@ -144,21 +145,24 @@ KINDS: dict[str, Check] = {
 
 class Plan:
     """The session rows of one command, read as: each kind's check (in the order of the
-    kind's first row) and each row's place in the table."""
+    kind's first row), each row's place in the table, and what an accepted frame records."""
 
-    __slots__ = ("rows", "checks", "place")
+    __slots__ = ("op", "rows", "checks", "calls", "place", "batch", "places")
 
-    def __init__(self, rows: tuple[StateRule, ...]):
-        self.rows = rows
+    def __init__(self, op: str, rows: tuple[StateRule, ...]):
+        self.op, self.rows = op, rows
         self.place = {id(row): at for at, row in enumerate(rows)}  # rows hold dicts: by id
         firsts: dict[str, int] = {}
         for at, row in enumerate(rows):
             firsts.setdefault(row.needs, at)
         self.checks = tuple((at, KINDS[kind]) for kind, at in firsts.items())
+        self.calls = tuple(check for _, check in self.checks)  # what the loop runs
+        self.batch = op in BATCH_OF
+        self.places = op in _PLACE  # accepted: its clientOrderIds await a reply
 
 
 #: op -> its plan (commands no row applies to have none).
-PLANS: dict[str, Plan] = {op: Plan(rows) for op, rows in ROWS.items() if rows}
+PLANS: dict[str, Plan] = {op: Plan(op, rows) for op, rows in ROWS.items() if rows}
 
 
 def first_problem(s: Session, ctx: Context, plan: Plan, item: Any, index: int
@@ -166,10 +170,10 @@ def first_problem(s: Session, ctx: Context, plan: Plan, item: Any, index: int
     """The first row of ``plan`` that fails for ``item``. Each kind's check answers with its
     own first failing row; kinds are asked in the order of their first row, and once a row
     fails, kinds whose rows all come later are not asked."""
-    for position, (_, check) in enumerate(plan.checks):
+    for check in plan.calls:
         problem = check(s, ctx, item, index)
         if problem is not None:
-            return _earliest(s, ctx, plan, item, index, problem, position)
+            return _earliest(s, ctx, plan, item, index, problem, plan.calls.index(check))
     return None
 
 
@@ -190,42 +194,22 @@ def _earliest(s: Session, ctx: Context, plan: Plan, item: Any, index: int, found
     return best
 
 
-# -- decoding ------------------------------------------------------------------------------------
-def _no_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
-def decode_frame(text: Any) -> Any:
-    """A frame's JSON text; re-read with exact decimals when an order number is a float (a
-    float may have lost digits of the text, and the account checks compare exactly). Text
-    orjson refuses but the core rules accepted (a lone surrogate escape) is read by the
-    standard library, so ``submit`` never disagrees with ``check``."""
-    if isinstance(text, memoryview):
-        text = bytes(text)
-    try:
-        msg = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text, parse_float=read_decimal, parse_constant=_no_constant)
-    if isinstance(msg, dict):
-        items = msg.get("dataArray")
-        items = items if isinstance(items, list) else [msg.get("data")]
-        if any(isinstance(item, dict) and any(item.get(f).__class__ is float for f in _NUMBERS)
-               for item in items):
-            return json.loads(text, parse_float=read_decimal, parse_constant=_no_constant)
-    return msg
-
-
 def submission(s: Session, frame: Any) -> tuple[Verdict, Optional[Record]]:
     """The verdict for ``frame`` and, when it was recorded as sent, what was recorded (for
     :func:`take_back`). Never raises."""
     table, closed = s._view
-    verdict = s._pf.check_with(frame, table)
+    # one decode: the engine's judge returns the JSON object it checked (exact where a float
+    # could have lost digits of the text), so the session reads the frame the verdict is about
+    verdict, msg = s._pf.judge(frame, table)
     record: Optional[Record] = None
-    if verdict.ok:
-        try:
-            verdict, record = _stateful(s, frame, verdict, table, closed)
-        except Exception as exc:  # a bug here must still answer, never raise into a send
-            verdict, record = internal_error(exc), None
+    if msg is not None and (verdict is ACCEPTED or verdict.ok):
+        op = msg.get("op")
+        plan = PLANS.get(op) if op.__class__ is str else None
+        if plan is not None:  # else a subscription: nothing the session knows decides it
+            try:
+                verdict, record = _stateful(s, plan, msg, verdict, table, closed)
+            except Exception as exc:  # a bug here must still answer, never raise into a send
+                verdict, record = internal_error(exc), None
     secret = s._secret
     if secret is not None and (not verdict.ok or verdict.warnings or verdict.items):
         verdict = redact(verdict, secret.text(), secret.raw())
@@ -242,52 +226,67 @@ def take_back(s: Session, record: Record) -> None:
             s._orders.unplaced(token)
 
 
-def _stateful(s: Session, frame: Any, verdict: Verdict, table: dict[str, Any],
-              closed: frozenset[str]) -> tuple[Verdict, Optional[Record]]:
-    msg = frame if isinstance(frame, dict) else (
-        None if frame in ("ping", b"ping") else decode_frame(frame))
-    if not isinstance(msg, dict):
-        return verdict, None
-    op = msg.get("op")
-    plan = PLANS.get(op) if isinstance(op, str) else None
-    if plan is None or not isinstance(op, str):
-        return verdict, None  # subscriptions: nothing the session knows decides them
+def _stateful(s: Session, plan: Plan, msg: dict[str, Any], verdict: Verdict,
+              table: dict[str, Any], closed: frozenset[str]
+              ) -> tuple[Verdict, Optional[Record]]:
+    op = plan.op
     clock = s._pf.clock
     now = clock() if clock is not None else None
-    stamp = now if now is not None else system_clock()
     # the rate window and acknowledgement deadlines: an injected clock drives them (tests,
     # replays); the system clock may step, so it is replaced by a monotonic one
-    rate_now = now if now is not None and clock is not system_clock else monotonic_ms()
-    batch = op in BATCH_OF
-    items: list[Any] = msg["dataArray"] if batch else [msg.get("data")]
+    if now is not None and clock is not system_clock:
+        rate_now = now
+    else:
+        rate_now = monotonic_ms()
+    counted = op in s._rate_ops
     with s._lock:
-        ctx = Context(op, now, stamp, s._rate.room(rate_now) if op in s._rate_ops else None,
-                      table, closed)
+        ctx = s._context
+        ctx.op, ctx.now, ctx.stamp, ctx.table, ctx.closed, ctx.notices = (
+            op, now, system_clock() if now is None else now, table, closed, None)
+        ctx.room = s._rate.room(rate_now) if counted else None
         if op == "login":
             problem = first_problem(s, ctx, plan, msg.get("data"), 0)
             if problem is None:
                 return verdict, None
             return _reject(problem, ctx, msg.get("tag"), msg.get("data"), None,
                            verdict.warnings + problem.hints), None
-        s._orders.expire(rate_now)
+        orders = s._orders
+        if rate_now >= orders.soonest:
+            orders.expire(rate_now)
+        if not plan.batch:
+            item = msg.get("data")
+            if not isinstance(item, dict):  # the core rules accept no such order command
+                return verdict, None
+            problem = first_problem(s, ctx, plan, item, 0)
+            if problem is None:
+                if ctx.notices:
+                    verdict = _noted(verdict, ctx.notices, False)
+                # _record for one item, inline: the hot path of every single order command
+                if counted:
+                    s._rate.add(rate_now, 1)
+                client_id = item.get("clientOrderId") if plan.places else None
+                token = None if client_id is None else orders.placed(
+                    order_key(client_id), item.get("marketCode"), rate_now)
+                if token is not None:
+                    return verdict, (rate_now, int(counted), (token,))
+                return verdict, ((rate_now, 1, ()) if counted else None)
+            only = _reject(problem, ctx, msg.get("tag"), item, None, ())
+            if verdict.warnings:
+                only = Verdict(False, only.code, only.message, only.field, only.value, (),
+                               verdict.warnings, None, None, partial(getattr, only, "response"))
+            return only, None
+        items = msg["dataArray"]
         rejected = {}
         for index, item in enumerate(items):
             if isinstance(item, dict):
                 problem = first_problem(s, ctx, plan, item, index)
                 if problem is not None:
-                    rejected[index] = _reject(problem, ctx, msg.get("tag"), item,
-                                              index if batch else None, ())
-        if not rejected:
-            if ctx.notices:
-                verdict = _noted(verdict, ctx.notices, batch)
-            return verdict, _record(s, op, items, rate_now)
-    if batch:
-        return with_items(verdict, rejected), None
-    only = rejected[0]
-    if verdict.warnings:
-        only = Verdict(False, only.code, only.message, only.field, only.value, (),
-                       verdict.warnings, None, None, partial(getattr, only, "response"))
-    return only, None
+                    rejected[index] = _reject(problem, ctx, msg.get("tag"), item, index, ())
+        if rejected:
+            return with_items(verdict, rejected), None
+        if ctx.notices:
+            verdict = _noted(verdict, ctx.notices, True)
+        return verdict, _record(s, plan, items, rate_now, counted)
 
 
 def _reject(problem: Problem, ctx: Context, tag: Any, item: Any, index: Optional[int],
@@ -301,23 +300,22 @@ def _reject(problem: Problem, ctx: Context, tag: Any, item: Any, index: Optional
                         warnings=warnings)
 
 
-def _record(s: Session, op: str, items: list[Any], rate_now: int) -> Optional[Record]:
+def _record(s: Session, plan: Plan, items: Sequence[Any], rate_now: int, counted: bool
+            ) -> Optional[Record]:
     """Record an accepted frame as sent (lock held), and say what was recorded."""
-    counted = len(items) if op in s._rate_ops else 0
-    if counted:
-        s._rate.add(rate_now, counted)
-    tokens: list[int] = []
-    if op in _PLACE:
+    n = len(items) if counted else 0
+    if n:
+        s._rate.add(rate_now, n)
+    tokens: tuple[int, ...] = ()
+    if plan.places:
+        placed = s._orders.placed
         for item in items:
             client_id = item.get("clientOrderId")
             if client_id is not None:
-                token = s._orders.placed(order_key(client_id), item.get("marketCode"),
-                                         rate_now)
+                token = placed(order_key(client_id), item.get("marketCode"), rate_now)
                 if token is not None:
-                    tokens.append(token)
-    if not counted and not tokens:
-        return None
-    return rate_now, counted, tuple(tokens)
+                    tokens += (token,)
+    return (rate_now, n, tokens) if n or tokens else None
 
 
 def _noted(verdict: Verdict, notices: dict[int, list[Notice]], batch: bool) -> Verdict:

@@ -142,19 +142,17 @@ class Engine:
         except Exception as exc:
             return internal_error(exc)
 
-    def check_with(self, frame: Any, markets: dict[str, MarketRecord]) -> Verdict:
-        """:meth:`check` against another market table (a session's live one)."""
-        try:
-            return self._judge(frame, markets, True)[0]
-        except Exception as exc:
-            return internal_error(exc)
-
     def judge(self, frame: Any, markets: Optional[dict[str, MarketRecord]] = None
               ) -> tuple[Verdict, Optional[dict[str, Any]]]:
         """The verdict and the JSON object the frame carries (``None`` when it is not one), from
-        one decode. Text numbers come back exact where a float could have lost digits."""
+        one decode, against ``markets`` (default: this checker's table; a session passes its live
+        one). Text numbers come back exact where a float could have lost digits."""
         try:
-            return self._judge(frame, self.markets if markets is None else markets, True)
+            if markets is None:
+                markets = self.markets
+            if frame.__class__ is str or frame.__class__ is bytes:  # the hot path, as check()
+                return self._text(frame, markets, True)
+            return self._judge(frame, markets, True)
         except Exception as exc:
             return internal_error(exc), None
 
