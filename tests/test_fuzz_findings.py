@@ -153,3 +153,15 @@ def test_a_failure_inside_submit_is_answered_not_raised(monkeypatch):
     verdict = _session().submit({"op": "placeorder", "data": LIMIT})
     assert not verdict.ok and [w.code for w in verdict.warnings] == ["W000"]
     assert verdict.response["code"] == verdict.code
+
+
+@pytest.mark.parametrize("data", [
+    {"marketCode": "ETH-USD-SWAP-LIN", "orderId": 23963019, "quantity": "1.2540",
+     "side": float("inf"), "timestamp": 2**70 - 1},                  # found by the 1M fuzz run
+    {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1, "price": "1", "recvWindow": 2**64,
+     "side": [float("nan"), {"x": float("-inf")}]},
+])
+def test_an_echoed_non_finite_float_beside_a_huge_integer_is_written_as_json(data):
+    verdict = PF.check({"op": "modifyorder", "data": data})
+    text = oxpreflight.websocket.reply_text(verdict.response)
+    json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in {text}"))

@@ -64,6 +64,19 @@ def _text(value: Any) -> Any:
     return value
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with each NaN or infinite float (a dict can hold one; JSON cannot) as ``None``,
+    what orjson writes for it, so no encoder of the reply writes ``Infinity`` or ``NaN``."""
+    cls = value.__class__
+    if cls is float:
+        return value if value - value == 0 else None
+    if cls is dict:
+        return {k: _finite(v) for k, v in value.items()}
+    if cls is list or cls is tuple:
+        return [_finite(v) for v in value]
+    return value
+
+
 def _derive(op: str, out: dict) -> None:
     """Fields the exchange fills in from the order type (its documented failure replies)."""
     if op == "modifyorder":
@@ -93,7 +106,7 @@ def echo(data: dict, op: str = "placeorder", code: Optional[str] = None) -> dict
             value = _number(value)
         elif name in _AS_TEXT:
             value = _text(value)
-        work[name] = value
+        work[name] = _finite(value)
     if op == "placeorder":
         work.setdefault("source", 0)
     if op in ("placeorder", "modifyorder") and code not in _MARKET_CODES:
