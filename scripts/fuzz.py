@@ -47,6 +47,7 @@ from oxpreflight import Preflight, Rejected  # noqa: E402
 from oxpreflight.guard import failure_replies  # noqa: E402
 from oxpreflight.rules.catalogue import CODES  # noqa: E402
 from oxpreflight.rules.examples import MARKETS, NOW  # noqa: E402
+from oxpreflight.rules.frame import MAX_DEPTH  # noqa: E402
 from oxpreflight.rules.language import COMMANDS  # noqa: E402
 
 INVARIANTS = ("exception", "mutated", "unstable", "unknown_code", "bad_response",
@@ -520,7 +521,7 @@ def _strings(value: Any) -> Iterator[Any]:
 
 
 def features(case: Case) -> set:
-    """The hostile traits of ``case``: ``deep`` (nesting over 255, orjson's limit),
+    """The hostile traits of ``case``: ``deep`` (nesting over MAX_DEPTH, the engine's limit),
     ``huge_digits`` (an integer or digit run of 4,300+ digits), ``lone_surrogate``,
     ``not_utf8`` (bytes that are not plain UTF-8: invalid, UTF-16/32, a BOM) and
     ``float_overflow`` (a JSON number literal beyond the float range: ``1E400``, 309 digits),
@@ -528,8 +529,8 @@ def features(case: Case) -> set:
     found = set()
     leaves = list(_strings(case.obj)) if case.obj is not None else []
     texts = [t for t in (case.text, case.raw) if t is not None]
-    if (case.obj is not None and depth_of(case.obj) > 255) or any(
-            text_depth(t) > 255 for t in texts):
+    if (case.obj is not None and depth_of(case.obj) > MAX_DEPTH) or any(
+            text_depth(t) > MAX_DEPTH for t in texts):
         found.add("deep")
     for leaf in leaves:
         if leaf.__class__ is int and leaf.bit_length() > 14_000:

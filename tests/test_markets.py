@@ -148,3 +148,14 @@ def test_cli_with_a_bad_catalogue_prints_one_line_and_exits_2(tmp_path, capsys, 
     out, err = capsys.readouterr()
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "BTC-USD-SWAP-LIN" in lines[0] and "Traceback" not in err
+
+
+def test_market_code_dates_are_ascii_digits_only():
+    # the grammar's dated form is six ASCII digits: Arabic-Indic digits are malformed (20015)
+    from oxpreflight import Preflight
+    from oxpreflight.rules.examples import LIMIT
+    pf = Preflight()
+    dated = {"op": "placeorder", "data": dict(LIMIT, marketCode="BTC-USD-240628-LIN")}
+    arabic = {"op": "placeorder", "data": dict(LIMIT, marketCode="BTC-USD-٢٤٠٦٢٨-LIN")}
+    assert pf.check(dated).code is None
+    assert pf.check(arabic).code == "20015"

@@ -19,7 +19,7 @@ _ASSET = r"[a-z]?(?=[A-Z0-9]{0,19}[A-Z])[A-Z0-9]{1,20}"
 #: and ``-SPR-<legs>-LIN`` (spread), as in the docs (``BTC-USDT``, ``BTC-USD-SWAP-LIN``,
 #: ``BTC-USDT-200626-LIN``, ``COMP-USDT-REPO-LIN``) and the catalogues (``BTC-USD-SPR-QP-LIN``).
 MARKET_CODE = re.compile(
-    rf"{_ASSET}-{_ASSET}(?:-(?P<kind>SWAP|REPO|\d{{6}}|SPR-[A-Z0-9]{{1,12}})-LIN)?").fullmatch
+    rf"{_ASSET}-{_ASSET}(?:-(?P<kind>SWAP|REPO|[0-9]{{6}}|SPR-[A-Z0-9]{{1,12}})-LIN)?").fullmatch
 
 
 def market_type(code: object) -> "str | None":

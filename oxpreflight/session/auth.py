@@ -87,7 +87,7 @@ def timestamp_text(value: Any) -> Optional[str]:
     """The text the client signed: an int as digits, a digit string as given; else ``None``."""
     if value.__class__ is int:
         return str(value)
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit():
         return value
     return None
 
@@ -141,7 +141,7 @@ def _signature_hints(given: Optional[bytes], text: str, secret: Secret, key: Any
     if hmac.compare_digest(given, raw.hex().encode()):
         return (_hint(HEX_SIGNATURE, "signature", "the signature is hex; the exchange expects "
                                                   "Base64 of the HMAC-SHA256 digest"),)
-    if text.isdigit() and len(text) > 3 and hmac.compare_digest(given, secret.sign(text[:-3])):
+    if text.isascii() and text.isdigit() and len(text) > 3 and hmac.compare_digest(given, secret.sign(text[:-3])):
         return (_hint(SECONDS, "signature", "the signature was computed over the timestamp in "
                                             "seconds; sign the millisecond text sent"),)
     key_bytes = _as_bytes(key)
