@@ -15,11 +15,12 @@ from ..rules.session import (
 )
 from ..validators.clock import monotonic_ms, system_clock
 from ..validators.internal import internal_error
+from ..validators.replies import rejection
 from ..validators.verdict import ACCEPTED, Notice, Verdict
 from .account import loose
 from .auth import check_login
 from .orders import CLOSED, UNKNOWN, order_key
-from .verdicts import FROM_ITEM, Problem, redact, state_reject, with_items
+from .verdicts import FROM_ITEM, Problem, redact, with_items
 
 if TYPE_CHECKING:
     from .core import Session
@@ -295,9 +296,10 @@ def _reject(problem: Problem, ctx: Context, tag: Any, item: Any, index: Optional
     value = problem.value
     if value is FROM_ITEM:
         value = item.get(field) if field and isinstance(item, dict) else None
-    return state_reject(problem.row.code, op=ctx.op, tag=tag, data=item, now=ctx.stamp,
-                        fill=problem.fill, field=field, value=value, index=index,
-                        warnings=warnings)
+    # the shared builder: login (not an order command) gets a reply without data
+    return rejection(problem.row.code, op=ctx.op, tag=tag, data=item, now=ctx.stamp,
+                     fill=problem.fill, field=field, value=value, index=index,
+                     warnings=warnings)
 
 
 def _record(s: Session, plan: Plan, items: Sequence[Any], rate_now: int, counted: bool

@@ -6,7 +6,6 @@ from functools import partial
 from typing import Any, NamedTuple, Optional
 
 from ..rules.language import StateRule
-from ..validators.replies import rejection
 from ..validators.verdict import Notice, Verdict
 
 #: ``Problem.value`` when the offending value is the item's ``field``.
@@ -22,15 +21,6 @@ class Problem(NamedTuple):
     fill: Any = None
     hints: tuple[Any, ...] = ()
     value: Any = FROM_ITEM
-
-
-def state_reject(code: str, *, op: Any, tag: Any, data: Any, now: int, fill: Any = None,
-                 field: Optional[str] = None, value: Any = None, index: Optional[int] = None,
-                 warnings: tuple[Any, ...] = ()) -> Verdict:
-    """:func:`~oxpreflight.validators.replies.rejection` for a state code; login replies carry
-    no ``data``, as the exchange's."""
-    return rejection(code, op=op, tag=tag, data=None if op == "login" else data, now=now,
-                     fill=fill, field=field, value=value, index=index, warnings=warnings)
 
 
 def with_items(verdict: Verdict, rejected: dict[int, Verdict]) -> Verdict:

@@ -174,19 +174,5 @@ def _bare(verdict: Verdict) -> dict[str, Any]:
     return {"success": False, "message": verdict.message, "code": verdict.code}
 
 
-class Rejected(Exception):
-    """Raised by a guarded send when the frame would be rejected; carries the verdict."""
-
-    def __init__(self, verdict: Verdict) -> None:
-        super().__init__(f"{verdict.code} {verdict.message}")
-        self.verdict = verdict
-        self.code = verdict.code
-        self.message = verdict.message
-
-    @property
-    def response(self) -> Optional[dict[str, Any]]:
-        return self.verdict.response
-
-
 #: The verdict of every clean pass; verdicts are immutable, so one instance serves all.
 ACCEPTED = Verdict(True)
