@@ -13,7 +13,7 @@ from .sizing import KEY_ROOM
 
 WIDTH = 120
 #: An int inside +-10**18 (at most 19 digits): its size is within ``VALUE_ROOM``.
-SMALL_INT_RANGE = "-1000000000000000000 < {0} < 1000000000000000000"
+SMALL_INT_RANGE = "-1000000000000000000 < {r} < 1000000000000000000"
 #: Envelope checks the engine makes itself, before any plan runs.
 ENGINE_CHECKS = frozenset({"too_long", "not_json", "not_utf8", "too_deep", "unknown_op",
                            "internal_error"})
@@ -117,55 +117,47 @@ class Body:
         return var
 
     def num(self, field: str) -> str:
-        var = "n_" + _name(field)
-        if field in self.absent:
-            return "None"
-        if var not in self.read:
-            r = self.raw(field)
-            self.read.add(var)
-            if not self.documented_only:
-                self.assign(var, f"{r} if {r} is None or ({r}.__class__ is float and "
-                                 f"{r} - {r} == 0) else exact.number({r}, S)")
-                return var
-            # Fast paths: a float stands for its shortest text; a plain decimal string of at most
-            # 15 characters (so at most 15 digits) survives the round trip through a float, so
-            # the float stands for it exactly too. Anything else takes the general path, so
-            # here every number is a finite float.
-            present = "present:" + field in self.facts
-            if not present:  # optional fields are mostly absent: test that first
-                self.line(f"if {r} is None:")
-                self.line(f"    {var} = None")
-            self.line(f"{'elif' if not present else 'if'} {r}.__class__ is float and "
-                      f"{r} - {r} == 0:")
-            self.line(f"    {var} = {r}")
-            plain = (f"{r}.__class__ is str and len({r}) < 16 and {r}.isascii() and "
-                     f"{r}.replace('.', '', 1).isdigit()")
-            self.lines += wrap("    " * self.depth, "elif ", plain, ":")
-            for line in (f"    {var} = float({r})", "else:", f"    return {self.general}"):
-                self.line(line)
-        return var
+        # Fast paths: a float stands for its shortest text; a plain decimal string of at most
+        # 15 characters (so at most 15 digits) survives the round trip through a float, so the
+        # float stands for it exactly too.
+        return self._typed(
+            "n_", field, "{r} - {r} == 0", "exact.number({r}, S)",
+            "{r}.__class__ is str and len({r}) < 16 and {r}.isascii() and "
+            "{r}.replace('.', '', 1).isdigit()", "float", "float",
+            optional_first="present:" + field not in self.facts)
 
     def int(self, field: str) -> str:
-        var = "i_" + _name(field)
+        # Fast paths: a digit string of at most 18 ASCII digits is an int below 10**18.
+        return self._typed(
+            "i_", field, SMALL_INT_RANGE, "exact.integer({r}, S)",
+            "{r}.__class__ is str and len({r}) < 19 and {r}.isascii() and {r}.isdigit()",
+            "int", "int", optional_first=True)
+
+    def _typed(self, prefix: str, field: str, fits: str, exact: str, plain: str, kind: str,
+               convert: str, optional_first: bool) -> str:
+        """Read ``field`` once as a number (``kind`` float) or integer (``kind`` int): the
+        general plan takes values of that class that pass ``fits`` as they are and hands the
+        rest to ``exact``; a fast path takes them, or a ``plain`` string through ``convert``,
+        and returns the general item function's result for anything else."""
+        var = prefix + _name(field)
         if field in self.absent:
             return "None"
-        if var not in self.read:
-            r = self.raw(field)
-            self.read.add(var)
-            if not self.documented_only:
-                self.assign(var, f"{r} if {r} is None or ({r}.__class__ is int and "
-                                 f"{SMALL_INT_RANGE.format(r)}) else exact.integer({r}, S)")
-                return var
-            # Fast paths: a digit string of at most 18 ASCII digits is an int below 10**18;
-            # anything else takes the general path, so here every integer is a small int.
+        if var in self.read:
+            return var
+        r = self.raw(field)
+        self.read.add(var)
+        typed = f"{r}.__class__ is {kind} and " + fits.format(r=r)
+        if not self.documented_only:
+            self.assign(var, f"{r} if {r} is None or ({typed}) else {exact.format(r=r)}")
+            return var
+        if optional_first:  # optional fields are mostly absent: test that first
             self.line(f"if {r} is None:")
             self.line(f"    {var} = None")
-            self.line(f"elif {r}.__class__ is int and {SMALL_INT_RANGE.format(r)}:")
-            self.line(f"    {var} = {r}")
-            digits = f"{r}.__class__ is str and len({r}) < 19 and {r}.isascii() and {r}.isdigit()"
-            self.lines += wrap("    " * self.depth, "elif ", digits, ":")
-            for line in (f"    {var} = int({r})", "else:", f"    return {self.general}"):
-                self.line(line)
+        self.line(f"{'elif' if optional_first else 'if'} {typed}:")
+        self.line(f"    {var} = {r}")
+        self.lines += wrap("    " * self.depth, "elif ", plain.format(r=r), ":")
+        for line in (f"    {var} = {convert}({r})", "else:", f"    return {self.general}"):
+            self.line(line)
         return var
 
     def now(self) -> str:
