@@ -22,7 +22,7 @@ session and through ``guard`` with a fake send. Invariants (each counted by fami
 - ``not_utf8``: bytes that are not UTF-8 are never accepted (RFC 6455, issue 10 item 2);
 - ``check_submit``: a frame ``check`` accepts is not an internal error in ``submit`` (item 6).
 
-The tests (tests/test_fuzz.py) run the same generator and invariants on a smaller count.
+The tests (tests/engine/test_fuzz.py) run the same generator and invariants on a smaller count.
 """
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ import pytest
 from oxpreflight import Preflight
 from oxpreflight.rules.examples import LIMIT, MARKETS, NOW
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("oxpreflight_differential",
                                                ROOT / "scripts" / "differential.py")
 differential = importlib.util.module_from_spec(_spec)

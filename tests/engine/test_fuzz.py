@@ -21,7 +21,7 @@ import pytest
 from oxpreflight import Preflight
 from oxpreflight.rules.examples import MARKETS, NOW
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load(name: str):

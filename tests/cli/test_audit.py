@@ -11,7 +11,7 @@ from oxpreflight.rules.catalogue import CODES
 from oxpreflight.rules.examples import NOW
 from oxpreflight import Preflight
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CAPTURE = ROOT / "examples" / "capture.jsonl"
 
 LIMIT = {"op": "placeorder", "tag": 1, "data": {

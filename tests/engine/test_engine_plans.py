@@ -18,7 +18,7 @@ from oxpreflight.validators.internal import internal_error
 from oxpreflight.validators.writer import const_name
 
 PF = Preflight(MARKETS, clock=lambda: NOW)
-PACKAGE = Path(__file__).resolve().parents[1] / "oxpreflight"
+PACKAGE = Path(__file__).resolve().parents[2] / "oxpreflight"
 
 
 def test_every_condition_class_used_by_a_row_has_an_emitter():

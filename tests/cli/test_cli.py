@@ -17,7 +17,7 @@ from oxpreflight.rules import RULES
 from oxpreflight.rules.examples import NOW
 from oxpreflight.rules.catalogue import CODES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FRAMES = ROOT / "examples" / "frames.jsonl"
 CAPTURE = ROOT / "examples" / "capture.jsonl"
 

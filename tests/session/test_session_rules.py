@@ -17,7 +17,7 @@ from oxpreflight.rules.examples import MARKETS, NOW
 from oxpreflight.rules.language import STATE_KINDS, StateRule
 from oxpreflight.session.pipeline import KINDS, ROWS
 
-SESSION_DIR = Path(__file__).resolve().parents[1] / "oxpreflight" / "session"
+SESSION_DIR = Path(__file__).resolve().parents[2] / "oxpreflight" / "session"
 ERRORS = {"BadRequest", "AuthenticationError", "BadSymbol", "InvalidOrder", "OrderNotFound",
           "InsufficientFunds", "RateLimitExceeded"}
 
