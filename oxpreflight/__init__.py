@@ -14,8 +14,10 @@ from .errors import (
 from .session import Session
 from .preflight import Preflight
 from .validators.verdict import Notice, Verdict
+from .validators.fixing import Change, Fix
+from .validators.market_view import Market
 
-__all__ = ["Preflight", "Session", "Verdict", "Notice", "Rejected", "BadRequest", "BadSymbol",
+__all__ = ["Preflight", "Session", "Verdict", "Notice", "Fix", "Change", "Market", "Rejected", "BadRequest", "BadSymbol",
            "AuthenticationError", "InvalidOrder", "OrderNotFound", "InsufficientFunds",
            "RateLimitExceeded"]
 __version__ = "0.1.0"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable
 
 from .validators.engine import Engine
+from .validators.fixing import Fix, fix as _fix
+from .validators.market_view import Market
 
 if TYPE_CHECKING:
     from .guard import guard as _guard
@@ -25,6 +27,19 @@ class Preflight(Engine):
         from .session import Session
 
         return Session(self, **options)
+
+    def fix(self, frame: Any, *, unsafe: bool = False) -> Fix:
+        """``frame`` (dict or JSON text) with what can be fixed fixed, re-checked: safe fixes
+        only unless ``unsafe`` (see ``oxpreflight.validators.fixing``). Never raises."""
+        return _fix(self, frame, unsafe=unsafe)
+
+    def market(self, code: str) -> Market:
+        """The catalogue's figures for market ``code`` (``KeyError`` naming it when the
+        catalogue does not list it)."""
+        record = self.markets.get(code) if isinstance(code, str) else None
+        if record is None:
+            raise KeyError(f"market {code!r} is not in the market catalogue")
+        return Market.of(record)
 
     if TYPE_CHECKING:  # type checkers see the guard's own overloads, ``self`` as its ``pf``
         guard = _guard

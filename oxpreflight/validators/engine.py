@@ -293,8 +293,8 @@ class Engine:
     def _notices(found: list[tuple[Rule, Any, Any]]) -> tuple[Notice, ...]:
         out = []
         for rule, value, fill in found:
-            message = (rule.warning or "").format(value=value,
-                                                  fill=", ".join(fill) if fill else "")
+            text = fill if fill.__class__ is str else ", ".join(fill) if fill else ""
+            message = (rule.warning or "").format(value=value, fill=text)
             out.append(Notice(rule.code, rule.field, value, message))
         return tuple(out)
 

@@ -53,7 +53,7 @@ class MarketRecord:
     of the bounds for the exact fast comparisons in :mod:`oxpreflight.validators.exact`."""
 
     __slots__ = ("code", "type", "rate", "tick", "tick_num", "tick_den", "tick_lim", "step", "step_num", "step_den",
-                 "step_lim", "step_f", "step_text", "lo", "lo_f", "hi",
+                 "step_lim", "step_f", "step_text", "tick_text", "lo", "lo_f", "hi",
                  "hi_f", "listed", "settles", "market", "unlisted")
 
     def __init__(self, market: Market, unlisted: bool = False):
@@ -72,6 +72,7 @@ class MarketRecord:
         self.step = market.minSize
         self.step_f = None if market.minSize is None else float(market.minSize)
         self.step_text = None if market.minSize is None else str(market.minSize)
+        self.tick_text = None if market.tickSize is None else str(market.tickSize)
         self.lo = market.lowerPriceBound
         self.hi = market.upperPriceBound
         self.lo_f = None if self.lo is None else float(self.lo)

@@ -203,6 +203,8 @@ class Body:
             return "None"
         if rule.fill == "step":
             return f"{self.market()}.step_text"
+        if rule.fill == "tick":
+            return f"{self.market()}.tick_text"
         if rule.fill == "recvWindow":
             rw = self.int("recvWindow")
             return "1000" if rw == "None" else f"({rw} if {rw}.__class__ is int else 1000)"
