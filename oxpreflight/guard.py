@@ -25,13 +25,14 @@ from typing import (
 )
 
 from .errors import error_for
+from .validators.fixing import Change, fix as fix_frame
 from .validators.verdict import Verdict
 
 if TYPE_CHECKING:
     from .session import Session
     from .preflight import Preflight
 
-__all__ = ["guard", "failure_replies", "log_blocked"]
+__all__ = ["guard", "failure_replies", "log_blocked", "log_fixed"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -81,6 +82,41 @@ def log_blocked(verdict: Verdict) -> None:
                 extra={"code": verdict.code, "op": op, "tag": tag, "field": verdict.field})
 
 
+def log_fixed(change: "Change") -> None:
+    """Log one change a guard's fix made, at INFO on the ``oxpreflight`` logger, with ``code``,
+    ``rule``, ``field``, ``item`` and ``safe`` as record attributes (values are numbers or
+    enumeration values the order already carried)."""
+    if not log.isEnabledFor(logging.INFO):
+        return
+    where = change.field if change.item is None else f"dataArray[{change.item}].{change.field}"
+    log.info("fixed %s: %s -> %s (%s %s, %s)", where, _short(change.before),
+             _short(change.after), change.code, change.rule, "safe" if change.safe else "unsafe",
+             extra={"code": change.code, "rule": change.rule, "field": change.field,
+                    "item": change.item, "safe": change.safe})
+
+
+def _as_given(frame: Any) -> Any:
+    return frame
+
+
+def _fixer(pf: Optional["Preflight"], session: Optional["Session"]) -> Callable[[Any], Any]:
+    """``frame -> frame with the safe fixes applied`` (each change logged)."""
+    engine = getattr(session, "preflight", None) if pf is None else pf
+    if engine is None:
+        raise TypeError("guard(fix=True) needs a Preflight or a session with one")
+
+    def fixed(frame: Any) -> Any:
+        markets = getattr(session, "markets", None) if session is not None else None
+        result = fix_frame(engine, frame, markets=markets if isinstance(markets, dict) else None)
+        if not result.changes:
+            return frame  # nothing changed: the caller's own object is sent
+        for change in result.changes:
+            log_fixed(change)
+        return result.frame
+
+    return fixed
+
+
 def _is_async(send: Callable[..., Any]) -> bool:
     if inspect.iscoroutinefunction(send):
         return True
@@ -107,32 +143,34 @@ def admission(pf: Optional["Preflight"], session: Optional["Session"]
 @overload
 def guard(pf: Optional["Preflight"], send: Callable[P, Coroutine[Any, Any, R]], *,
           on_reject: Callable[[Reply], Awaitable[T]],
-          session: Optional["Session"] = None) -> Callable[P, Coroutine[Any, Any, R | T | list[T]]]:
+          session: Optional["Session"] = None, fix: bool = False
+          ) -> Callable[P, Coroutine[Any, Any, R | T | list[T]]]:
     ...
 
 
 @overload
 def guard(pf: Optional["Preflight"], send: Callable[P, Coroutine[Any, Any, R]], *,
           on_reject: Callable[[Reply], T],
-          session: Optional["Session"] = None) -> Callable[P, Coroutine[Any, Any, R | T | list[T]]]:
+          session: Optional["Session"] = None, fix: bool = False
+          ) -> Callable[P, Coroutine[Any, Any, R | T | list[T]]]:
     ...
 
 
 @overload
 def guard(pf: Optional["Preflight"], send: Callable[P, R], *, on_reject: Callable[[Reply], T],
-          session: Optional["Session"] = None) -> Callable[P, R | T | list[T]]:
+          session: Optional["Session"] = None, fix: bool = False) -> Callable[P, R | T | list[T]]:
     ...
 
 
 @overload
 def guard(pf: Optional["Preflight"], send: Callable[P, R], *, on_reject: None = None,
-          session: Optional["Session"] = None) -> Callable[P, R]:
+          session: Optional["Session"] = None, fix: bool = False) -> Callable[P, R]:
     ...
 
 
 def guard(pf: Optional["Preflight"], send: Callable[..., Any], *,
           on_reject: Optional[Callable[[Reply], Any]] = None,
-          session: Optional["Session"] = None) -> Callable[..., Any]:
+          session: Optional["Session"] = None, fix: bool = False) -> Callable[..., Any]:
     """Wrap ``send`` (sync or async) so that only frames the exchange would accept reach it.
 
     An accepted frame is passed to ``send`` unchanged (the same object) and ``send``'s result
@@ -150,12 +188,17 @@ def guard(pf: Optional["Preflight"], send: Callable[..., Any], *,
     wrapper is then a coroutine function too. A sync callable that returns awaitables is
     recognised from its first result: after that, rejections also come back as awaitables, so
     ``await guarded(frame)`` behaves the same for both outcomes.
+
+    ``fix``: apply the safe fixes (``Preflight.fix``, against the session's live markets when
+    a session is given) before checking; what is sent is then the corrected frame, and each
+    change is logged at INFO (:func:`log_fixed`). Off by default.
     """
     if not callable(send):
         raise TypeError(f"send must be callable, not {type(send).__name__}")
     if on_reject is not None and not callable(on_reject):
         raise TypeError("on_reject must be callable (it receives the failure reply)")
     admit = admission(pf, session)
+    fixed = _fixer(pf, session) if fix else _as_given
 
     def refuse(verdict: Verdict) -> Any:
         log_blocked(verdict)
@@ -176,6 +219,7 @@ def guard(pf: Optional["Preflight"], send: Callable[..., Any], *,
     if _is_async(send):
         @functools.wraps(send, updated=())
         async def guarded_async(frame: Any, *args: Any, **kwargs: Any) -> Any:
+            frame = fixed(frame)
             with admit(frame) as verdict:
                 if verdict.ok:
                     return await send(frame, *args, **kwargs)
@@ -188,6 +232,7 @@ def guard(pf: Optional["Preflight"], send: Callable[..., Any], *,
     @functools.wraps(send, updated=())
     def guarded(frame: Any, *args: Any, **kwargs: Any) -> Any:
         nonlocal returns_awaitables
+        frame = fixed(frame)
         with contextlib.ExitStack() as stack:
             verdict = stack.enter_context(admit(frame))
             if verdict.ok:
