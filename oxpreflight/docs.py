@@ -19,6 +19,7 @@ from .rules.catalogue import CODES
 from .rules.language import (
     CANCEL_COMMANDS, COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Rule,
 )
+from .validators.fixing import fixable
 
 #: Longest example text shown before it is cut (the 20027 example is 4,000+ characters).
 EXAMPLE_WIDTH = 400
@@ -250,6 +251,7 @@ def explain(code: str, preflight: Optional[Any] = None) -> str:
             out.append(f"  raises:     {rule.error} (from a guarded send)")
         out.append(f"  commands:   {', '.join(rule.commands)}")
         out.append(f"  fails when: {rule.fails.describe()}")
+        out.append(f"  fix:        {fixable(rule) or 'not fixable'}")
         for label, example in (("failing example", rule.bad), ("passing example", rule.good)):
             frame = example_frame(rule, example)
             out.append(f"  {label}:")
@@ -278,12 +280,14 @@ def _state_rows_text(code: str) -> list:
 # -- as data (``codes --json``, ``explain --json``) ---------------------------------------------
 def rule_data(row: Any) -> dict:
     """One row (a ``Rule`` or a session ``StateRule``) as JSON-able data: ``name``, ``where``,
-    ``doc``, ``why``, ``bad``, ``good`` (a rule's examples as whole frames)."""
-    bad, good = row.bad, row.good
+    ``doc``, ``why``, ``bad``, ``good`` (a rule's examples as whole frames), ``fix`` (how
+    ``Preflight.fix`` repairs it, ``None`` when it does not)."""
+    bad, good, fix = row.bad, row.good, None
     if isinstance(row, Rule):
         bad, good = example_frame(row, bad), example_frame(row, good)
+        fix = fixable(row)
     return {"name": row.name, "where": row.where, "doc": row.doc, "why": row.why,
-            "bad": _jsonable(bad), "good": _jsonable(good)}
+            "bad": _jsonable(bad), "good": _jsonable(good), "fix": fix}
 
 
 def _rows_data(code: str) -> list:

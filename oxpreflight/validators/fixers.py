@@ -36,8 +36,8 @@ PASSIVE = {"BUY": rounding.DOWN, "SELL": rounding.UP}
 
 def _off_grid(cond: L.OffGrid, rule: L.Rule, item: dict, market: Optional[MarketRecord], *,
               unsafe: bool) -> Optional[tuple[FieldFix, ...]]:
-    """A price off the tick goes to the tick in the passive direction (it needs the side); a
-    quantity off the increment goes down, never below the minimum (unsafe: up to it)."""
+    """Safe: a price to the tick in the passive direction (BUY down, SELL up; it needs the
+    side); a quantity down to the increment, never below the minimum (unsafe: up to it)."""
     if market is None:
         return None
     value = rounding.exact_decimal(item.get(cond.field))
@@ -108,10 +108,22 @@ FIXERS: dict[type, Fixer] = {
 }
 
 
-def describe(cls: type) -> Optional[str]:
-    """How a condition class is fixed, in one line (``None``: not fixable)."""
-    fixer = FIXERS.get(cls)
-    return None if fixer is None else " ".join((fixer.__doc__ or "").split())
+def describe(cond: L.Cond) -> Optional[str]:
+    """How a condition is fixed, in one line (``None``: not fixable)."""
+    if isinstance(cond, L.OffGrid):
+        if cond.grid == "tick":
+            return ("safe: rounded to the tick in the passive direction (BUY down, SELL up; "
+                    "not without a side)")
+        return ("safe: rounded down to the increment, never to zero or below the minimum "
+                "(unsafe: then up to the increment)")
+    return _DESCRIBED.get(type(cond))
+
+
+_DESCRIBED = {
+    L.NotOneOf: "unsafe: the accepted value that differs by case only ('buy' -> 'BUY')",
+    L.BelowIncrement: "unsafe: raised to the minimum (the increment)",
+    L.OutOfBound: "unsafe: moved to the bound it crosses, on the tick",
+}
 
 
 __all__ = ["FieldFix", "Fixer", "FIXERS", "PASSIVE", "describe"]

@@ -18,7 +18,7 @@ from ..rules import RULES
 from ..rules.language import BATCH_OF, Rule
 from .decoder import decode_exact, text_of
 from .emitters import conditions
-from .fixers import FIXERS, FieldFix
+from .fixers import FIXERS, FieldFix, describe
 from .markets import MarketRecord
 from .verdict import Verdict
 
@@ -195,7 +195,7 @@ def fixable(row: Rule) -> Optional[str]:
     for cond in conditions(row.fails):
         fixer = FIXERS.get(type(cond))
         if fixer is not None and getattr(cond, "field", None) == row.field:
-            return " ".join((fixer.__doc__ or "").split())
+            return describe(cond)
     return None
 
 

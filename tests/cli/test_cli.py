@@ -500,7 +500,7 @@ def test_python_m_audit_example_then_exit_1():
 
 
 # -- codes --json and explain --json (shapes other tests rely on) --------------------------------
-ROW_KEYS = {"name", "where", "doc", "why", "bad", "good"}
+ROW_KEYS = {"name", "where", "doc", "why", "bad", "good", "fix"}
 
 
 def test_codes_json_when_run_then_one_object_per_code_in_table_order(capsys):
