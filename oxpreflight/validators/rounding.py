@@ -2,7 +2,7 @@
 arithmetic: no binary float and no decimal context ever rounds a digit.
 
 A number is read as the decimal it stands for (a float as its shortest text, as ``check`` reads
-it) and written back as an exact decimal string in plain notation (``"0.3"``, ``"68000"``).
+it) and written back as an exact decimal string in plain notation (``"0.3"``, ``"6800"``).
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def on_grid(value: Decimal, grid: Decimal) -> bool:
 
 def text(value: Decimal) -> str:
     """An exact decimal string in plain notation without trailing zeros: ``"0.3"``,
-    ``"68000"``, ``"-0.0005"``, ``"0"``."""
+    ``"6800"``, ``"-0.0005"``, ``"0"``."""
     if not value:
         return "0"
     out = format(value, "f")

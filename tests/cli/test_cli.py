@@ -572,7 +572,8 @@ def test_explain_when_session_rows_exist_then_each_is_shown_with_where(capsys, m
     assert data["enforced_by"] == "session" and data["reason"] is None
     assert data["rules"] == [{"name": "login-first", "where": "oxpreflight/rules/session.py:12",
                               "doc": FakeStateRule.doc, "why": FakeStateRule.why,
-                              "bad": FakeStateRule.bad, "good": FakeStateRule.good}]
+                              "bad": FakeStateRule.bad, "good": FakeStateRule.good,
+                              "fix": None}]
     rows = {row["code"]: row for row in json.loads(run(capsys, "codes", "--json")[1])}
     assert rows["05001"]["rules"] == data["rules"]
 
