@@ -34,7 +34,7 @@ Fixer = Callable[..., Optional[tuple[FieldFix, ...]]]
 PASSIVE = {"BUY": rounding.DOWN, "SELL": rounding.UP}
 
 
-def _off_grid(cond: L.OffGrid, rule: L.Rule, item: dict, market: Optional[MarketRecord], *,
+def _off_grid(cond: L.OffGrid, rule: L.Rule, item: dict[str, Any], market: Optional[MarketRecord], *,
               unsafe: bool) -> Optional[tuple[FieldFix, ...]]:
     """Safe: a price to the tick in the passive direction (BUY down, SELL up; it needs the
     side); a quantity down to the increment, never below the minimum (unsafe: up to it)."""
@@ -62,7 +62,7 @@ def _off_grid(cond: L.OffGrid, rule: L.Rule, item: dict, market: Optional[Market
     return None
 
 
-def _case(cond: L.NotOneOf, rule: L.Rule, item: dict, market: Optional[MarketRecord], *,
+def _case(cond: L.NotOneOf, rule: L.Rule, item: dict[str, Any], market: Optional[MarketRecord], *,
           unsafe: bool) -> Optional[tuple[FieldFix, ...]]:
     """Unsafe: an enumeration value that differs from an accepted one by case only."""
     value = item.get(cond.field)
@@ -72,7 +72,7 @@ def _case(cond: L.NotOneOf, rule: L.Rule, item: dict, market: Optional[MarketRec
     return (FieldFix(cond.field, found[0], False),) if len(found) == 1 else None
 
 
-def _raise_to_minimum(cond: L.BelowIncrement, rule: L.Rule, item: dict,
+def _raise_to_minimum(cond: L.BelowIncrement, rule: L.Rule, item: dict[str, Any],
                       market: Optional[MarketRecord], *, unsafe: bool
                       ) -> Optional[tuple[FieldFix, ...]]:
     """Unsafe: a positive quantity below the minimum raised to it."""
@@ -84,7 +84,7 @@ def _raise_to_minimum(cond: L.BelowIncrement, rule: L.Rule, item: dict,
     return (FieldFix(cond.field, rounding.text(market.step), False),)
 
 
-def _inside_bounds(cond: L.OutOfBound, rule: L.Rule, item: dict,
+def _inside_bounds(cond: L.OutOfBound, rule: L.Rule, item: dict[str, Any],
                    market: Optional[MarketRecord], *, unsafe: bool
                    ) -> Optional[tuple[FieldFix, ...]]:
     """Unsafe: a price outside the sanity bounds moved to the nearest bound, on the tick."""

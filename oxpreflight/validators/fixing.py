@@ -88,8 +88,8 @@ def _fix(engine: "Engine", frame: Any, unsafe: bool,
     changes: list[Change] = []
     if op in BATCH_OF:
         items = work.get("dataArray")
-        for index, item in enumerate(items if items.__class__ is list else ()):
-            if isinstance(item, dict):
+        for index, item in enumerate(items if isinstance(items, list) else ()):
+            if isinstance(item, dict) and isinstance(items, list):
                 items[index] = _item(engine, table, item_op, item, index, unsafe, changes)
     elif isinstance(work.get("data"), dict):
         work["data"] = _item(engine, table, item_op, work["data"], None, unsafe, changes)
@@ -102,13 +102,14 @@ def _fix(engine: "Engine", frame: Any, unsafe: bool,
     return Fix(fixed, tuple(changes), after)
 
 
-def _item(engine: "Engine", table: dict[str, MarketRecord], op: str, item: dict,
-          index: Optional[int], unsafe: bool, changes: list[Change]) -> dict:
+def _item(engine: "Engine", table: dict[str, MarketRecord], op: str, item: dict[str, Any],
+          index: Optional[int], unsafe: bool, changes: list[Change]) -> dict[str, Any]:
     """The item fixed (a new dict), or ``item`` itself when nothing applies or it still fails;
     the changes made are appended to ``changes``."""
     code = item.get("marketCode")
     market = table.get(code) if code.__class__ is str else None
-    current, made = dict(item), {}  # field -> Change
+    current: dict[str, Any] = dict(item)
+    made: dict[str, Change] = {}  # field -> Change
     verdict = _check(engine, table, op, current)
     start = verdict
     for _ in range(MAX_ROUNDS):
@@ -119,7 +120,7 @@ def _item(engine: "Engine", table: dict[str, MarketRecord], op: str, item: dict,
         trial = _apply(current, proposed)
         tried = _check(engine, table, op, trial)
         if verdict.ok and not tried.ok:  # keep only the changes that leave it accepted
-            kept = []
+            kept: list[tuple[FieldFix, str, str]] = []
             for one in proposed:
                 alone = _apply(current, kept + [one])
                 if _check(engine, table, op, alone).ok:
@@ -142,18 +143,19 @@ def _item(engine: "Engine", table: dict[str, MarketRecord], op: str, item: dict,
     return current
 
 
-def _check(engine: "Engine", table: dict[str, MarketRecord], op: str, item: dict) -> Verdict:
+def _check(engine: "Engine", table: dict[str, MarketRecord], op: str, item: dict[str, Any]) -> Verdict:
     return engine.judge({"op": op, "data": item}, table)[0]
 
 
-def _apply(item: dict, proposed: Iterable[tuple[FieldFix, str, str]]) -> dict:
+def _apply(item: dict[str, Any], proposed: Iterable[tuple[FieldFix, str, str]]
+           ) -> dict[str, Any]:
     out = dict(item)
     for fix_, _, _ in proposed:
         out[fix_.field] = fix_.value
     return out
 
 
-def _proposals(verdict: Verdict, op: str, item: dict, market: Optional[MarketRecord],
+def _proposals(verdict: Verdict, op: str, item: dict[str, Any], market: Optional[MarketRecord],
                unsafe: bool) -> list[tuple[FieldFix, str, str]]:
     """``(fix, code, rule name)`` for what ``verdict`` names: its rejection, else its
     warnings; at most one fix per field."""
@@ -179,7 +181,7 @@ def _rows(code: Any, field: Any, op: str, name: Optional[str]) -> list[Rule]:
     return [r for r in RULES if r.code == code and r.field == field and op in r.commands]
 
 
-def _row_fix(row: Rule, item: dict, market: Optional[MarketRecord], unsafe: bool
+def _row_fix(row: Rule, item: dict[str, Any], market: Optional[MarketRecord], unsafe: bool
              ) -> Optional[tuple[FieldFix, ...]]:
     for cond in conditions(row.fails):
         fixer = FIXERS.get(type(cond))

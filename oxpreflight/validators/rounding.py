@@ -45,7 +45,7 @@ def times(k: int, grid: Decimal) -> Decimal:
     """``k * grid`` exactly (no context rounding, whatever the digits)."""
     _, digits, exponent = grid.as_tuple()
     product = abs(k) * int("".join(map(str, digits)))
-    return Decimal((1 if k < 0 else 0, tuple(map(int, str(product))), exponent))
+    return Decimal((1 if k < 0 else 0, tuple(map(int, str(product))), int(exponent)))
 
 
 def on_grid(value: Decimal, grid: Decimal) -> bool:
