@@ -34,8 +34,8 @@ Fixer = Callable[..., Optional[tuple[FieldFix, ...]]]
 PASSIVE = {"BUY": rounding.DOWN, "SELL": rounding.UP}
 
 
-def _off_grid(cond: L.OffGrid, rule: L.Rule, item: dict[str, Any], market: Optional[MarketRecord], *,
-              unsafe: bool) -> Optional[tuple[FieldFix, ...]]:
+def _off_grid(cond: L.OffGrid, rule: L.Rule, item: dict[str, Any],
+              market: Optional[MarketRecord], *, unsafe: bool) -> Optional[tuple[FieldFix, ...]]:
     """Safe: a price to the tick in the passive direction (BUY down, SELL up; it needs the
     side); a quantity down to the increment, never below the minimum (unsafe: up to it)."""
     if market is None:

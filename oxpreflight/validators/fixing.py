@@ -143,7 +143,8 @@ def _item(engine: "Engine", table: dict[str, MarketRecord], op: str, item: dict[
     return current
 
 
-def _check(engine: "Engine", table: dict[str, MarketRecord], op: str, item: dict[str, Any]) -> Verdict:
+def _check(engine: "Engine", table: dict[str, MarketRecord], op: str, item: dict[str, Any]
+           ) -> Verdict:
     return engine.judge({"op": op, "data": item}, table)[0]
 
 

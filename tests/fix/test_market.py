@@ -45,8 +45,10 @@ def test_market_when_embedded_catalogue_lists_it_not_then_key_error():
 
 
 @pytest.mark.parametrize("code, price, side, out", [
-    ("BTC-USD-SWAP-LIN", "68000.7", "BUY", "68000"), ("BTC-USD-SWAP-LIN", "68000.2", "SELL", "68001"),
-    ("BTC-USD-SWAP-LIN", 68000, "BUY", "68000"), ("ETH-USD-SWAP-LIN", 0.1 + 0.2 + 3800, "BUY", "3800.3"),
+    ("BTC-USD-SWAP-LIN", "68000.7", "BUY", "68000"),
+    ("BTC-USD-SWAP-LIN", "68000.2", "SELL", "68001"),
+    ("BTC-USD-SWAP-LIN", 68000, "BUY", "68000"),
+    ("ETH-USD-SWAP-LIN", 0.1 + 0.2 + 3800, "BUY", "3800.3"),
     ("ETH-USD-SWAP-LIN", "3800.3000000000000001", "SELL", "3800.4"),
     ("BTC-USD-REPO-LIN", "-0.0000005", "BUY", "-0.000001"),
     ("BTC-USD-REPO-LIN", "-0.0000005", "SELL", "0"),
