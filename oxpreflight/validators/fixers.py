@@ -28,7 +28,24 @@ class FieldFix:
     safe: bool
 
 
-Fixer = Callable[..., Optional[tuple[FieldFix, ...]]]
+Proposal = Optional[tuple[FieldFix, ...]]
+
+
+@dataclass(frozen=True)
+class Fixer:
+    """A condition class's fixer: called as ``fixer(cond, rule, item, market, *, unsafe)``;
+    ``describe(cond)`` says in one line how it fixes (``explain`` shows it)."""
+
+    apply: Callable[..., Proposal]
+    text: Callable[[Any], str]
+
+    def __call__(self, cond: Any, rule: L.Rule, item: dict[str, Any],
+                 market: Optional[MarketRecord], *, unsafe: bool) -> Proposal:
+        return self.apply(cond, rule, item, market, unsafe=unsafe)
+
+    def describe(self, cond: Any) -> str:
+        """How ``cond`` is fixed, in one line."""
+        return self.text(cond)
 
 #: The passive direction of a price: a BUY never pays more, a SELL never asks less.
 PASSIVE = {"BUY": rounding.DOWN, "SELL": rounding.UP}
@@ -99,31 +116,30 @@ def _inside_bounds(cond: L.OutOfBound, rule: L.Rule, item: dict[str, Any],
     return (FieldFix(cond.field, rounding.text(bound), False),)
 
 
+def _grid_text(cond: L.OffGrid) -> str:
+    if cond.grid == "tick":
+        return ("safe: rounded to the tick in the passive direction (BUY down, SELL up; "
+                "not without a side)")
+    return ("safe: rounded down to the increment, never to zero or below the minimum "
+            "(unsafe: then up to the increment)")
+
+
+OFF_GRID = Fixer(_off_grid, _grid_text)
+CASE = Fixer(_case, lambda c: "unsafe: the accepted value that differs by case only "
+                              "('buy' -> 'BUY')")
+RAISE_TO_MINIMUM = Fixer(_raise_to_minimum,
+                         lambda c: "unsafe: raised to the minimum (the increment)")
+INSIDE_BOUNDS = Fixer(_inside_bounds,
+                      lambda c: "unsafe: moved to the bound it crosses, on the tick")
+
 #: condition class -> its fixer. Every other class is not fixable.
 FIXERS: dict[type, Fixer] = {
-    L.OffGrid: _off_grid,
-    L.NotOneOf: _case,
-    L.BelowIncrement: _raise_to_minimum,
-    L.OutOfBound: _inside_bounds,
+    L.OffGrid: OFF_GRID,
+    L.NotOneOf: CASE,
+    L.BelowIncrement: RAISE_TO_MINIMUM,
+    L.OutOfBound: INSIDE_BOUNDS,
 }
 
 
-def describe(cond: L.Cond) -> Optional[str]:
-    """How a condition is fixed, in one line (``None``: not fixable)."""
-    if isinstance(cond, L.OffGrid):
-        if cond.grid == "tick":
-            return ("safe: rounded to the tick in the passive direction (BUY down, SELL up; "
-                    "not without a side)")
-        return ("safe: rounded down to the increment, never to zero or below the minimum "
-                "(unsafe: then up to the increment)")
-    return _DESCRIBED.get(type(cond))
-
-
-_DESCRIBED = {
-    L.NotOneOf: "unsafe: the accepted value that differs by case only ('buy' -> 'BUY')",
-    L.BelowIncrement: "unsafe: raised to the minimum (the increment)",
-    L.OutOfBound: "unsafe: moved to the bound it crosses, on the tick",
-}
-
-
-__all__ = ["FieldFix", "Fixer", "FIXERS", "PASSIVE", "describe"]
+__all__ = ["FieldFix", "Fixer", "FIXERS", "PASSIVE", "OFF_GRID", "CASE", "RAISE_TO_MINIMUM",
+           "INSIDE_BOUNDS"]

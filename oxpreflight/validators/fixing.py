@@ -18,7 +18,7 @@ from ..rules import RULES
 from ..rules.language import BATCH_OF, Rule
 from .decoder import decode_exact, text_of
 from .emitters import conditions
-from .fixers import FIXERS, FieldFix, describe
+from .fixers import FIXERS, FieldFix
 from .markets import MarketRecord
 from .verdict import Verdict
 
@@ -198,7 +198,9 @@ def fixable(row: Rule) -> Optional[str]:
     for cond in conditions(row.fails):
         fixer = FIXERS.get(type(cond))
         if fixer is not None and getattr(cond, "field", None) == row.field:
-            return describe(cond)
+            describe = getattr(fixer, "describe", None)
+            return describe(cond) if describe is not None else \
+                " ".join((fixer.__doc__ or "fixable").split())
     return None
 
 
