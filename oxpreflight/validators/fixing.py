@@ -79,8 +79,8 @@ def _fix(engine: "Engine", frame: Any, unsafe: bool,
     is_dict = isinstance(frame, dict)
     op = obj.get("op") if obj is not None else None
     item_op = FIXABLE.get(op) if op.__class__ is str else None
-    if item_op is None:
-        return Fix(_copy(frame), (), verdict)
+    if item_op is None or (verdict.ok and not verdict.warnings):
+        return Fix(_copy(frame), (), verdict)  # nothing to fix: no second look
     work = _copy(frame) if is_dict else decode_exact(text_of(frame))
     if not isinstance(work, dict):
         return Fix(_copy(frame), (), verdict)
@@ -88,11 +88,16 @@ def _fix(engine: "Engine", frame: Any, unsafe: bool,
     changes: list[Change] = []
     if op in BATCH_OF:
         items = work.get("dataArray")
+        seen = verdict.items
         for index, item in enumerate(items if isinstance(items, list) else ()):
-            if isinstance(item, dict) and isinstance(items, list):
-                items[index] = _item(engine, table, item_op, item, index, unsafe, changes)
+            clean = index < len(seen) and seen[index].ok and not seen[index].warnings
+            if isinstance(item, dict) and isinstance(items, list) and not clean:
+                known = seen[index] if index < len(seen) else None
+                items[index] = _item(engine, table, item_op, item, index, unsafe, changes,
+                                     known)
     elif isinstance(work.get("data"), dict):
-        work["data"] = _item(engine, table, item_op, work["data"], None, unsafe, changes)
+        work["data"] = _item(engine, table, item_op, work["data"], None, unsafe, changes,
+                             verdict)
     if not changes:
         return Fix(_copy(frame), (), verdict)
     fixed = work if is_dict else _encode(work, frame)
@@ -103,14 +108,16 @@ def _fix(engine: "Engine", frame: Any, unsafe: bool,
 
 
 def _item(engine: "Engine", table: dict[str, MarketRecord], op: str, item: dict[str, Any],
-          index: Optional[int], unsafe: bool, changes: list[Change]) -> dict[str, Any]:
+          index: Optional[int], unsafe: bool, changes: list[Change],
+          known: Optional[Verdict] = None) -> dict[str, Any]:
     """The item fixed (a new dict), or ``item`` itself when nothing applies or it still fails;
-    the changes made are appended to ``changes``."""
+    the changes made are appended to ``changes``. ``known``: the item's verdict, when the
+    frame's check gave it."""
     code = item.get("marketCode")
     market = table.get(code) if code.__class__ is str else None
     current: dict[str, Any] = dict(item)
     made: dict[str, Change] = {}  # field -> Change
-    verdict = _check(engine, table, op, current)
+    verdict = known if known is not None else _check(engine, table, op, current)
     start = verdict
     for _ in range(MAX_ROUNDS):
         proposed = [(f, c, r) for f, c, r in _proposals(verdict, op, current, market, unsafe)
