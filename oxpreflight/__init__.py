@@ -9,13 +9,14 @@ and answer with the exchange's own code and message.
 """
 from .errors import (
     AuthenticationError, BadRequest, BadSymbol, InsufficientFunds, InvalidOrder, OrderNotFound,
-    RateLimitExceeded, Rejected,
+    RateLimitExceeded, Rejected, raise_for_reply,
 )
+from .login import login_frame
 from .session import Session
 from .preflight import Preflight
 from .validators.verdict import Notice, Verdict
 
 __all__ = ["Preflight", "Session", "Verdict", "Notice", "Rejected", "BadRequest", "BadSymbol",
            "AuthenticationError", "InvalidOrder", "OrderNotFound", "InsufficientFunds",
-           "RateLimitExceeded"]
+           "RateLimitExceeded", "raise_for_reply", "login_frame"]
 __version__ = "0.1.0"
