@@ -32,14 +32,16 @@ ReplyLike = Union[dict[str, Any], str, bytes, bytearray, memoryview]
 
 
 class Rejected(Exception):
-    """A frame the exchange would reject, never sent. ``code``, ``message`` and ``field`` are
-    the verdict's; ``response`` is the failure reply the exchange would send; ``retryable``
-    says whether the same order may pass later (after a pause, or re-stamped)."""
+    """A frame the exchange would reject, never sent. ``code``, ``message``, ``field`` and
+    ``rule`` (the name of the row that rejected it) are the verdict's; ``response`` is the
+    failure reply the exchange would send; ``retryable`` says whether the same order may pass
+    later (after a pause, or re-stamped)."""
 
     verdict: Verdict
     code: str
     message: str
     field: Optional[str]
+    rule: Optional[str]
     retryable: bool
     #: With ``batches="valid"``: the indices of the batch's items that were sent.
     sent: tuple[int, ...] = ()
@@ -50,6 +52,7 @@ class Rejected(Exception):
         self.code = verdict.code or ""
         self.message = verdict.message or ""
         self.field = _item_field(verdict)
+        self.rule = verdict.rule
         self.retryable = verdict.code in _RETRYABLE
 
     @classmethod
@@ -150,9 +153,11 @@ def _decoded(reply: ReplyLike) -> Any:
     raise TypeError(f"a reply is a dict, str or bytes, not {type(reply).__name__}")
 
 
-def _field_of(code: str) -> Optional[str]:
-    fields = {row.field for row in _rows() if row.code == code}
-    return fields.pop() if len(fields) == 1 else None
+def _only(code: str, attribute: str) -> Optional[str]:
+    """The field (or row name) of the code's rows when they all agree on one, else ``None``:
+    an exchange reply does not say which of a code's rows it applied."""
+    found = {getattr(row, attribute) for row in _rows() if row.code == code}
+    return found.pop() if len(found) == 1 else None
 
 
 def _failure(reply: ReplyLike) -> Optional[Rejected]:
@@ -164,8 +169,8 @@ def _failure(reply: ReplyLike) -> Optional[Rejected]:
     raw_code = message.get("code")
     code = "" if raw_code is None else str(raw_code)
     text = message.get("message")
-    verdict = Verdict(False, code, "" if text is None else str(text), _field_of(code),
-                      response=message)
+    verdict = Verdict(False, code, "" if text is None else str(text), _only(code, "field"),
+                      response=message, rule=_only(code, "name"))
     return BY_CODE.get(code, Rejected)(verdict)
 
 
