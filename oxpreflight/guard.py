@@ -86,10 +86,11 @@ def log_blocked(verdict: Verdict) -> None:
     except Exception:  # a reply that cannot be built must not stop the answer
         reply = {}
     op, tag = _short(reply.get("event")), _short(reply.get("tag"))
-    log.warning("blocked %s (tag %s): %s %s (field %s) [%s]", op, tag, verdict.code,
-                verdict.message, verdict.field, verdict.rule,
-                extra={"code": verdict.code, "op": op, "tag": tag, "field": verdict.field,
-                       "rule": verdict.rule})
+    where = "" if tag is None else f" (tag {tag})"
+    what = "" if verdict.field is None else f" (field {verdict.field})"
+    log.warning("blocked %s%s: %s %s%s [%s]", op, where, verdict.code, verdict.message, what,
+                verdict.rule, extra={"code": verdict.code, "op": op, "tag": tag,
+                                     "field": verdict.field, "rule": verdict.rule})
 
 
 def _is_async(send: Callable[..., Any]) -> bool:

@@ -132,6 +132,10 @@ def violating(code: str, *, rule: Optional[str] = None, op: Optional[str] = None
         options.append(st.sampled_from(ops).flatmap(lambda o, b=made: b.make(bk, o)))
     if not options:
         why = "; ".join(dict.fromkeys(reasons)) or f"no rule gives {code} for op={op!r}"
+        if markets is None and any("catalogue" in reason for reason in reasons):
+            why += (" (the embedded catalogue lists 8 markets without price bounds: pass "
+                    "markets=, a /v3/markets file or its data, e.g. from `oxpreflight markets "
+                    "pull`)")
         raise InvalidArgument(f"cannot build frames violating {code}: {why}")
     return st.one_of(options)
 

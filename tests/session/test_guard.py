@@ -378,3 +378,12 @@ def test_guard_with_real_session_when_async_send_raises_then_nothing_counted(pf)
         assert session.submit(ORDER).ok  # not rate-limited by the failed send
 
     asyncio.run(main())
+
+
+def test_log_line_when_frame_has_no_field_or_tag_then_neither_printed_as_none(pf, caplog):
+    frame = {"op": "placeorder", "dataArray": []}  # no tag; the op itself is at fault
+    with caplog.at_level(logging.WARNING, logger="oxpreflight"):
+        pf.guard(Recorder(), on_reject=lambda reply: None)(frame)
+    (record,) = caplog.records
+    assert "None" not in record.getMessage()
+    assert record.field is None and record.tag is None
