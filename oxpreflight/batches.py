@@ -74,7 +74,7 @@ def _encoded_number(value: Any) -> Any:
     raise TypeError
 
 
-def _json(obj: dict[str, Any]) -> bytes:
+def exact_json(obj: dict[str, Any]) -> bytes:
     """Compact JSON, every number exactly as read (orjson stops at 64-bit integers: then the
     standard library, with each ``Decimal`` written through a one-off placeholder)."""
     try:
@@ -108,5 +108,5 @@ def valid_part(verdict: Verdict, frame: Any) -> Optional[tuple[Any, tuple[int, .
     part["dataArray"] = [items[i] for i in kept]
     if isinstance(frame, dict):
         return part, kept
-    text = _json(part)
+    text = exact_json(part)
     return (text.decode() if isinstance(frame, str) else text), kept

@@ -51,7 +51,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("oxpreflight.websocket needs websockets>=13: "
                       "pip install 'oxpreflight[websocket]'") from exc
 
-from .batches import decoded, valid_part
+from .batches import decoded, exact_json, valid_part
 from .rules.language import BATCH_OF
 from .errors import error_for, raise_for_reply
 from .guard import Batches, admission, failure_replies, log_blocked
@@ -192,7 +192,7 @@ class GuardedConnection:
         event, tag, count = expected(obj)
         waiter = self._waiters.add((event, tag), count)
         try:
-            text = frame if not isinstance(frame, dict) else reply_text(frame)
+            text = frame if not isinstance(frame, dict) else exact_json(frame).decode()
             _, local = await self._submit(text, None)
             for index, reply in local:
                 waiter.place(index, reply)

@@ -296,3 +296,18 @@ def test_guard_batches_must_be_hold_or_valid(pf):
         pf.guard(print, batches="some")
 
 
+
+
+def test_request_when_dict_frame_has_decimals_then_sent_as_exact_json_numbers(pf):
+    from decimal import Decimal
+
+    venue = Venue()
+    data = dict(MARKET, orderType="LIMIT", quantity=Decimal("0.0010"),
+                price=Decimal("68000.0000000000000001"))
+
+    async def main() -> Any:
+        async with venue.running() as url, connect(url, preflight=pf) as ws:
+            return await ws.request(place(15, data), timeout=5)
+
+    assert run(main())["submitted"] is True
+    assert '"quantity":0.0010,"price":68000.0000000000000001' in venue.received[0]
