@@ -284,8 +284,8 @@ class connect:
     Other keyword arguments go to ``websockets``.
 
     ``async with connect(url) as ws:``, ``ws = await connect(url)``, or the reconnect loop
-    ``async for ws in connect(url):`` (websockets' backoff; each new connection starts logged
-    out: the session's ``reset_login`` is called before it is yielded).
+    ``async for ws in connect(url):`` (websockets' backoff). Each new connection, however
+    opened, starts logged out: the session's ``reset_login`` is called before it is returned.
     """
 
     def __init__(self, uri: str, *, preflight: Optional["Preflight"] = None,
@@ -313,7 +313,10 @@ class connect:
         return self._open().__await__()
 
     async def _open(self) -> GuardedConnection:
-        return self._guard(await self._connect)
+        connection = await self._connect
+        if self.session is not None:  # a new connection starts logged out, however opened
+            self.session.reset_login()
+        return self._guard(connection)
 
     async def __aenter__(self) -> GuardedConnection:
         if self._connection is not None:
