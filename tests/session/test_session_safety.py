@@ -207,3 +207,50 @@ def test_observe_from_threads_while_submitting_is_consistent():
     for t in pool:
         t.join()
     assert s.open_orders == frozenset(str(i) for i in range(1, 500, 2))
+
+
+# -- a failing construction leaves the secret in no traceback local --------------------------
+BAD_OPTIONS = [{"rate_limit": 0}, {"rate_limit": "50"}, {"login_skew_ms": -1},
+               {"rate_ops": ("nope",)}, {"track_orders": "yes"}, {"ack_timeout_ms": 0},
+               {"api_key": 5}, {"account": {"nope": 1}}, {"auction_window": "x"}]
+
+
+def _locals_text(tb) -> str:
+    import traceback
+
+    seen = []
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename != __file__:  # the library's frames, not the test's
+            seen += [f"{k}={v!r}" for k, v in tb.tb_frame.f_locals.items()]
+        tb = tb.tb_next
+    return "\n".join(seen)
+
+
+@pytest.mark.parametrize("bad", BAD_OPTIONS, ids=lambda bad: next(iter(bad)))
+@pytest.mark.parametrize("how", ["preflight.session", "Session"])
+def test_failed_construction_shows_no_secret_in_traceback_locals(bad, how):
+    import traceback
+
+    from oxpreflight import Session
+
+    pf = Preflight(markets=MARKETS, clock=lambda: NOW)
+    build = pf.session if how == "preflight.session" else (lambda **o: Session(pf, **o))
+    with pytest.raises((TypeError, ValueError)) as caught:
+        build(api_secret=SECRET, **bad)
+    shown = _locals_text(caught.tb)
+    tb = caught.tb
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    shown += "".join(traceback.TracebackException(
+        caught.type, caught.value, tb, capture_locals=True).format())
+    assert "api_secret" in shown or "options" in shown  # the locals were looked at
+    assert SECRET not in shown
+    assert SECRET not in str(caught.value)
+
+
+def test_a_secret_of_the_wrong_type_fails_without_naming_it():
+    pf = Preflight(markets=MARKETS, clock=lambda: NOW)
+    for value, error in ((12345, TypeError), ("", ValueError), (b"", ValueError)):
+        with pytest.raises(error) as caught:
+            pf.session(api_secret=value)
+        assert "12345" not in _locals_text(caught.tb) + str(caught.value)
