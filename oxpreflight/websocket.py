@@ -314,9 +314,15 @@ class connect:
 
     async def _open(self) -> GuardedConnection:
         connection = await self._connect
-        if self.session is not None:  # a new connection starts logged out, however opened
-            self.session.reset_login()
+        self._logged_out()
         return self._guard(connection)
+
+    def _logged_out(self) -> None:
+        """A new connection starts logged out, however it was opened (a session-like object
+        without ``reset_login`` keeps no login)."""
+        reset = getattr(self.session, "reset_login", None)
+        if reset is not None:
+            reset()
 
     async def __aenter__(self) -> GuardedConnection:
         if self._connection is not None:
@@ -335,8 +341,7 @@ class connect:
         connections = self._connect.__aiter__()
         try:
             async for connection in connections:
-                if self.session is not None:
-                    self.session.reset_login()
+                self._logged_out()
                 guarded = self._guard(connection)
                 try:
                     yield guarded
