@@ -33,7 +33,7 @@ def with_items(verdict: Verdict, rejected: dict[int, Verdict]) -> Verdict:
     first = rejected[min(rejected)]
     warnings = tuple(w for item in items for w in item.warnings)
     return Verdict(False, first.code, first.message, first.field, first.value, items, warnings,
-                   None, first.index, partial(getattr, first, "response"))
+                   None, first.index, partial(getattr, first, "response"), first.rule)
 
 
 def redact(verdict: Verdict, secret: str, raw: bytes) -> Verdict:
@@ -56,7 +56,8 @@ def redact(verdict: Verdict, secret: str, raw: bytes) -> Verdict:
                    verdict.field, clean(verdict.value),
                    tuple(redact(i, secret, raw) for i in verdict.items),
                    tuple(_notice(w, clean) for w in verdict.warnings),
-                   _response(verdict.response, clean, verdict.value), verdict.index)
+                   _response(verdict.response, clean, verdict.value), verdict.index, None,
+                   verdict.rule)
 
 
 #: Echo values the exchange fills in itself (``source`` 0, the stops' derived fields).
@@ -102,7 +103,7 @@ def _message(message: Any, templates: Optional[tuple[tuple[str, ...], ...]],
 def _notice(notice: Notice, clean: Callable[[Any], Any]) -> Notice:
     return Notice(notice.code, notice.field, clean(notice.value),
                   _message(notice.message, _WARNINGS.get(notice.code), clean, notice.value,
-                           holes=True))
+                           holes=True), notice.rule)
 
 
 def _response(response: Any, clean: Callable[[Any], Any], value: Any) -> Any:

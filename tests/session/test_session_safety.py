@@ -263,8 +263,8 @@ def _library_parts(verdict) -> list:
     own = {k: v for k, v in reply.items() if k not in ("tag", "data")}
     data = reply.get("data")
     keys = sorted(data) if isinstance(data, dict) else None
-    return [verdict.code, verdict.message, verdict.field, own, keys,
-            [(w.code, w.field) for w in verdict.warnings],
+    return [verdict.code, verdict.rule, verdict.message, verdict.field, own, keys,
+            [(w.code, w.field, w.rule) for w in verdict.warnings],
             [_library_parts(i) for i in verdict.items]]
 
 
