@@ -38,7 +38,10 @@ class Preflight(Engine):
     def session(self, **options: Unpack[SessionOptions]) -> Session:
         """A :class:`oxpreflight.session.Session` on this Preflight (state: login, rate, orders)."""
         from .session import Session
+        from .session.auth import Secret
 
+        if "api_secret" in options:  # wrapped before anything can fail and show it in locals
+            options["api_secret"] = Secret.hide(options["api_secret"])
         return Session(self, **options)
 
     if TYPE_CHECKING:  # type checkers see the guard's own overloads, ``self`` as its ``pf``

@@ -366,8 +366,8 @@ class connect:
     Other keyword arguments go to ``websockets``.
 
     ``async with connect(url) as ws:``, ``ws = await connect(url)``, or the reconnect loop
-    ``async for ws in connect(url):`` (websockets' backoff; each new connection starts logged
-    out: the session's ``reset_login`` is called before it is yielded).
+    ``async for ws in connect(url):`` (websockets' backoff). Each new connection, however
+    opened, starts logged out: the session's ``reset_login`` is called before it is returned.
     """
 
     def __init__(self, uri: str, *, preflight: Optional["Preflight"] = None,
@@ -396,7 +396,16 @@ class connect:
         return self._open().__await__()
 
     async def _open(self) -> GuardedConnection:
-        return self._guard(await self._connect)
+        connection = await self._connect
+        self._logged_out()
+        return self._guard(connection)
+
+    def _logged_out(self) -> None:
+        """A new connection starts logged out, however it was opened (a session-like object
+        without ``reset_login`` keeps no login)."""
+        reset = getattr(self.session, "reset_login", None)
+        if reset is not None:
+            reset()
 
     async def __aenter__(self) -> GuardedConnection:
         if self._connection is not None:
@@ -415,8 +424,7 @@ class connect:
         connections = self._connect.__aiter__()
         try:
             async for connection in connections:
-                if self.session is not None:
-                    self.session.reset_login()
+                self._logged_out()
                 guarded = self._guard(connection)
                 try:
                     yield guarded

@@ -482,3 +482,33 @@ def test_connect_with_real_session_when_send_fails_then_session_unchanged(pf):
     run(main())
     assert session.submit(cancel).code == "100005"  # the order never went out
     assert session.submit(order).ok  # and took no rate slot
+
+
+@pytest.mark.parametrize("how", ["async with", "await"])
+def test_hand_written_reconnect_starts_logged_out_so_the_new_login_is_sent(pf, how):
+    exchange = Exchange()
+    session = pf.session()
+    login = json.dumps({"op": "login", "tag": 7, "data": {
+        "apiKey": "k", "timestamp": int(time.time() * 1000), "signature": "c2ln"}})
+
+    async def once(url: str) -> None:
+        if how == "async with":
+            async with connect(url, session=session) as ws:
+                await ws.send(login)
+                session.observe(await ws.recv())
+        else:
+            ws = await connect(url, session=session)
+            try:
+                await ws.send(login)
+                session.observe(await ws.recv())
+            finally:
+                await ws.close()
+
+    async def main():
+        async with exchange.running() as url:
+            await once(url)
+            assert session.logged_in
+            await once(url)  # the old login belongs to the closed connection
+
+    run(main())
+    assert exchange.received == [login, login]
