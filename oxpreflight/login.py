@@ -23,9 +23,11 @@ def login_frame(api_key: str, api_secret: Union[str, bytes], *, timestamp: Optio
     system clock when omitted; ``tag`` is left out when ``None``. The secret appears in no
     error this raises.
     """
+    secret = Secret(api_secret)  # wrapped first: no later error's traceback locals hold it
+    del api_secret
+    secret.usable()
     if not isinstance(api_key, str) or not api_key:
         raise TypeError("api_key must be a non-empty str")
-    secret = Secret(api_secret)  # validates without ever showing the value
     if timestamp is None:
         timestamp = system_clock()
     elif timestamp.__class__ is not int or timestamp <= 0:

@@ -136,3 +136,12 @@ def test_login_frame_when_bad_argument_then_clear_error_without_the_secret(kwarg
     with pytest.raises(error) as caught:
         login_frame(args.pop("api_key"), args.pop("api_secret"), **args)
     assert "s3cr3t-value" not in str(caught.value) and "s3cr3t-value" not in repr(caught.value)
+
+
+def test_login_frame_when_it_fails_then_no_traceback_local_holds_the_secret():
+    with pytest.raises(TypeError) as caught:
+        login_frame("key-1", "s3cr3t-value", timestamp="soon")  # type: ignore[arg-type]
+    tb = caught.value.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    assert "s3cr3t-value" not in repr(tb.tb_frame.f_locals)
