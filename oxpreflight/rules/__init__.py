@@ -57,3 +57,5 @@ ENUMS = _enums(RULES)
 #: code -> what a session needs to decide it: the session rows' reasons, then codes no row decides.
 SESSION_CODES = {**{row.code: row.reason for row in STATE_RULES}, **server.SESSION}
 SERVER_CODES = server.SERVER
+#: observed code -> why no row answers it (codes of ``observed-codes.md`` without a row).
+OBSERVED_CODES = server.OBSERVED

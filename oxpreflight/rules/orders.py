@@ -80,6 +80,17 @@ RULES = (
     Rule("20006", PLACE, AtMostZero("quantity"), "`quantity` <= 0.",
          bad=order(quantity="0"), good=order(), field="quantity",
          name="order-quantity-positive", error="InvalidOrder"),
+    Rule("20044", PLACE, Is("orderType", ("MARKET",)) & Is("side", ("SELL",))
+         & MarketType(("SPOT",)) & Present("amount"),
+         "Spot MARKET SELL giving `amount` (the exchange takes `amount` for a spot MARKET BUY "
+         "only).",
+         bad=dict(_AMOUNT, side="SELL"), good=_AMOUNT, field="amount",
+         name="order-amount-sell", error="BadRequest",
+         why="Observed code (observed-codes.md): ccxt 4.4's oxfun module (createOrder, "
+             "\"rejected order(bad request)\") records the exchange answering a spot MARKET "
+             "SELL by amount on OX-USDT with 20044 \"Amount is not supported for this order "
+             "type\". Only that case is evidenced: amount on LIMIT, STOP or non-spot orders "
+             "keeps the W004 warning."),
     Rule("20002", PLACE, _BY_AMOUNT & NotNumber("amount"),
          "MARKET order by `amount`: `amount` not a number (decided here, as for quantity).",
          bad=dict(_AMOUNT, amount="lots"), good=_AMOUNT, field="amount",

@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, Callable, Optional, TypeVar
 
 from ..rules import FIELDS, RULES
-from ..rules.catalogue import CODES
+from ..rules.catalogue import KNOWN
 from ..rules.language import Envelope, Rule
 from . import exact
 from .clock import checked_clock, system_clock
@@ -303,7 +303,7 @@ class Engine:
                 ) -> Verdict:
         """A rejected verdict: the catalogue's message (filled only when the rule has a fill),
         the reply built on first use (``replies.rejection``) from a snapshot taken now."""
-        entry = CODES[rule.code]
+        entry = KNOWN[rule.code]
         message = entry.message if fill is None else entry.format(fill)
         if text is not None and data.__class__ is dict:
             source: Any = (text, data)  # echo the order as written, re-read when asked
@@ -317,7 +317,7 @@ class Engine:
         """20027: its reply reads op and tag from the frame (dict or text) only when asked for,
         so a frame gets one reply shape whichever form it was held in."""
         rule = self._too_long
-        entry = CODES[rule.code]
+        entry = KNOWN[rule.code]
         op, tag = (frame.get("op"), frame.get("tag")) if isinstance(frame, dict) else (None, None)
         return Verdict(False, entry.code, entry.message, rule.field, None, (), (), None, None,
                        (_oversize_reply, (self._stamp, rule, frame, op, tag)))
