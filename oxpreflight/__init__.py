@@ -8,14 +8,18 @@ and answer with the exchange's own code and message.
     '20022'
 """
 from .errors import (
-    AuthenticationError, BadRequest, BadSymbol, InsufficientFunds, InvalidOrder, OrderNotFound,
-    RateLimitExceeded, Rejected,
+    AccountNotEnabled, ArgumentsRequired, AuthenticationError, BadRequest, BadSymbol,
+    ExchangeError, InsufficientFunds, InvalidOrder, MarketClosed, NetworkError, NotSupported,
+    OperationFailed, OperationRejected, OrderNotFound, PermissionDenied, RateLimitExceeded,
+    Rejected, RequestTimeout,
 )
 from .session import Session
 from .preflight import Preflight
 from .validators.verdict import Notice, Verdict
 
-__all__ = ["Preflight", "Session", "Verdict", "Notice", "Rejected", "BadRequest", "BadSymbol",
-           "AuthenticationError", "InvalidOrder", "OrderNotFound", "InsufficientFunds",
-           "RateLimitExceeded"]
+__all__ = ["Preflight", "Session", "Verdict", "Notice", "Rejected", "ExchangeError",
+           "AuthenticationError", "PermissionDenied", "AccountNotEnabled", "ArgumentsRequired",
+           "BadRequest", "BadSymbol", "OperationRejected", "MarketClosed", "InsufficientFunds",
+           "InvalidOrder", "OrderNotFound", "NotSupported", "OperationFailed", "NetworkError",
+           "RateLimitExceeded", "RequestTimeout"]
 __version__ = "0.1.0"

@@ -17,6 +17,7 @@ import orjson
 
 from .rules import OBSERVED_CODES, RULES, SERVER_CODES, SESSION_CODES, STATE_RULES
 from .rules.catalogue import KNOWN
+from .rules.ccxt import CCXT, KEPT
 from .rules.language import (
     CANCEL_COMMANDS, COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Rule,
 )
@@ -267,7 +268,7 @@ def explain(code: str, preflight: Optional[Any] = None) -> str:
         if rule.why:
             out.append(f"  why:        {rule.why}")
         if rule.error:
-            out.append(f"  raises:     {rule.error} (from a guarded send)")
+            out.append(f"  raises:     {rule.error} (from a guarded send){_ccxt_note(code)}")
         out.append(f"  commands:   {', '.join(rule.commands)}")
         out.append(f"  fails when: {rule.fails.describe()}")
         for label, example in (("failing example", rule.bad), ("passing example", rule.good)):
@@ -278,6 +279,15 @@ def explain(code: str, preflight: Optional[Any] = None) -> str:
             out.append(f"    -> {verdict_text(runner.check(frame))}")
         out.append("")
     return "\n".join(out + _state_rows_text(code))
+
+
+def _ccxt_note(code: str) -> str:
+    theirs = CCXT.get(code)
+    if theirs is None:
+        return "; ccxt 4.4 has no class for it"
+    if code in KEPT:
+        return f"; ccxt 4.4 raises {theirs}, kept here: {KEPT[code]}"
+    return "; as ccxt 4.4"
 
 
 def _state_rows_text(code: str) -> list:

@@ -52,7 +52,7 @@ RULES = (
     Rule("20003", COMMANDS, Envelope("unknown_op", "`op` missing or not one of the nine"),
          "`op` missing, or not one of the nine commands (case-sensitive).",
          bad={"op": "placeOrder", "data": {}}, good={"op": "subscribe", "args": ["order:all"]},
-         field="op", name="unknown-op", error="BadRequest"),
+         field="op", name="unknown-op", error="NotSupported"),
     Rule("20034", COMMANDS, Envelope("tag_too_long", "`tag` text longer than 32"),
          "`tag` (int or string) whose text is longer than 32 characters; 32 is allowed, as "
          "the parameter table says.",

@@ -20,7 +20,7 @@ RULES = (
          field="apiKey", name="login-api-key", error="AuthenticationError"),
     Rule("20023", ("login",), Absent("timestamp", empty=True),
          "`timestamp` missing (or null, or the empty string).",
-         bad=_login(timestamp=None), good=_login(), field="timestamp", name="login-timestamp", error="BadRequest"),
+         bad=_login(timestamp=None), good=_login(), field="timestamp", name="login-timestamp", error="ArgumentsRequired"),
     Rule("20002", ("login",), NotLong("timestamp"),
          "`timestamp` given but not an integer of milliseconds (an integer-valued string "
          "counts). Decided here: the exchange signs the timestamp's text, so only digits make "

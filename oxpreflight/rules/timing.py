@@ -9,5 +9,5 @@ RULES = (
          "(whose timestamp the session checks for skew) nor to cancels (not documented).",
          bad=order(timestamp=NOW - 600, recvWindow=500),
          good=order(timestamp=NOW - 500, recvWindow=500), field="timestamp",
-         fill="recvWindow", name="recv-window", error="InvalidOrder"),
+         fill="recvWindow", name="recv-window", error="NetworkError"),
 )
