@@ -40,8 +40,8 @@ from .validators.exact import BAD, compare, integer, number
 _INTEGER_TEXT = r"^[+-]?[0-9]+$"
 _NUMBER_TEXT = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 #: Condition classes that need a market, the clock or the whole frame: left to ``check``.
-_NOT_HERE = (L.UnknownMarket, L.MarketType, L.PriceMarket, L.Inactive, L.BelowIncrement,
-             L.OutOfBound, L.Expired, L.OffGrid, L.UnknownFields, L.Envelope)
+_NOT_HERE = (L.UnknownMarket, L.MarketType, L.NotPerpetual, L.PriceMarket, L.Inactive,
+             L.BelowIncrement, L.OutOfBound, L.Expired, L.OffGrid, L.UnknownFields, L.Envelope)
 
 
 def _long(value: Any) -> int:

@@ -2,7 +2,8 @@
 exchange's order of checks."""
 from .language import (
     ORDER_COMMANDS as PLACE, Absent, All, AtMostZero, Greater, Is, LongAtMostZero,
-    MarketType, Not, NotLong, NotNumber, NotOneOf, PriceMarket, Present, Rule, UnknownMarket,
+    MarketType, Not, NotLong, NotNumber, NotOneOf, NotPerpetual, PriceMarket, Present, Rule,
+    UnknownMarket,
 )
 from .examples import order
 
@@ -47,12 +48,17 @@ RULES = (
          "`orderType` not LIMIT, MARKET, STOP_LIMIT or STOP_MARKET.",
          bad=order(orderType="TAKE_PROFIT"), good=order(), field="orderType",
          name="order-type-enum", error="BadRequest"),
-    Rule("20017", PLACE, _STOP_MKT & MarketType(("FUTURE",), negate=True),
-         "STOP_MARKET on a market that is not a perpetual or future (the documentation says "
-         "\"stop market: perpetual markets only\"; decided here: the exchange answers that "
-         "the orderType is invalid).",
-         bad=dict(_STOP_MARKET, marketCode="BTC-USDT", stopPrice="63000"), good=_STOP_MARKET,
-         field="orderType", name="order-stop-market-perp-only", error="BadRequest"),
+    Rule("20017", PLACE, _STOP_MKT & NotPerpetual(),
+         "STOP_MARKET on a market that is not a perpetual: spot, repo, spread, or a dated "
+         "future (`BTC-USD-240628-LIN`).",
+         bad=dict(_STOP_MARKET, marketCode="BTC-USD-240628-LIN"), good=_STOP_MARKET,
+         field="orderType", name="order-stop-market-perp-only", error="BadRequest",
+         why="The websocket docs (oxfun-exchange-docs _v2_websocket.md line 777, Place Stop "
+             "Market Order): \"Stop market orders are only available in Perp markets.\" The "
+             "catalogue's type is FUTURE for perpetuals and dated futures alike, so a "
+             "perpetual is told by its code form BASE-QUOTE-SWAP-LIN (ccxt 4.4 parses every "
+             "FUTURE as a swap for the same reason). Decided here: the exchange answers that "
+             "the orderType is invalid (20017)."),
     Rule("20018", PLACE, NotOneOf("timeInForce", TIME_IN_FORCE),
          "`timeInForce` given and not GTC, IOC, FOK, MAKER_ONLY or MAKER_ONLY_REPRICE.",
          bad=order(timeInForce="ioc"), good=order(timeInForce="IOC"), field="timeInForce",
@@ -80,6 +86,14 @@ RULES = (
     Rule("20006", PLACE, AtMostZero("quantity"), "`quantity` <= 0.",
          bad=order(quantity="0"), good=order(), field="quantity",
          name="order-quantity-positive", error="BadRequest"),
+    Rule("20002", PLACE, _BY_AMOUNT & NotNumber("amount"),
+         "MARKET order by `amount`: `amount` not a number (decided here, as for quantity).",
+         bad=dict(_AMOUNT, amount="lots"), good=_AMOUNT, field="amount",
+         name="order-amount-number", error="BadRequest"),
+    Rule("20006", PLACE, _BY_AMOUNT & AtMostZero("amount"),
+         "MARKET order by `amount`: `amount` <= 0 (decided here, as for quantity).",
+         bad=dict(_AMOUNT, amount=0), good=_AMOUNT, field="amount",
+         name="order-amount-positive", error="BadRequest"),
     Rule("20044", PLACE, Is("orderType", ("MARKET",)) & Is("side", ("SELL",))
          & MarketType(("SPOT",)) & Present("amount"),
          "Spot MARKET SELL giving `amount` (the exchange takes `amount` for a spot MARKET BUY "
@@ -91,14 +105,6 @@ RULES = (
              "SELL by amount on OX-USDT with 20044 \"Amount is not supported for this order "
              "type\". Only that case is evidenced: amount on LIMIT, STOP or non-spot orders "
              "keeps the W004 warning."),
-    Rule("20002", PLACE, _BY_AMOUNT & NotNumber("amount"),
-         "MARKET order by `amount`: `amount` not a number (decided here, as for quantity).",
-         bad=dict(_AMOUNT, amount="lots"), good=_AMOUNT, field="amount",
-         name="order-amount-number", error="BadRequest"),
-    Rule("20006", PLACE, _BY_AMOUNT & AtMostZero("amount"),
-         "MARKET order by `amount`: `amount` <= 0 (decided here, as for quantity).",
-         bad=dict(_AMOUNT, amount=0), good=_AMOUNT, field="amount",
-         name="order-amount-positive", error="BadRequest"),
     Rule("20002", PLACE, NotNumber("displayQuantity"),
          "`displayQuantity` given but not a number (decided here).",
          bad=order(displayQuantity="some"), good=order(displayQuantity="0.0005"),
