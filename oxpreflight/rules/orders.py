@@ -67,7 +67,11 @@ RULES = (
          "`triggerType` given and not MARK_PRICE.",
          bad=dict(_STOP_MARKET, triggerType="LAST_PRICE"),
          good=dict(_STOP_MARKET, triggerType="MARK_PRICE"), field="triggerType",
-         name="order-trigger-type", error="BadRequest"),
+         name="order-trigger-type", error="BadRequest",
+         why="The docs list MARK_PRICE only. The OPNX matching engine (include/order.h, "
+             "enum TriggerType) also knows LAST_PRICE, and its manager runs a last-price "
+             "trigger thread (manager/manager.cpp), but no document shows the gateway taking "
+             "it: 20033 is kept for LAST_PRICE until a reply shows otherwise."),
     Rule("20050", PLACE, NotOneOf("selfTradePreventionMode", STP_MODES),
          "`selfTradePreventionMode` given and not NONE, EXPIRE_MAKER, EXPIRE_TAKER or "
          "EXPIRE_BOTH.",

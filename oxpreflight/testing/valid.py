@@ -62,7 +62,13 @@ def _extras(draw, bk: Book, rec: MarketRecord, item_op: str, item: dict,
             continue
         if draw(st.booleans()):
             item[field] = draw(value(bk, rec, item_op, field))
+            if field == "displayQuantity" and _above(item[field], item["quantity"]):
+                item[field] = item["quantity"]  # the matching engine rejects a larger one
     return item
+
+
+def _above(left: Any, right: Any) -> bool:
+    return Decimal(str(left)) > Decimal(str(right))
 
 
 @st.composite
