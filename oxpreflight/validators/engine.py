@@ -23,6 +23,7 @@ from .decoder import (
 from .internal import internal_error
 from .markets import MarketRecord, index_markets, load_markets, unlisted_market
 from .compiler import CommandPlan, compile_plans
+from .readable import readable_op
 from .replies import rejection
 from .sizing import ENVELOPE_ROOM, MIN_ITEM, TAG_ROOM, fits, measure, size_bound
 from .verdict import ACCEPTED, Notice, Verdict
@@ -192,7 +193,8 @@ class Engine:
         obj = decode(text)
         if obj.__class__ is not dict:
             row = self._refused[obj if isinstance(obj, Refusal) else NOT_JSON]
-            return self._reject(row, None, None, None, None, None), None
+            # the command's failure shape when its op is read before the frame breaks
+            return self._reject(row, None, None, None, readable_op(text), None), None
         if _has_float(obj) and may_lose_digits(text):
             obj = decode_exact(text)  # refuses nothing decode accepted
         op = obj.get("op")
@@ -241,8 +243,10 @@ class Engine:
         """A frame row's verdict when the frame's encoding decides it, else ``None``."""
         length = measure(frame, self.max_message_length)
         if isinstance(length, Refusal):
-            # text the exchange cannot parse: no op or tag to answer with, as for the same text
-            return self._reject(self._refused[length], None, None, None, None, None)
+            # a frame the exchange cannot parse: no tag; the op when it is read before the
+            # break, as for the same text
+            return self._reject(self._refused[length], None, None, None, readable_op(frame),
+                                None)
         if length > self.max_message_length:
             return self._oversize(frame)
         return None
