@@ -11,7 +11,8 @@ from .session import STATE_RULES
 #: Check order: frame, envelope, login, order fields, cancels, modifies, market, time; then
 #: warnings (which never decide a verdict), those of rejections after acknowledgement last.
 RULES = (frame.RULES + login.RULES + orders.RULES + cancels.RULES + modifies.RULES
-         + markets.RULES + timing.RULES + advice.RULES + acknowledged.RULES)
+         + markets.RULES + timing.RULES + timing.BATCH_RULES + advice.RULES
+         + acknowledged.RULES)
 
 _ENUM, _MARKET = _F("enum"), _F("market")
 _NUMBER, _INTEGER, _ANY = _F("number"), _F("integer"), _F("any")

@@ -85,6 +85,8 @@ class Engine:
         self._single = {op: plan.run for op, plan in self.plans.items() if not plan.batch}
         self._refused = {NOT_JSON: _ROWS["not_json"], NOT_UTF8: _ROWS["not_utf8"],
                          TOO_DEEP: _ROWS["too_deep"]}
+        self._batch_rows = {name: _ROWS[name] for name in
+                            ("batch_timestamp_type", "batch_recv_window_type", "batch_expired")}
 
     @property
     def max_message_length(self) -> int:
@@ -271,6 +273,11 @@ class Engine:
         if result.__class__ is tuple:  # frame-level: dataArray missing, not a list, empty
             rule, value, fill = result
             return self._reject(rule, value, fill, None, op, tag)
+        if "timestamp" in frame or "recvWindow" in frame:  # the batch's own deadline
+            found = self._batch_time(frame, result)
+            if found.__class__ is tuple:
+                rule, value, fill = found
+                return self._reject(rule, value, fill, None, op, tag)
         if result.count(None) == len(result):
             return Verdict(True, items=(ACCEPTED,) * len(result))
         data = frame["dataArray"]
@@ -292,6 +299,24 @@ class Engine:
             return Verdict(True, items=done, warnings=warnings)
         return Verdict(False, first.code, first.message, first.field, first.value, done,
                        warnings, None, first.index, partial(getattr, first, "response"))
+
+    def _batch_time(self, frame: dict[str, Any], result: list[Any]) -> Any:
+        """The batch-level rows: a frame-level failure ``(rule, value, fill)`` for a
+        timestamp or recvWindow that is not an integer; else ``result`` with the deadline's
+        failure on every item that passed, when the batch's deadline has passed."""
+        ts, window = frame.get("timestamp"), frame.get("recvWindow")
+        stamp, span = exact.integer(ts), exact.integer(window)
+        if stamp is exact.BAD:
+            return (self._batch_rows["batch_timestamp_type"], ts, None)
+        if span is exact.BAD:
+            return (self._batch_rows["batch_recv_window_type"], window, None)
+        now = self._now()
+        span = 1000 if span is None else span
+        if stamp is not None and now is not None and now > stamp + span:
+            late = (self._batch_rows["batch_expired"], ts, span)
+            result[:] = [late if item is None or item.__class__ is list else item
+                         for item in result]
+        return result
 
     @staticmethod
     def _notices(found: list[tuple[Rule, Any, Any]]) -> tuple[Notice, ...]:
