@@ -13,8 +13,8 @@ def _batch(**top: object) -> dict:
     return {"op": "placeorders", "tag": 1, "dataArray": [order()], **top}
 
 
-#: Batch-level rows, checked by the engine on the whole frame: the two types (a frame-level
-#: verdict, as for dataArray itself), then the deadline (every item still passing gets it).
+#: Batch-level rows, checked by the engine on the whole frame after dataArray's shape and
+#: before the items: the two types, then the deadline; each a frame-level verdict.
 BATCH_RULES = (
     Rule("20002", _BATCHES, Envelope("batch_timestamp_type",
                                      "batch-level `timestamp` given and not a 64-bit integer"),
@@ -33,18 +33,19 @@ BATCH_RULES = (
     Rule("100015", _BATCHES, Envelope("batch_expired", "clock > batch-level `timestamp` + "
                                       "`recvWindow` (1000 when absent)"),
          "Batch-level `timestamp` given and the clock past it + the batch-level `recvWindow` "
-         "(1000 ms when absent): every item that passes its own rules gets 100015. An item's "
-         "own timestamp/recvWindow are checked as well, on their own: the two pairs are never "
-         "mixed.",
+         "(1000 ms when absent): the whole frame is rejected (frame-level, before the items). "
+         "An item's own timestamp/recvWindow are checked as well, on their own: the two pairs "
+         "are never mixed.",
          bad=_batch(timestamp=NOW - 600, recvWindow=500),
          good=_batch(timestamp=NOW - 500, recvWindow=500), field="timestamp", fill="recvWindow",
          name="batch-recv-window", error="NetworkError",
          why=_DOCS + "The same text as the single order's: \"If an order reaches the matching "
              "engine and the current timestamp exceeds timestamp + recvWindow, then the order "
-             "will be rejected\", so each order of the batch is rejected (ccxt 4.4's "
-             "createOrders: \"then all orders will be rejected\"). Decided here: the batch's "
-             "pair and an item's own pair each apply, so an item is rejected when either "
-             "deadline has passed."),
+             "will be rejected\", so every order of the batch is rejected (ccxt 4.4's "
+             "createOrders: \"then all orders will be rejected\"). Decided here: one "
+             "frame-level verdict (the whole batch must be re-stamped), and the batch's pair and "
+             "an item's own pair each apply, so an item is rejected when either deadline has "
+             "passed."),
 )
 
 RULES = (

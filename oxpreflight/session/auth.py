@@ -12,6 +12,7 @@ import hashlib
 import hmac
 from typing import Any, Optional
 
+from ..rules.language import StateRule
 from ..rules.session import API_KEY, HEX_SIGNATURE, SECONDS, SIGNATURE, SKEW, SWAPPED
 from ..validators.verdict import Notice
 from .verdicts import Problem
@@ -20,22 +21,39 @@ SIGNED_PATH = "GET/auth/self/verify"
 
 
 class Secret:
-    """An API secret kept out of every repr, message, log line and pickle."""
+    """An API secret kept out of every repr, message, log line, pickle and traceback.
 
-    __slots__ = ("_key", "_text")
+    Wrapping never raises, so the plain text is held by no frame once wrapped, even when a
+    later check fails; :meth:`usable` raises (without the value) for one of the wrong type or
+    empty."""
+
+    __slots__ = ("_key", "_text", "_problem")
 
     def __init__(self, value: Any):
+        problem: Optional[Exception] = None
         if isinstance(value, str):
             key, text = _encoded(value), str(value)
         elif isinstance(value, (bytes, bytearray)):
             key = bytes(value)
             text = key.decode("utf-8", "surrogateescape")
         else:  # the value is deliberately left out of the message
-            raise TypeError("api_secret must be a str or bytes")
-        if not key:
-            raise ValueError("api_secret must not be empty")
+            key, text, problem = b"", "", TypeError("api_secret must be a str or bytes")
+        if problem is None and not key:
+            problem = ValueError("api_secret must not be empty")
         self._key = key
         self._text = text
+        self._problem = problem
+
+    @classmethod
+    def hide(cls, value: Any) -> Any:
+        """``value`` wrapped (a Secret or ``None`` as it is); never raises."""
+        return value if value is None or isinstance(value, cls) else cls(value)
+
+    def usable(self) -> "Secret":
+        """This secret, or ``TypeError``/``ValueError`` (not naming it) when it is unusable."""
+        if self._problem is not None:
+            raise self._problem.__class__(*self._problem.args)
+        return self
 
     def __repr__(self) -> str:
         return "Secret(<hidden>)"
@@ -113,15 +131,15 @@ def check_login(data: dict[str, Any], *, api_key: Optional[str], secret: Optiona
         return Problem(API_KEY, "apiKey", value=None)
     if secret is not None and secret.equals(key):
         return Problem(API_KEY, "apiKey", value=None, hints=(_hint(
-            SWAPPED, "apiKey", "the apiKey field holds the API secret; the key and the secret "
-                               "look swapped"),))
+            API_KEY, SWAPPED, "apiKey", "the apiKey field holds the API secret; the key and "
+                                        "the secret look swapped"),))
     stamp = data.get("timestamp")
     text = timestamp_text(stamp)
     if now is not None and text is not None and abs(int(text) - now) > skew_ms:
         hints: tuple[Any, ...] = ()
         if abs(int(text) * 1000 - now) <= skew_ms:
-            hints = (_hint(SECONDS, "timestamp", "the timestamp looks like seconds; the "
-                                                 "exchange expects milliseconds"),)
+            hints = (_hint(SKEW, SECONDS, "timestamp", "the timestamp looks like seconds; "
+                                                       "the exchange expects milliseconds"),)
         return Problem(SKEW, "timestamp", hints=hints, value=stamp)
     if secret is None or text is None:
         return None
@@ -139,17 +157,20 @@ def _signature_hints(given: Optional[bytes], text: str, secret: Secret, key: Any
         return ()
     raw = base64.b64decode(secret.sign(text))
     if hmac.compare_digest(given, raw.hex().encode()):
-        return (_hint(HEX_SIGNATURE, "signature", "the signature is hex; the exchange expects "
-                                                  "Base64 of the HMAC-SHA256 digest"),)
+        return (_hint(SIGNATURE, HEX_SIGNATURE, "signature",
+                      "the signature is hex; the exchange expects Base64 of the HMAC-SHA256 "
+                      "digest"),)
     if text.isascii() and text.isdigit() and len(text) > 3 and hmac.compare_digest(given, secret.sign(text[:-3])):
-        return (_hint(SECONDS, "signature", "the signature was computed over the timestamp in "
-                                            "seconds; sign the millisecond text sent"),)
+        return (_hint(SIGNATURE, SECONDS, "signature",
+                      "the signature was computed over the timestamp in seconds; sign the "
+                      "millisecond text sent"),)
     key_bytes = _as_bytes(key)
     if key_bytes and hmac.compare_digest(given, _sign(key_bytes, text)):
-        return (_hint(SWAPPED, "signature", "the signature was computed with the API key as the "
-                                            "HMAC key; the key and the secret look swapped"),)
+        return (_hint(SIGNATURE, SWAPPED, "signature",
+                      "the signature was computed with the API key as the HMAC key; the key "
+                      "and the secret look swapped"),)
     return ()
 
 
-def _hint(code: str, field: str, text: str) -> Notice:
-    return Notice(code, field, None, text)
+def _hint(row: StateRule, code: str, field: str, text: str) -> Notice:
+    return Notice(code, field, None, text, row.name)

@@ -273,9 +273,9 @@ class Engine:
         if result.__class__ is tuple:  # frame-level: dataArray missing, not a list, empty
             rule, value, fill = result
             return self._reject(rule, value, fill, None, op, tag)
-        if "timestamp" in frame or "recvWindow" in frame:  # the batch's own deadline
-            found = self._batch_time(frame, result)
-            if found.__class__ is tuple:
+        if "timestamp" in frame or "recvWindow" in frame:  # the batch's own, frame-level
+            found = self._batch_time(frame)
+            if found is not None:
                 rule, value, fill = found
                 return self._reject(rule, value, fill, None, op, tag)
         if result.count(None) == len(result):
@@ -298,12 +298,12 @@ class Engine:
         if first is None:
             return Verdict(True, items=done, warnings=warnings)
         return Verdict(False, first.code, first.message, first.field, first.value, done,
-                       warnings, None, first.index, partial(getattr, first, "response"))
+                       warnings, None, first.index, partial(getattr, first, "response"),
+                       first.rule)
 
-    def _batch_time(self, frame: dict[str, Any], result: list[Any]) -> Any:
-        """The batch-level rows: a frame-level failure ``(rule, value, fill)`` for a
-        timestamp or recvWindow that is not an integer; else ``result`` with the deadline's
-        failure on every item that passed, when the batch's deadline has passed."""
+    def _batch_time(self, frame: dict[str, Any]) -> Optional[tuple[Rule, Any, Any]]:
+        """The first batch-level row the frame fails (``(rule, value, fill)``), else ``None``:
+        a timestamp or recvWindow that is not an integer, then the batch's deadline."""
         ts, window = frame.get("timestamp"), frame.get("recvWindow")
         stamp, span = exact.integer(ts), exact.integer(window)
         if stamp is exact.BAD:
@@ -313,10 +313,8 @@ class Engine:
         now = self._now()
         span = 1000 if span is None else span
         if stamp is not None and now is not None and now > stamp + span:
-            late = (self._batch_rows["batch_expired"], ts, span)
-            result[:] = [late if item is None or item.__class__ is list else item
-                         for item in result]
-        return result
+            return (self._batch_rows["batch_expired"], ts, span)
+        return None
 
     @staticmethod
     def _notices(found: list[tuple[Rule, Any, Any]]) -> tuple[Notice, ...]:
@@ -324,7 +322,7 @@ class Engine:
         for rule, value, fill in found:
             message = (rule.warning or "").format(value=value,
                                                   fill=", ".join(fill) if fill else "")
-            out.append(Notice(rule.code, rule.field, value, message))
+            out.append(Notice(rule.code, rule.field, value, message, rule.name))
         return tuple(out)
 
     def _reject(self, rule: Rule, value: Any, fill: Any, data: Any, op: Any, tag: Any,
@@ -340,7 +338,8 @@ class Engine:
             source = dict(data) if data.__class__ is dict else data  # a snapshot taken now
         reply = (_reply, (self._stamp if now is None else now, rule, op, tag, fill, value, index,
                           source, text is not None and data.__class__ is dict))
-        return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, reply)
+        return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, reply,
+                       rule.name)
 
     def _oversize(self, frame: Any) -> Verdict:
         """20027: its reply reads op and tag from the frame (dict or text) only when asked for,
@@ -349,7 +348,7 @@ class Engine:
         entry = KNOWN[rule.code]
         op, tag = (frame.get("op"), frame.get("tag")) if isinstance(frame, dict) else (None, None)
         return Verdict(False, entry.code, entry.message, rule.field, None, (), (), None, None,
-                       (_oversize_reply, (self._stamp, rule, frame, op, tag)))
+                       (_oversize_reply, (self._stamp, rule, frame, op, tag)), rule.name)
 
     def _stamp(self) -> int:
         return self._clock() if self._clock is not None else system_clock()
