@@ -19,7 +19,8 @@ ENGINE_CHECKS = frozenset({"batch_timestamp_type", "batch_recv_window_type", "ba
                            "too_long", "not_json", "not_utf8", "too_deep", "unknown_op",
                            "internal_error"})
 #: Envelope checks at the head of every plan.
-HEAD_CHECKS = frozenset({"bad_tag", "tag_too_long", "bad_payload"})
+HEAD_CHECKS = frozenset({"bad_tag", "tag_too_long", "bad_payload", "no_channels",
+                         "unknown_channel"})
 
 
 @dataclass(frozen=True)
