@@ -4,7 +4,10 @@ catalogue of codes the exchange was observed answering that its table lacks.
 Every code and message the project reports comes from here; rules refer to codes by their
 string (``"20022"``) and the registry test checks that each one exists in one of the two.
 ``CODES`` is the exchange's table word for word; ``OBSERVED`` the observed codes, each with its
-source; ``KNOWN`` both (the exchange's first).
+source; ``KNOWN`` both (the exchange's first). The table is OX.FUN's: CoinFLEX's own websocket
+table (coinflex-exchange/v2 ``_v2_websocket.md`` lines 3095-3110) words 100005, 100006 and
+710002-710006 differently ("FAILED ...") and lacks 20050, 100008, 100015, 300001, 710001,
+710007, 000101 and 000201.
 """
 from __future__ import annotations
 

@@ -28,5 +28,7 @@ RULES = (
          field="timestamp", name="login-timestamp-type", error="BadRequest"),
     Rule("20000", ("login",), Absent("signature", empty=True),
          "`signature` missing or empty.", bad=_login(signature=""), good=_login(),
-         field="signature", name="login-signature", error="AuthenticationError"),
+         field="signature", name="login-signature", error="AuthenticationError",
+         why="Raises AuthenticationError, not ccxt 4.4's BadRequest (rules/ccxt.py KEPT): a "
+             "signature that does not verify is a credential failure."),
 )

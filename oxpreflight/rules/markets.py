@@ -46,7 +46,9 @@ RULES = (
          "The market is not active by the clock: `listedAt` in the future or `settlementAt` "
          "reached.",
          bad=order(marketCode="ETH-USD-SWAP-LIN-NEW", price="3800"), good=order(),
-         field="marketCode", name="market-active", error="BadSymbol"),
+         field="marketCode", name="market-active", error="BadSymbol",
+         why="Raises BadSymbol, not ccxt 4.4's RequestTimeout, which ccxt reaches only through "
+             "a broad substring match (rules/ccxt.py KEPT): the market is not active."),
     Rule("100008", PLACE + MODIFY, BelowIncrement("quantity"),
          "`quantity` below the market's minSize / qtyIncrement; the message names the "
          "increment.",

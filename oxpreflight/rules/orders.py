@@ -77,7 +77,9 @@ RULES = (
          "EXPIRE_BOTH.",
          bad=order(selfTradePreventionMode="CANCEL"),
          good=order(selfTradePreventionMode="EXPIRE_BOTH"), field="selfTradePreventionMode",
-         name="order-stp-mode", error="BadRequest"),
+         name="order-stp-mode", error="BadRequest",
+         why="Raises BadRequest like the other enumerations, not ccxt 4.4's bare ExchangeError "
+             "(rules/ccxt.py KEPT; BadRequest is an ExchangeError)."),
     # quantity: missing 20006 (a MARKET order may give `amount` instead), not a number 20002,
     # <= 0 20006; `amount` standing in for it is held to the same.
     Rule("20006", PLACE, Absent("quantity") & Not(_BY_AMOUNT & Present("amount")),
