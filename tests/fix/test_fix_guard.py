@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from oxpreflight import InvalidOrder, Preflight
+from oxpreflight import Preflight, Rejected
 from oxpreflight.rules.examples import MARKETS, NOW
 
 OFF_TICK = {"op": "placeorder", "tag": 1, "data": {
@@ -53,11 +53,12 @@ def test_guard_fix_when_clean_then_the_same_object_is_sent(pf):
 def test_guard_fix_applies_safe_fixes_only(pf):
     sent = []
     send = pf.guard(sent.append, fix=True)
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(Rejected) as caught:
         send({"op": "placeorder", "data": dict(OFF_TICK["data"], side="sell")})
     assert caught.value.code == "20016" and sent == []
-    with pytest.raises(InvalidOrder):
+    with pytest.raises(Rejected) as caught:
         send({"op": "placeorder", "data": dict(OFF_TICK["data"], quantity="0.00001")})
+    assert caught.value.code == "100008"
     assert sent == []
 
 
