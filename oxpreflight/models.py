@@ -36,7 +36,7 @@ from .rules import ENUMS, FIELDS, RULES
 from .rules import language as L
 from .rules.catalogue import CODES
 from .validators.exact import BAD, integer, number
-from .validators.kinds import kind_of
+from .validators.kinds import kind_of, validate_rows
 
 _INTEGER_TEXT = r"^[+-]?[0-9]+$"
 _NUMBER_TEXT = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
@@ -198,6 +198,7 @@ def _model(name: str, op: str, base: type, doc: str) -> Any:
     return model
 
 
+validate_rows(RULES)  # a class without a predicate is named here, not in a model's call
 PlaceOrder = _model("PlaceOrder", "placeorder", _Request,
                     "``placeorder`` (and each ``placeorders`` item).")
 CancelOrder = _model("CancelOrder", "cancelorder", _Request,

@@ -144,15 +144,23 @@ def _test_greater(c: D.Greater, test: Any) -> Any:
     return greater
 
 
-def _set(values: Any) -> Any:
-    """A breaker that sets the condition's field to a value drawn from ``values(kit)``."""
+def _test_not_long(c: D.NotLong, test: Any) -> Any:
+    f = c.field
+    return lambda d: integer(d.get(f)) is BAD
+
+
+def _test_not_number(c: D.NotNumber, test: Any) -> Any:
+    f = c.field
+    return lambda d: number(d.get(f)) is BAD
+
+
+# -- breakers --------------------------------------------------------------------------------
+def _setting(values: Any) -> Any:
+    """A breaker that sets the condition's field to a value from ``values(kit, cond)``."""
     def breaker(kit: Any, c: Any, shape: Any) -> None:
-        shape.changes.append(kit.set_field(c.field, kit.values(shape.rule, c.field, values(kit, c))))
+        strategy = kit.values(shape.rule, c.field, values(kit, c))
+        shape.changes.append(kit.set_field(c.field, strategy))
     return breaker
-
-
-def _field_kind(cls: type, emit: Any, predicate: Any, breaker: Any) -> Kind:
-    return Kind(cls, emit=emit, predicate=predicate, breaker=breaker, fixer=None)
 
 
 def _break_absent(kit: Any, c: D.Absent, shape: Any) -> None:
@@ -163,25 +171,36 @@ def _break_present(kit: Any, c: D.Present, shape: Any) -> None:
     shape.changes.append(kit.ensure(c.field, shape.item_op))
 
 
+def _break_long_at_most_zero(kit: Any, c: D.LongAtMostZero, shape: Any) -> None:
+    shape.changes.append(kit.set_field(c.field, lambda bk: kit.long(-(2**63), 0)))
+
+
+def _break_at_most_zero(kit: Any, c: D.AtMostZero, shape: Any) -> None:
+    shape.changes.append(kit.set_field(c.field, kit.non_positive))
+
+
+def _break_greater(kit: Any, c: D.Greater, shape: Any) -> None:
+    shape.changes.append(kit.greater(c.left, c.right))
+
+
 KINDS = (
-    _field_kind(D.Absent, _emit_absent, _test_absent, _break_absent),
-    _field_kind(D.Present, _emit_present, _test_present, _break_present),
-    _field_kind(D.Is, _emit_is, _test_is, _break_is),
-    _field_kind(D.NotOneOf, _emit_not_one_of, _test_not_one_of,
-                _set(lambda kit, c: kit.not_one_of(c.values))),
-    _field_kind(D.NotLong, _emit_not_long,
-                lambda c, test: lambda d, f=c.field: integer(d.get(f)) is BAD,
-                _set(lambda kit, c: kit.NOT_LONG)),
-    _field_kind(D.NotPositiveLong, _emit_not_positive_long, _test_not_positive_long,
-                _set(lambda kit, c: kit.NOT_POSITIVE_LONG)),
-    _field_kind(D.LongAtMostZero, _emit_long_at_most_zero, _test_long_at_most_zero,
-                lambda kit, c, shape: shape.changes.append(
-                    kit.set_field(c.field, lambda bk: kit.long(-(2**63), 0)))),
-    _field_kind(D.NotNumber, _emit_not_number,
-                lambda c, test: lambda d, f=c.field: number(d.get(f)) is BAD,
-                _set(lambda kit, c: kit.NOT_NUMBER)),
-    _field_kind(D.AtMostZero, _emit_at_most_zero, _test_at_most_zero,
-                lambda kit, c, shape: shape.changes.append(kit.set_field(c.field, kit.non_positive))),
-    _field_kind(D.Greater, _emit_greater, _test_greater,
-                lambda kit, c, shape: shape.changes.append(kit.greater(c.left, c.right))),
+    Kind(D.Absent, emit=_emit_absent, predicate=_test_absent, breaker=_break_absent,
+         fixer=None),
+    Kind(D.Present, emit=_emit_present, predicate=_test_present, breaker=_break_present,
+         fixer=None),
+    Kind(D.Is, emit=_emit_is, predicate=_test_is, breaker=_break_is, fixer=None),
+    Kind(D.NotOneOf, emit=_emit_not_one_of, predicate=_test_not_one_of,
+         breaker=_setting(lambda kit, c: kit.not_one_of(c.values)), fixer=None),
+    Kind(D.NotLong, emit=_emit_not_long, predicate=_test_not_long,
+         breaker=_setting(lambda kit, c: kit.NOT_LONG), fixer=None),
+    Kind(D.NotPositiveLong, emit=_emit_not_positive_long, predicate=_test_not_positive_long,
+         breaker=_setting(lambda kit, c: kit.NOT_POSITIVE_LONG), fixer=None),
+    Kind(D.LongAtMostZero, emit=_emit_long_at_most_zero, predicate=_test_long_at_most_zero,
+         breaker=_break_long_at_most_zero, fixer=None),
+    Kind(D.NotNumber, emit=_emit_not_number, predicate=_test_not_number,
+         breaker=_setting(lambda kit, c: kit.NOT_NUMBER), fixer=None),
+    Kind(D.AtMostZero, emit=_emit_at_most_zero, predicate=_test_at_most_zero,
+         breaker=_break_at_most_zero, fixer=None),
+    Kind(D.Greater, emit=_emit_greater, predicate=_test_greater, breaker=_break_greater,
+         fixer=None),
 )
