@@ -7,6 +7,7 @@ from .language import (
 )
 from .examples import order
 from .markets import NoIncrement, Unbounded, Unlisted
+from .order_types import IGNORING_PRICE
 
 _STOP_LIMIT = order(orderType="STOP_LIMIT", price=None, stopPrice="68000", limitPrice="68100")
 _BY_AMOUNT = Is("orderType", ("MARKET",)) & Present("amount")
@@ -14,6 +15,7 @@ _LIMIT, _STOP = Is("orderType", ("LIMIT",)), Is("orderType", ("STOP_LIMIT",))
 _MODIFY = {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1000001, "price": "68000",
            "quantity": "0.002"}
 _BARE = "BTC-USD-SWAP-LIN-BARE"  # an example market without bounds or minSize
+_IGNORING = " and ".join(IGNORING_PRICE)
 _SKIPPED = "price bounds (710002/710003) not checked: the market catalogue has no bounds for " \
     "this market (pull a current one: oxpreflight markets pull)"
 
@@ -54,10 +56,11 @@ RULES = (
          good=order(orderType="MARKET", price=None, quantity=None, amount="100",
                     marketCode="BTC-USDT"), field="amount",
          warning="amount is documented for spot MARKET BUY orders only", name="amount-use"),
-    Rule("W005", PLACE, Is("orderType", ("MARKET", "STOP_MARKET")) & Present("price"),
-         "`price` on a MARKET or STOP_MARKET order, which ignores it.",
-         bad=order(orderType="MARKET"), good=order(orderType="MARKET", price=None),
-         field="price", warning="price is ignored for MARKET and STOP_MARKET orders",
+    Rule("W005", PLACE, Is("orderType", IGNORING_PRICE) & Present("price"),
+         f"`price` on a {' or '.join(IGNORING_PRICE)} order, which ignores it.",
+         bad=order(orderType=IGNORING_PRICE[0]),
+         good=order(orderType=IGNORING_PRICE[0], price=None),
+         field="price", warning=f"price is ignored for {_IGNORING} orders",
          name="price-ignored"),
     Rule("W006", PLACE + MODIFY, Present("recvWindow") & Absent("timestamp"),
          "`recvWindow` without `timestamp`: the exchange accepts the order (\"will not be "

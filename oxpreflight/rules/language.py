@@ -354,6 +354,7 @@ class FieldSpec:
     """A documented field of a command: its kind decides how it is read and sized."""
 
     kind: str  # "enum", "market", "number", "integer", "any"
+    echo: str = ""  # in a failure reply's data: "number", "text", or "" (as given)
 
 
 #: The kinds of state a :class:`StateRule` may need; the session has one check per kind.

@@ -5,11 +5,10 @@ from .language import (
     MarketType, Not, NotLong, NotNumber, NotOneOf, PriceMarket, Present, Rule, UnknownMarket,
 )
 from .examples import order
+from .order_types import BY_NAME, NAMES as ORDER_TYPES, TRIGGER_TYPES
 
 SIDES = ("BUY", "SELL")
-ORDER_TYPES = ("LIMIT", "MARKET", "STOP_LIMIT", "STOP_MARKET")
 TIME_IN_FORCE = ("GTC", "IOC", "FOK", "MAKER_ONLY", "MAKER_ONLY_REPRICE")
-TRIGGER_TYPES = ("MARK_PRICE",)
 STP_MODES = ("NONE", "EXPIRE_MAKER", "EXPIRE_TAKER", "EXPIRE_BOTH")
 
 _STOP_LIMIT = order(orderType="STOP_LIMIT", price=None, stopPrice="68000", limitPrice="68100")
@@ -47,7 +46,7 @@ RULES = (
          "`orderType` not LIMIT, MARKET, STOP_LIMIT or STOP_MARKET.",
          bad=order(orderType="TAKE_PROFIT"), good=order(), field="orderType",
          name="order-type-enum", error="BadRequest"),
-    Rule("20017", PLACE, _STOP_MKT & MarketType(("FUTURE",), negate=True),
+    Rule("20017", PLACE, _STOP_MKT & MarketType(BY_NAME["STOP_MARKET"].markets, negate=True),
          "STOP_MARKET on a market that is not a perpetual or future (the documentation says "
          "\"stop market: perpetual markets only\"; decided here: the exchange answers that "
          "the orderType is invalid).",

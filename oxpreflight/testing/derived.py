@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from ..rules import RULES
 from ..rules import language as L
 from ..rules.language import BATCH_OF, Rule
+from ..rules.order_types import TABLE as ORDER_TYPE_TABLE
 from ..validators.kinds import BY_ROW, KINDS
 from .book import Book, as_decimal, long, unit
 from .valid import cancel_item, frame, login_data, modify_item, order_types, place_item, value
@@ -199,6 +200,25 @@ def _markets(bk: Book, item_op: str, shape: _Shape) -> tuple:
     return recs
 
 
+def _no_market(bk: Book, item_op: str, shape: _Shape) -> str:
+    """Why no market serves the row: the catalogue, or the order types the table allows."""
+    what = "market" if item_op == "cancelorder" else "active market"
+    name = shape.rule.name
+    if shape.types is not None and _markets(bk, item_op, _Shape(shape.rule, item_op, None,
+                                                                 shape.sides, shape.picks)):
+        allowed = {t.name: t for t in ORDER_TYPE_TABLE}
+        unknown = [t for t in shape.types if t not in allowed]
+        if unknown:
+            return (f"rule {name!r} needs orderType {'/'.join(unknown)}, which is not in the "
+                    f"order-type table (oxpreflight/rules/order_types.py)")
+        where = "; ".join(f"{t} on {'/'.join(allowed[t].markets or ('any',))} markets"
+                          + (f" with {allowed[t].bounded} bounds" if allowed[t].bounded else "")
+                          for t in shape.types)
+        return (f"rule {name!r} needs orderType {'/'.join(shape.types)}, and no {what} of the "
+                f"catalogue takes it (the order-type table allows {where})")
+    return f"the catalogue has no {what} where rule {name!r} applies"
+
+
 def _base(bk: Book, item_op: str, shape: _Shape) -> st.SearchStrategy:
     if item_op == "login":
         return login_data(bk)
@@ -234,8 +254,7 @@ def derive(rule: Rule) -> Breaker:
     def needs(bk: Book) -> Optional[str]:
         for item_op, shape in shapes.items():
             if item_op != "login" and not _markets(bk, item_op, shape):
-                what = "market" if item_op == "cancelorder" else "active market"
-                return f"the catalogue has no {what} where rule {rule.name!r} applies"
+                return _no_market(bk, item_op, shape)
         return None
 
     return Breaker(rule.commands, make, needs)
