@@ -29,7 +29,7 @@ RULES = (
          bad=order(clientOrderID=1), good=order(clientOrderId=1, source=0), fill="unknown",
          warning="fields the exchange does not document, which it ignores: {fill}",
          name="unknown-field",
-         why="Kept (issue 11 §4): an ignored field is a typo or a misplaced value the user can "
+         why="Kept after review against the docs and ccxt: an ignored field is a typo or a misplaced value the user can "
              "fix; `source` and ccxt's modifyorder fields no longer draw it."),
     Rule("W002", PLACE + MODIFY, OffGrid("price", "tick"),
          "`price` not a multiple of the market's tickSize.",
@@ -70,7 +70,7 @@ RULES = (
          warning="recvWindow is not enforced without timestamp: add timestamp (epoch ms) for "
                  "the exchange to drop a late order",
          name="recv-window-alone",
-         why="Kept, reworded (issue 11 §4): the docs say such an order \"will not be "
+         why="Kept, reworded: the docs say such an order \"will not be "
              "rejected\", which the warning never claimed; what the user can act on is that "
              "the deadline they set is ignored."),
     # -- what could not be checked (warnings) --------------------------------------------------
@@ -84,7 +84,7 @@ RULES = (
                  "catalogue with `oxpreflight markets pull`",
          name="market-unlisted",
          why="The embedded catalogue lists 8 of the exchange's hundreds of markets; a 20015 "
-             "for the others would be a false rejection (issue 11 §3)."),
+             "for the others would be a false rejection."),
     Rule("W008", PLACE, _LIMIT & Unbounded("price"),
          "LIMIT `price` on a listed market without sanity bounds: 710002/710003 were skipped.",
          bad=order(marketCode=_BARE), good=order(), field="price", warning=_SKIPPED,
