@@ -34,7 +34,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .rules import ENUMS, FIELDS, RULES
 from .rules import language as L
-from .rules.catalogue import CODES
+from .rules.catalogue import KNOWN
 from .validators.exact import BAD, integer, number
 from .validators.kinds import kind_of, validate_rows
 
@@ -105,12 +105,12 @@ class _Request(BaseModel):
             return data
         for rule, fails in cls._rows:
             if fails(data):
-                raise _error(rule, CODES[rule.code].message, rule.field,
+                raise _error(rule, KNOWN[rule.code].message, rule.field,
                              data.get(rule.field) if rule.field else data)
         for field, kind, rule in cls._by_type:
             value = data.get(field)
             if value is not None and not _accepts(kind, value):
-                raise _error(rule, CODES[rule.code].message, field, value)
+                raise _error(rule, KNOWN[rule.code].message, field, value)
         fields = FIELDS[cls.op]
         if not data.keys() <= fields.keys() and cls._unknown is not None:
             extra = sorted(map(str, data.keys() - fields.keys()))

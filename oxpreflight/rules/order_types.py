@@ -4,7 +4,7 @@ advice know of an order type comes from here.
 Per type: the price fields it ``requires`` and the ones it ``takes`` (a superset), the one held
 to the market's price bounds (``bounded``), the fields the exchange ``derives`` in its echo
 (copied from another field, or a fixed value), the market types it is allowed on (``markets``,
-``None`` for all), whether it ignores ``price`` (W005), and the optional fields that only make
+``None`` for all; :data:`PERPETUAL` for perpetuals only), whether it ignores ``price`` (W005), and the optional fields that only make
 sense for it (``extras``).
 """
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 TRIGGER_TYPES = ("MARK_PRICE",)
+#: In ``markets``: a perpetual (a FUTURE whose code is BASE-QUOTE-SWAP-...), not a dated future.
+PERPETUAL = "perpetual"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,12 @@ class OrderType:
     ignores_price: bool = False
     extras: tuple[str, ...] = ()
 
+    def allows(self, market_type: str, perpetual: bool) -> bool:
+        """Whether an order of this type may go to a market of ``market_type``."""
+        if self.markets is None:
+            return True
+        return market_type in self.markets or (perpetual and PERPETUAL in self.markets)
+
     def __post_init__(self) -> None:
         if not set(self.requires) <= set(self.takes):
             raise ValueError(f"order type {self.name}: requires {self.requires} not all taken")
@@ -55,7 +63,7 @@ TABLE = (
               extras=("timeInForce", "triggerType")),
     OrderType("STOP_MARKET", requires=("stopPrice",), takes=("stopPrice",),
               derives=(("timeInForce", "IOC"), ("triggerType", TRIGGER_TYPES[0])),
-              markets=("FUTURE",), ignores_price=True, extras=("timeInForce", "triggerType")),
+              markets=(PERPETUAL,), ignores_price=True, extras=("timeInForce", "triggerType")),
 )
 
 BY_NAME = {t.name: t for t in TABLE}

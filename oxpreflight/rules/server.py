@@ -3,7 +3,8 @@
 ``SERVER`` codes are decided by the exchange alone: failures inside it, and state only it
 holds (a token's lifetime). ``SESSION`` would list codes a session could decide without a row
 of its own; it is empty (every session code has its row in :mod:`oxpreflight.rules.session`,
-which gives its reason).
+which gives its reason). ``OBSERVED`` lists the observed codes (``observed-codes.md``) that no
+row answers, and why.
 """
 
 SESSION: dict[str, str] = {}
@@ -15,4 +16,9 @@ SERVER = {
     "710001": "an exception inside the exchange",
     "000101": "the exchange's internal service is unavailable",
     "000201": "the exchange's trade service is busy",
+}
+
+OBSERVED = {
+    "100004": "pushed on the order channel for a cancel or modify of an order already closed; "
+              "a session reads it, never answers it",
 }

@@ -63,7 +63,13 @@ def _extras(draw, bk: Book, rec: MarketRecord, item_op: str, item: dict,
             continue
         if draw(st.booleans()):
             item[field] = draw(value(bk, rec, item_op, field))
+            if field == "displayQuantity" and _above(item[field], item["quantity"]):
+                item[field] = item["quantity"]  # the matching engine rejects a larger one
     return item
+
+
+def _above(left: Any, right: Any) -> bool:
+    return Decimal(str(left)) > Decimal(str(right))
 
 
 @st.composite
@@ -79,10 +85,10 @@ def _timing(draw, bk: Book) -> dict:
 
 def order_types(rec: MarketRecord, any_market: bool = False) -> tuple:
     """The order types a valid order may have on ``rec``, by the order-type table: allowed on
-    the market's type (any type with ``any_market``), and, for a type with a bounded price, a
+    the market (any market with ``any_market``), and, for a type with a bounded price, a
     market whose bounds leave a valid price."""
     return tuple(t.name for t in ORDER_TYPE_TABLE
-                 if (any_market or t.markets is None or rec.type in t.markets)
+                 if (any_market or t.allows(rec.type, rec.perpetual))
                  and (t.bounded is None or price_range(rec) is not None))
 
 
@@ -132,7 +138,7 @@ def place_item(draw, bk: Book, markets: Optional[tuple] = None,
                any_market: bool = False) -> dict:
     """A placeorder item on one of ``markets`` (active ones by default), of one of ``types``
     that fits that market, with one of ``sides``; valid unless ``any_market`` lets a
-    STOP_MARKET order go to a market that is not a perpetual or future."""
+    STOP_MARKET order go to a market that is not a perpetual."""
     rec = draw(st.sampled_from(markets or bk.active))
     fitting = order_types(rec, any_market)
     order_type = draw(st.sampled_from([t for t in types or fitting if t in fitting]))

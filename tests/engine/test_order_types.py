@@ -8,7 +8,9 @@ from oxpreflight import Preflight
 from oxpreflight.rules import ECHO_ORDER, ENUMS, FIELDS, RULES
 from oxpreflight.rules import language as L
 from oxpreflight.rules.examples import MARKETS, NOW
-from oxpreflight.rules.order_types import BY_NAME, MODIFY_DERIVES, NAMES, TABLE, Copy, OrderType
+from oxpreflight.rules.order_types import (
+    BY_NAME, MODIFY_DERIVES, NAMES, PERPETUAL, TABLE, Copy, OrderType,
+)
 from oxpreflight.validators.kinds import conditions
 
 PF = Preflight(MARKETS, clock=lambda: NOW)
@@ -54,16 +56,23 @@ def test_the_bounded_price_is_held_to_both_bounds_under_its_type(kind):
     assert sides == {"lower", "upper"}
 
 
+def _restricts(cond, kind: OrderType) -> bool:
+    if kind.markets == (PERPETUAL,):
+        return isinstance(cond, L.NotPerpetual)
+    return isinstance(cond, L.MarketType) and cond.types == kind.markets and cond.negate
+
+
 @pytest.mark.parametrize("kind", [t for t in TABLE if t.markets], ids=lambda t: t.name)
 def test_a_type_restricted_to_some_markets_is_rejected_elsewhere(kind):
-    rows = [r for r in RULES if guarded_by(r, kind.name) and any(
-        isinstance(c, L.MarketType) and c.types == kind.markets and c.negate
-        for c in conditions(r.fails))]
+    rows = [r for r in RULES if guarded_by(r, kind.name)
+            and any(_restricts(c, kind) for c in conditions(r.fails))]
     assert [r.field for r in rows] == ["orderType"]
-    other = next(code for code, rec in PF.markets.items()
-                 if rec.type not in kind.markets and not rec.rate)
-    verdict = PF.check(place(kind.name, marketCode=other))
-    assert (verdict.ok, verdict.rule) == (False, rows[0].name), verdict
+    others = [code for code, rec in PF.markets.items()
+              if not kind.allows(rec.type, rec.perpetual) and not rec.rate]
+    assert others
+    for other in others:
+        verdict = PF.check(place(kind.name, marketCode=other))
+        assert (verdict.ok, verdict.rule) == (False, rows[0].name), (other, verdict)
 
 
 @pytest.mark.parametrize("kind", TABLE, ids=lambda t: t.name)

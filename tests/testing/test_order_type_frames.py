@@ -28,7 +28,8 @@ def test_valid_frames_draw_every_type_of_the_table_only_where_it_is_allowed():
     def check(frame):
         data = frame["data"]
         kind = next(t for t in TABLE if t.name == data["orderType"])
-        assert kind.markets is None or BK.markets[data["marketCode"]].type in kind.markets
+        rec = BK.markets[data["marketCode"]]
+        assert kind.allows(rec.type, rec.perpetual), (kind.name, rec.code)
         assert PF.check(frame).ok, frame
         seen.add(kind.name)
 
@@ -53,7 +54,7 @@ def test_a_breaker_for_a_type_no_market_takes_names_the_order_type_table():
                "", {}, {}, field="stopPrice", name="scratch-stop-market")
     reason = derive(row).needs(spot_only)
     assert "orderType STOP_MARKET" in reason and "order-type table" in reason
-    assert "FUTURE" in reason
+    assert "perpetual" in reason
     unknown = Rule("20020", ("placeorder",), Is("orderType", ("TAKE_PROFIT",)) & Absent("x"),
                    "", {}, {}, name="scratch-take-profit")
     assert "not in the order-type table" in derive(unknown).needs(BK)

@@ -31,6 +31,16 @@ def _break_market_type(kit: Any, c: D.MarketType, shape: Any) -> None:
     shape.any_market = True
 
 
+def _emit_not_perpetual(b: Body, c: D.NotPerpetual) -> str:
+    m = b.market()
+    return both(b.has_market(m), f"not {m}.perpetual")
+
+
+def _break_not_perpetual(kit: Any, c: D.NotPerpetual, shape: Any) -> None:
+    shape.picks.append(lambda rec: not rec.perpetual)
+    shape.any_market = True
+
+
 def _emit_price_market(b: Body, c: D.PriceMarket) -> str:
     m = b.market()
     return f"not {m}.rate" if "market" in b.facts else f"({m} is None or not {m}.rate)"
@@ -101,6 +111,8 @@ KINDS = (
          breaker=_break_unknown_market, fixer=None),
     Kind(D.MarketType, emit=_emit_market_type, predicate=None, breaker=_break_market_type,
          fixer=None),
+    Kind(D.NotPerpetual, emit=_emit_not_perpetual, predicate=None,
+         breaker=_break_not_perpetual, fixer=None),
     Kind(D.PriceMarket, emit=_emit_price_market, predicate=None, breaker=_break_price_market,
          fixer=None),
     Kind(D.Inactive, emit=_emit_inactive, predicate=None, breaker=BY_ROW, fixer=None),
