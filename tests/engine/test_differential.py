@@ -157,7 +157,7 @@ def test_the_fast_paths_agree_with_the_general_plan_on_boundary_values(pool):
             except ValueError:
                 pass
         case = fuzz.Case("boundary", obj, text)
-        ops.add(obj.get("op"))
+        ops.add(str(obj.get("op")))
         failures += [(f, case) for f in unexplained(differ, case, ("general",))]
         for form in case.forms():  # and the values reported, which the summary leaves out
             fast, general = differ.pf.check(form), differ.pf._general(form)
