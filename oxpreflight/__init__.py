@@ -18,21 +18,22 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .errors import (
         AuthenticationError, BadRequest, BadSymbol, InsufficientFunds, InvalidOrder,
-        OrderNotFound, RateLimitExceeded, Rejected,
+        OrderNotFound, RateLimitExceeded, Rejected, raise_for_reply,
     )
+    from .login import login_frame
     from .preflight import Preflight
     from .session import Session
     from .validators.verdict import Notice, Verdict
 
 __all__ = ["Preflight", "Session", "Verdict", "Notice", "Rejected", "BadRequest", "BadSymbol",
            "AuthenticationError", "InvalidOrder", "OrderNotFound", "InsufficientFunds",
-           "RateLimitExceeded"]
+           "RateLimitExceeded", "raise_for_reply", "login_frame"]
 __version__ = "0.1.0"
 
 #: public name -> the module defining it
 _HOME = dict.fromkeys(__all__[4:], "errors")
 _HOME.update(Preflight="preflight", Session="session", Verdict="validators.verdict",
-             Notice="validators.verdict")
+             Notice="validators.verdict", login_frame="login")
 
 
 def __getattr__(name: str) -> Any:

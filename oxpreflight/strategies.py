@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # type checkers see the real signatures; at run time names load lazily
+    from .testing.strategies import enforced_codes, frames, violating  # noqa: F401
 
 __all__ = ["frames", "violating", "enforced_codes"]
 _MODULE = "oxpreflight.testing.strategies"

@@ -156,7 +156,7 @@ def test_connect_when_local_replies_queued_then_served_in_send_order(pf):
     assert [r["data"]["marketCode"] for r in replies] == [f"NOPE-{i}" for i in range(5)]
 
 
-def test_connect_when_batch_has_two_bad_items_then_whole_batch_held_and_two_replies(pf):
+def test_connect_when_batch_has_two_bad_items_then_whole_batch_held_and_every_item_answered(pf):
     exchange = Exchange(answer=False)
     batch = json.dumps({"op": "placeorders", "tag": 9,
                         "dataArray": [MARKET, BAD, MARKET, dict(MARKET, side="BOO")]})
@@ -171,7 +171,8 @@ def test_connect_when_batch_has_two_bad_items_then_whole_batch_held_and_two_repl
     replies = [json.loads(m) for m in run(main())]
     assert exchange.received == [BYE]
     assert [(r["event"], r["tag"], r["code"]) for r in replies] == [
-        ("placeorder", "9", "20015"), ("placeorder", "9", "20016")]
+        ("placeorder", "9", "W201"), ("placeorder", "9", "20015"),
+        ("placeorder", "9", "W201"), ("placeorder", "9", "20016")]
 
 
 def test_connect_when_server_closes_then_unread_messages_first_then_connection_closed(pf):
