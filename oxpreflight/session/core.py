@@ -3,8 +3,10 @@
 :meth:`Session.submit` checks a frame with the core rules against the session's live market
 table (``Preflight.judge``: the verdict and the decoded frame, from one decode), then with the
 session rows that apply to its command, in the order of :data:`oxpreflight.rules.STATE_RULES`
-(the first failing row is the verdict; each batch item alone). The pipeline lives in
-:mod:`.pipeline`, the reading of the exchange's messages in :mod:`.routing`.
+(the first failing row is the verdict; each batch item alone), each decided by its predicate
+in :mod:`.rows`. Everything the session knows is one :class:`~.state.State`, which this class
+owns and hands to the pipeline (:mod:`.pipeline`) and to the reading of the exchange's messages
+(:mod:`.routing`).
 
 A rejected frame changes no state. State lives behind one lock, held only for dictionary work
 (never while waiting), so ``submit`` and ``observe`` may be called from several threads and
@@ -144,7 +146,8 @@ class Session:
     def update_markets(self, data: Union[Message, Mapping[str, Any]]) -> int:
         """Merge a ``market:all`` push, a ``/v3/markets`` or ``/v3/markets/operational`` reply
         (dict, list or JSON text) into the session's market table; fields of known markets are
-        merged, so a push carrying only bounds updates only bounds. Returns how many markets
+        merged, so a push carrying only bounds updates only bounds; an entry a catalogue would
+        refuse is skipped and logged, its market keeping its record. Returns how many markets
         changed; raises ``MarketError`` (a ValueError) for data of no known shape."""
         if isinstance(data, _TEXT):
             try:
