@@ -32,7 +32,7 @@ from .validators.verdict import Verdict
 
 if TYPE_CHECKING:
     from .session import Session
-    from .preflight import Preflight
+    from .validators.engine import Engine  # what a Preflight is to the guard
 
 __all__ = ["guard", "failure_replies", "log_blocked", "log_fixed", "Batches"]
 
@@ -111,7 +111,7 @@ def _as_given(frame: Any) -> Any:
     return frame
 
 
-def _fixer(pf: Optional["Preflight"], session: Optional["Session"]) -> Callable[[Any], Any]:
+def _fixer(pf: Optional["Engine"], session: Optional["Session"]) -> Callable[[Any], Any]:
     """``frame -> frame with the safe fixes applied`` (each change logged)."""
     engine = getattr(session, "preflight", None) if pf is None else pf
     if engine is None:
@@ -136,7 +136,7 @@ def _is_async(send: Callable[..., Any]) -> bool:
     return call is not None and inspect.iscoroutinefunction(call)
 
 
-def admission(pf: Optional["Preflight"], session: Optional["Session"]
+def admission(pf: Optional["Engine"], session: Optional["Session"]
               ) -> Callable[[Any], ContextManager[Verdict]]:
     """``frame -> context manager yielding the verdict``: ``session.sending`` (a send that
     raises inside it is undone), else the plain check."""
@@ -153,7 +153,7 @@ def admission(pf: Optional["Preflight"], session: Optional["Session"]
 
 
 @overload
-def guard(pf: Optional["Preflight"], send: Callable[P, Coroutine[Any, Any, R]], *,
+def guard(pf: Optional["Engine"], send: Callable[P, Coroutine[Any, Any, R]], *,
           on_reject: Callable[[Reply], Awaitable[T]],
           session: Optional["Session"] = None, batches: Batches = "hold", fix: bool = False
           ) -> Callable[P, Coroutine[Any, Any, R | T | list[T]]]:
@@ -161,7 +161,7 @@ def guard(pf: Optional["Preflight"], send: Callable[P, Coroutine[Any, Any, R]], 
 
 
 @overload
-def guard(pf: Optional["Preflight"], send: Callable[P, Coroutine[Any, Any, R]], *,
+def guard(pf: Optional["Engine"], send: Callable[P, Coroutine[Any, Any, R]], *,
           on_reject: Callable[[Reply], T],
           session: Optional["Session"] = None, batches: Batches = "hold", fix: bool = False
           ) -> Callable[P, Coroutine[Any, Any, R | T | list[T]]]:
@@ -169,20 +169,20 @@ def guard(pf: Optional["Preflight"], send: Callable[P, Coroutine[Any, Any, R]], 
 
 
 @overload
-def guard(pf: Optional["Preflight"], send: Callable[P, R], *, on_reject: Callable[[Reply], T],
+def guard(pf: Optional["Engine"], send: Callable[P, R], *, on_reject: Callable[[Reply], T],
           session: Optional["Session"] = None, batches: Batches = "hold", fix: bool = False
           ) -> Callable[P, R | T | list[T]]:
     ...
 
 
 @overload
-def guard(pf: Optional["Preflight"], send: Callable[P, R], *, on_reject: None = None,
+def guard(pf: Optional["Engine"], send: Callable[P, R], *, on_reject: None = None,
           session: Optional["Session"] = None, batches: Batches = "hold", fix: bool = False
           ) -> Callable[P, R]:
     ...
 
 
-def guard(pf: Optional["Preflight"], send: Callable[..., Any], *,
+def guard(pf: Optional["Engine"], send: Callable[..., Any], *,
           on_reject: Optional[Callable[[Reply], Any]] = None,
           session: Optional["Session"] = None, batches: Batches = "hold", fix: bool = False
           ) -> Callable[..., Any]:

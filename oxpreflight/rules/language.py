@@ -1,14 +1,10 @@
 """The vocabulary rule tables are written in: a :class:`Rule` row and the conditions it may use.
-
-A condition describes when a frame FAILS the rule. Conditions are data; the compiler
-(:mod:`oxpreflight.validators.compiler`) turns each into one Python expression, so the hot path
-never interprets them.
-"""
+A condition describes when a frame FAILS the rule. Conditions are data: what each class means
+(plans, models, breakers, fixes) is declared once in :mod:`oxpreflight.validators.kinds`."""
 from __future__ import annotations
 
 import sys
-import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field as _field
 from pathlib import Path
 from typing import Any, Optional
 
@@ -347,7 +343,7 @@ class Rule:
     name: str = ""
     why: str = ""
     error: str = ""
-    where: str = dataclasses.field(default="", compare=False)
+    where: str = _field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if not self.where:
@@ -363,18 +359,17 @@ class FieldSpec:
     """A documented field of a command: its kind decides how it is read and sized."""
 
     kind: str  # "enum", "market", "number", "integer", "any"
-
-
-#: The kinds of state a :class:`StateRule` may need; the session has one check per kind.
-STATE_KINDS = ("login", "credentials", "rate", "orders", "account", "markets", "auction")
+    echo: str = ""  # in a failure reply's data: "number", "text", or "" (as given)
 
 
 @dataclass(frozen=True)
 class StateRule:
     """One row of the session's table: a code that only the connection's state can decide.
 
-    ``needs`` is the kind of state the row reads (one of :data:`STATE_KINDS`); the session
-    checks the rows of a command in table order and answers with the first that fails.
+    ``test`` names the row's predicate, a function of that name in
+    :mod:`oxpreflight.session.rows` (``(state, context, item, index) -> Problem | None``);
+    the session runs the rows of a command in table order and answers with the first that
+    fails.
     ``reason`` says, in a few words, what the check needs (shown by ``oxpreflight codes``).
     ``bad`` and ``good`` are scenarios, run by the registry test on a fresh session:
     ``{"options": Session keyword arguments, "clock": epoch ms (optional), "steps": [{"observe":
@@ -385,7 +380,7 @@ class StateRule:
     code: str
     name: str
     commands: tuple[str, ...]
-    needs: str
+    test: str
     doc: str
     bad: Any
     good: Any
@@ -393,10 +388,11 @@ class StateRule:
     reason: str = ""
     why: str = ""
     error: str = ""
-    where: str = dataclasses.field(default="", compare=False)
+    where: str = _field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if not self.where:
             object.__setattr__(self, "where", defined_at(3))
-        if self.needs not in STATE_KINDS:
-            raise ValueError(f"{self.code} {self.name}: unknown state kind {self.needs!r}")
+        if not self.test.isidentifier():
+            raise ValueError(f"{self.code} {self.name}: test must name a predicate, not "
+                             f"{self.test!r}")

@@ -1,6 +1,7 @@
 """The fixers: per condition class, how an item that meets the condition is changed so that it
-no longer does. ``FIXERS`` maps a condition class to its fixer; a class absent from it is not
-fixable.
+no longer does. Each is named in its class's declaration (``fixer=`` of a
+:class:`~oxpreflight.validators.declaration.Kind` in :mod:`oxpreflight.validators.kinds`); a
+class declared with ``fixer=None`` is not fixable.
 
 A fixer is ``fixer(cond, rule, item, market, *, unsafe) -> tuple[FieldFix, ...] | None``: the
 field values that repair ``rule`` (whose condition holds ``cond``) on ``item``, ``None`` when it
@@ -132,14 +133,5 @@ RAISE_TO_MINIMUM = Fixer(_raise_to_minimum,
 INSIDE_BOUNDS = Fixer(_inside_bounds,
                       lambda c: "unsafe: moved to the bound it crosses, on the tick")
 
-#: condition class -> its fixer. Every other class is not fixable.
-FIXERS: dict[type, Fixer] = {
-    L.OffGrid: OFF_GRID,
-    L.NotOneOf: CASE,
-    L.BelowIncrement: RAISE_TO_MINIMUM,
-    L.OutOfBound: INSIDE_BOUNDS,
-}
-
-
-__all__ = ["FieldFix", "Fixer", "FIXERS", "PASSIVE", "OFF_GRID", "CASE", "RAISE_TO_MINIMUM",
+__all__ = ["FieldFix", "Fixer", "PASSIVE", "OFF_GRID", "CASE", "RAISE_TO_MINIMUM",
            "INSIDE_BOUNDS"]

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
 from ..rules import RULES
 from ..rules.language import BATCH_OF, Rule
 from .decoder import decode_exact, text_of
-from .emitters import conditions
-from .fixers import FIXERS, FieldFix
+from .declaration import conditions
+from .fixers import FieldFix
+from .kinds import KINDS
 from .markets import MarketRecord
 from .verdict import Verdict
 
@@ -189,10 +190,16 @@ def _rows(code: Any, field: Any, op: str, name: Optional[str]) -> list[Rule]:
     return [r for r in RULES if r.code == code and r.field == field and op in r.commands]
 
 
+def _fixer(cond: Any) -> Any:
+    """The fixer its class's declaration names (``None``: not fixable)."""
+    kind = KINDS.get(type(cond))
+    return None if kind is None else kind.fixer
+
+
 def _row_fix(row: Rule, item: dict[str, Any], market: Optional[MarketRecord], unsafe: bool
              ) -> Optional[tuple[FieldFix, ...]]:
     for cond in conditions(row.fails):
-        fixer = FIXERS.get(type(cond))
+        fixer = _fixer(cond)
         if fixer is not None and getattr(cond, "field", None) == row.field:
             found = fixer(cond, row, item, market, unsafe=unsafe)
             if found:
@@ -203,7 +210,7 @@ def _row_fix(row: Rule, item: dict[str, Any], market: Optional[MarketRecord], un
 def fixable(row: Rule) -> Optional[str]:
     """How ``row`` is fixed, in one line; ``None`` when it is not fixable."""
     for cond in conditions(row.fails):
-        fixer = FIXERS.get(type(cond))
+        fixer = _fixer(cond)
         if fixer is not None and getattr(cond, "field", None) == row.field:
             describe = getattr(fixer, "describe", None)
             return describe(cond) if describe is not None else \

@@ -1,4 +1,4 @@
-"""The session reads the frame the engine decoded (issue 8/9: one decode per frame) and answers
+"""The session reads the frame the engine decoded (one decode per frame) and answers
 a failure of its own with the engine's internal-error verdict."""
 from __future__ import annotations
 
@@ -76,4 +76,4 @@ def test_submit_when_a_session_check_fails_then_the_engines_internal_error(monke
     assert [w.code for w in verdict.warnings] == [WARNING_CODE]
     assert "RuntimeError" in verdict.warnings[0].message
     monkeypatch.undo()
-    assert s.submit(frame).ok and s._orders.pending_count() == 1  # the lock was released
+    assert s.submit(frame).ok and s._state.orders.pending_count() == 1  # the lock was released
