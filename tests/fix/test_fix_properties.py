@@ -98,7 +98,7 @@ def _limit_would_cross_the_stop(row, item: dict) -> bool:
 
 
 def _leaves(cond):
-    from oxpreflight.validators.emitters import conditions
+    from oxpreflight.validators.declaration import conditions
 
     return conditions(cond)
 
