@@ -119,7 +119,6 @@ def _item(engine: "Engine", table: dict[str, MarketRecord], op: str, item: dict[
     current: dict[str, Any] = dict(item)
     made: dict[str, Change] = {}  # field -> Change
     verdict = known if known is not None else _check(engine, table, op, current)
-    start = verdict
     for _ in range(MAX_ROUNDS):
         proposed = [(f, c, r) for f, c, r in _proposals(verdict, op, current, market, unsafe)
                     if current.get(f.field) != f.value]
@@ -145,7 +144,7 @@ def _item(engine: "Engine", table: dict[str, MarketRecord], op: str, item: dict[
                                       code_ if first is None else first.code,
                                       rule if first is None else first.rule, safe, index)
         current, verdict = trial, tried
-    if not made or not verdict.ok or (start.ok and not verdict.ok):
+    if not made or not verdict.ok:
         return item  # unfixed: as given, with its own verdict
     changes.extend(made.values())
     return current
