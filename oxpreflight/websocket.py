@@ -14,8 +14,10 @@
 queued for ``recv``; ``on_reject="raise"`` makes ``send`` raise the
 :class:`~oxpreflight.Rejected` subclass instead. Either way the blocked frame is logged on the
 ``oxpreflight`` logger (WARNING). With a session, every frame goes through
-``session.sending``: a ``send`` that raises (connection closed) leaves the session as if the
-frame had never been sent.
+``session.sending``: a ``send`` that raises before writing its frame (connection closed)
+leaves the session as if the frame had never been sent; one interrupted after writing it (a
+cancellation while websockets drains) keeps the record, since the frame is on its way
+(:class:`~oxpreflight.guard.SendWatch`).
 
 Ordering: a reader task moves every message off the socket into one inbox; a rejected frame's
 failure reply joins the same inbox at the moment ``send`` rejects it. ``recv`` and ``async for``
@@ -52,7 +54,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
                       "pip install 'oxpreflight[websocket]'") from exc
 
 from .errors import error_for
-from .guard import admission, failure_replies, log_blocked
+from .guard import SendWatch, admission, failure_replies, log_blocked
 from .validators.verdict import Verdict
 
 if TYPE_CHECKING:
@@ -160,12 +162,13 @@ class GuardedConnection:
         if not isinstance(message, _TEXT_TYPES):
             raise TypeError("send a whole frame as str or bytes (json.dumps a dict first), "
                             f"not {type(message).__name__}")
-        with self._admit(message) as verdict:
+        watch = SendWatch(self.connection)
+        with self._admit(message, sent=watch.left) as verdict:
             if verdict.ok:
                 if text is None:
-                    await self.connection.send(message)
+                    await watch.run(self.connection.send(message))
                 else:
-                    await self.connection.send(message, text=text)
+                    await watch.run(self.connection.send(message, text=text))
                 return None
         state = self.connection.state
         if state is not State.OPEN:  # the exchange would never see it: fail as send would
