@@ -3,7 +3,8 @@
 Exit codes: 0 all frames pass (check) or no disagreement (audit), 1 some frame is rejected or
 some reply disagrees, 2 a usage error or a run that could not finish (a missing file, a bad
 option or market catalogue, a worker process that failed: one line on standard error, never a
-traceback), 130 Ctrl-C. No worker process outlives the command.
+traceback), 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (handled like Ctrl-C). No worker process
+outlives the command.
 
 This module holds the parser and :func:`main`; each command lives in its own module and
 registers itself with ``add_parser(subparsers)``.
@@ -18,6 +19,7 @@ from typing import NoReturn, Optional
 from .. import __version__
 from . import audit_cmd, check, docs_cmd, markets_cmd
 from .options import EXIT_FOUND, EXIT_OK, EXIT_USAGE, UsageError
+from .signals import Stopped, stopping_on_signals
 
 __all__ = ["EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "UsageError", "build_parser", "main"]
 
@@ -59,7 +61,8 @@ def main(argv: Optional[list] = None) -> int:
                          "see oxpreflight --help\n")
         return EXIT_USAGE
     try:
-        return args.run(args)
+        with stopping_on_signals():
+            return args.run(args)
     except UsageError as exc:
         sys.stderr.write(f"oxpreflight: error: {exc}\n")
         return EXIT_USAGE
@@ -73,6 +76,9 @@ def main(argv: Optional[list] = None) -> int:
     except OSError as exc:  # e.g. a read error in the middle of the input
         sys.stderr.write(f"oxpreflight: error: {exc.strerror or exc}\n")
         return EXIT_USAGE
+    except Stopped as exc:  # SIGTERM, SIGHUP: as Ctrl-C, every worker already stopped
+        sys.stderr.write(f"\noxpreflight: terminated ({exc.name})\n")
+        return 128 + exc.signum
     except KeyboardInterrupt:
         sys.stderr.write("\noxpreflight: interrupted\n")
         return 130
