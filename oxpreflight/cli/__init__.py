@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[list] = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
+    if sys.stderr is None:  # started with 2>&-: errors have nowhere to go but the exit code
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -59,6 +61,10 @@ def main(argv: Optional[list] = None) -> int:
         names = ", ".join(parser._subparsers._group_actions[0].choices)  # type: ignore
         sys.stderr.write(f"oxpreflight: error: a command is required ({names}); "
                          "see oxpreflight --help\n")
+        return EXIT_USAGE
+    if sys.stdout is None and getattr(args, "output", None) in (None, "-"):  # >&-
+        sys.stderr.write("oxpreflight: error: standard output is closed: nowhere to write "
+                         "the results\n")
         return EXIT_USAGE
     try:
         with stopping_on_signals():
