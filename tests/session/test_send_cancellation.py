@@ -89,9 +89,10 @@ async def fill_until_a_send_times_out(send: Callable[[str], Any]) -> Optional[in
     """Send orders 1, 2, ... until one waits in drain past its deadline; its clientOrderId."""
     for client_id in range(1, MOST_SENDS):
         try:
-            await asyncio.wait_for(send(order(client_id)), 0.3)
+            refused = await asyncio.wait_for(send(order(client_id)), 0.3)
         except TimeoutError:
             return client_id
+        assert refused is None, refused  # accepted and sent
     return None
 
 
@@ -111,6 +112,7 @@ def test_adapter_send_cancelled_in_drain_keeps_the_record_as_the_server_gets_the
     async def main() -> Optional[int]:
         async with server.running() as url:
             async with connect(url, session=s) as ws:
+                s.observe(LOGIN_OK)  # the new connection's login reply
                 shrink(ws.connection)
                 last = await fill_until_a_send_times_out(ws.send)
                 server.release.set()
@@ -154,6 +156,7 @@ def test_adapter_send_cancelled_before_its_write_is_taken_back():
     async def main() -> None:
         async with server.running() as url:
             async with connect(url, session=s) as ws:
+                s.observe(LOGIN_OK)
                 slow = asyncio.ensure_future(ws.connection.send(fragments()))
                 await asyncio.sleep(0.05)
                 with pytest.raises(TimeoutError):
