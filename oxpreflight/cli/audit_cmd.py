@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FOUND if report.disagreements else EXIT_OK
 
 
-def nothing_to_audit(name: str, lines: int, skipped: list) -> str:
+def nothing_to_audit(name: str, lines: int, skipped: list[tuple[int, str]]) -> str:
     """Why a file held no capture record: how many lines were skipped, for which reasons."""
     where = "standard input" if name == "-" else name
     if not skipped:

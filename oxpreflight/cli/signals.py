@@ -53,7 +53,7 @@ def stopping_on_signals() -> Iterator[None]:
             stopping = True
             raise Stopped(signum)
 
-    previous: dict = {}
+    previous: dict[int, Any] = {}
     try:
         for signum in SIGNALS:
             previous[signum] = signal.signal(signum, handler)

@@ -10,6 +10,7 @@ import http.client
 import json
 import math
 import socket
+import ssl
 import threading
 import time
 import urllib.error
@@ -39,7 +40,7 @@ class _Deadline:
     def __init__(self, seconds: float) -> None:
         self.at = time.monotonic() + seconds
         self.expired = False
-        self._sockets: list = []
+        self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self.expire)
         self._timer.daemon = True
@@ -97,8 +98,9 @@ class _HTTPSConnection(http.client.HTTPSConnection):
         handshake, so that the deadline can cut a handshake that drips too."""
         self.timeout = self._deadline.remaining()
         http.client.HTTPConnection.connect(self)
-        host = self._tunnel_host or self.host
-        self.sock = self._context.wrap_socket(self.sock, server_hostname=host,
+        host = getattr(self, "_tunnel_host", None) or self.host
+        context: ssl.SSLContext = getattr(self, "_context")
+        self.sock = context.wrap_socket(self.sock, server_hostname=host,
                                               do_handshake_on_connect=False)
         self._deadline.watch(self.sock)
         self.sock.do_handshake()
