@@ -114,3 +114,46 @@ def test_fetch_markets_when_a_tls_handshake_drips_then_cut_at_the_deadline():
     finally:
         server.finish()
     assert not server.complete
+
+
+def test_fetch_markets_over_tls_with_the_deadline_watch_still_verifies_and_reads(
+        tmp_path, monkeypatch):
+    import http.server
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True,
+                   capture_output=True, timeout=60)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(BODY)))
+            self.end_headers()
+            self.wfile.write(BODY)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = "https://127.0.0.1:%d/v3/markets" % server.server_address[1]
+    try:
+        with pytest.raises(MarketError, match="CERTIFICATE_VERIFY_FAILED"):
+            fetch_markets(url, timeout=10)  # not trusted yet: still verified
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        assert fetch_markets(url, timeout=10)["data"] == MARKETS
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
