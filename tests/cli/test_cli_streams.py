@@ -77,7 +77,7 @@ def test_fuzz_cli_under_closed_streams_then_one_line_exit_2_or_the_normal_result
     rng = random.Random(7)
     frames = (ROOT / FRAMES).read_bytes()
     capture = (ROOT / CAPTURE).read_bytes()
-    for _ in range(10):  # bounded: 10 processes
+    for _ in range(8):  # bounded: 8 processes
         name = rng.choice(sorted(COMMANDS))
         argv, reads, normal = COMMANDS[name]
         closed = [s for s in ("<&-", ">&-", "2>&-") if rng.random() < 0.5]
