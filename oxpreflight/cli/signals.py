@@ -23,6 +23,7 @@ class Stopped(KeyboardInterrupt):
 
     @property
     def name(self) -> str:
+        """``SIGTERM``, ``SIGHUP``."""
         return signal.Signals(self.signum).name
 
 

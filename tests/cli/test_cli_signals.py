@@ -130,3 +130,45 @@ def test_fuzz_cli_under_signals_at_random_points_then_exit_by_signal_and_no_work
         time.sleep(rng.random() * 0.2)  # somewhere while it waits for input or works
         err = stop(proc, signum, seen)
         assert_stopped(proc, err, seen, signum, workers if workers > 1 else 0)
+
+
+def test_python_m_markets_pull_when_terminated_mid_fetch_then_143_and_no_file_left(tmp_path):
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(60)
+    accepted = threading.Event()
+
+    def drip() -> None:  # accepts, then answers one byte per 50 ms (at most 400: 20 s)
+        try:
+            client, _ = listener.accept()
+        except OSError:
+            return
+        accepted.set()
+        with client:
+            try:
+                for byte in b"HTTP/1.1 200 OK\r\n" + b"X" * 400:
+                    client.sendall(bytes([byte]))
+                    time.sleep(0.05)
+            except OSError:
+                return
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    target = tmp_path / "markets.json"
+    url = "http://127.0.0.1:%d/v3/markets" % listener.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen([sys.executable, "-m", "oxpreflight", "markets", "pull", "--url",
+                             url, "--timeout", "60", "-o", str(target)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert accepted.wait(60)
+        time.sleep(0.2)  # inside the fetch
+        err = stop(proc, signal.SIGTERM, [])
+    finally:
+        listener.close()
+        thread.join(30)
+    assert proc.returncode == 143
+    assert err.strip() == SAYS[signal.SIGTERM] and b"Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # neither the file nor a temporary one
