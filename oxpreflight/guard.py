@@ -149,12 +149,17 @@ class SendWatch:
                 value, error = None, exc
 
 
+#: Where a websockets connection keeps the fragmented message that later sends wait behind.
+_FRAGMENTS = ("send_in_progress",  # websockets >= 16
+              "fragmented_send_waiter",  # 13 to 15
+              "_fragmented_message_waiter")  # the legacy implementation
+
+
 def _can_write(connection: Any) -> bool:
     try:
-        return (connection.protocol.state.name == "OPEN"
+        return (connection.state.name == "OPEN"
                 and not connection.transport.is_closing()
-                and getattr(connection, "send_in_progress", None) is None  # websockets >= 16
-                and getattr(connection, "fragmented_send_waiter", None) is None)  # 13 to 15
+                and all(getattr(connection, name, None) is None for name in _FRAGMENTS))
     except Exception:  # not the connection it should be: it may have written
         return True
 
