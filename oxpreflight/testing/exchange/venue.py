@@ -208,11 +208,12 @@ class Venue:
     def set_price(self, market: str, price: Decimal) -> None:
         """Move ``market``'s price: crossing orders fill, stops trigger, subscribers hear."""
         now = self.clock()
-        self._publish(self.book.set_price(market, price), now)
-        rows = self.market_rows(market)
+        events = self.book.set_price(market, price)
+        rows = self.market_rows(market)  # the new price is announced before the fills
         for conn in list(self.connections.values()):
             if rows and ("market:all" in conn.channels or f"market:{market}" in conn.channels):
                 self._send(conn, {"table": "market", "data": rows})
+        self._publish(events, now)
 
     def cancel_all(self, market: Optional[str] = None) -> int:
         """Cancel every open order (of ``market``): OrderClosed rows, then the Cancel All push
