@@ -8,7 +8,10 @@ row's condition) and ``handwritten`` (breakers for frame-level, market-figure an
 ``Exchange`` (:mod:`.exchange`, needs ``websockets``) is the exchange double, imported on
 first use so that ``oxpreflight.testing`` stays free of websockets.
 """
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .exchange import Exchange
 
 __all__ = ["Exchange"]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import inspect
 from pathlib import Path
 
 import pytest
@@ -18,13 +19,13 @@ def _bot_module():
     return module
 
 
-async def _until(condition, what: str, tries: int = 500) -> None:
+async def _until(condition, tries: int = 500) -> None:
     """Wait for ``condition()`` (bounded: at most ``tries`` short sleeps)."""
     for _ in range(tries):
         if condition():
             return
         await asyncio.sleep(0.01)
-    raise AssertionError(f"never happened: {what}")
+    raise AssertionError(f"never happened: {inspect.getsource(condition).strip()}")
 
 
 def _orders_at(ex) -> list:
@@ -38,18 +39,16 @@ def test_bot_quotes_requotes_after_a_fill_survives_a_drop_and_cancels_on_stop(ox
     async def scenario():
         stop = asyncio.Event()
         task = asyncio.create_task(bot.run(stop))
-        await _until(lambda: _orders_at(ex) == ["68105"], "the first quote rests")
-        await asyncio.to_thread(ex.set_price, BTC, "68100")     # trades through the quote
-        await _until(lambda: len(bot.fills) == 1 and _orders_at(ex) == ["68000"],
-                     "a fill, then a new quote below the new price")
-        await asyncio.to_thread(ex.drop)                          # the venue drops everyone
-        await _until(lambda: bot.reconnects == 1 and bot.logins == 2,
-                     "reconnected and logged in again")
+        await _until(lambda: _orders_at(ex) == ["68105"])        # quotes 100 below 68205
+        await asyncio.to_thread(ex.set_price, BTC, "68100")    # trades through the quote
+        await _until(lambda: len(bot.fills) == 1 and _orders_at(ex) == ["68000"])
+        await asyncio.to_thread(ex.drop)                       # the venue drops everyone
+        await _until(lambda: bot.reconnects == 1 and bot.logins == 2)
         stop.set()
         await asyncio.wait_for(task, 10)
 
     asyncio.run(scenario())
-    assert ex.orders == {}                                        # cancelled on the way out
+    assert ex.orders == {}                                     # cancelled on the way out
     assert bot.fills[0]["orderMatchType"] == "MAKER" and bot.fills[0]["matchPrice"] == "68105"
     assert bot.rejections == []
     logins = [f for f in ex.received if isinstance(f, dict) and f.get("op") == "login"]
@@ -66,8 +65,7 @@ def test_bot_records_a_server_rejection_and_quotes_again(ox_exchange):
     async def scenario():
         stop = asyncio.Event()
         task = asyncio.create_task(bot.run(stop))
-        await _until(lambda: bot.rejections and _orders_at(ex) == ["68105"],
-                     "the busy answer reached the bot, which quoted again")
+        await _until(lambda: bot.rejections and _orders_at(ex) == ["68105"])
         stop.set()
         await asyncio.wait_for(task, 10)
 

@@ -50,7 +50,8 @@ class Exchange:
         if port.__class__ is not int or not 0 <= port <= 65535:
             raise ValueError("port must be an integer from 0 to 65535")
         self.preflight = Preflight(markets=markets, clock=clock)
-        options = {"api_key": api_key, "api_secret": api_secret, "rate_limit": rate_limit}
+        options: dict[str, Any] = {"api_key": api_key, "api_secret": api_secret,
+                                   "rate_limit": rate_limit}
         self.preflight.session(**options)  # a bad option fails here, not on a connection
         table: dict[str, Decimal] = {}
         for code, record in self.preflight.markets.items():

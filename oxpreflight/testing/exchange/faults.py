@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
-from typing import Optional
+from typing import Any, Optional
 
 from ...rules.language import BATCH_OF
 from ...rules.venue import injectable
@@ -16,7 +16,7 @@ class Faults:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._failures: list[list] = []  # [code, op, remaining]
+        self._failures: list[list[Any]] = []  # [code, op, remaining]
         self.delay = 0.0
 
     def fail_next(self, code: object, op: Optional[str] = None, count: int = 1) -> str:
@@ -41,7 +41,7 @@ class Faults:
                     entry[2] -= 1
                     if entry[2] == 0:
                         self._failures.remove(entry)
-                    return entry[0]
+                    return str(entry[0])
         return None
 
     def pending(self) -> int:

@@ -200,7 +200,7 @@ class Book:
         return self._fill(order, price, "TAKER")
 
     def _by_amount(self, order: Order, price: Decimal) -> Decimal:
-        quantity = order.amount / price if price else Decimal(0)
+        quantity = order.amount / price if price and order.amount else Decimal(0)
         step = self.steps.get(order.market)
         return (quantity // step) * step if step else quantity
 

@@ -33,7 +33,7 @@ ACCOUNT_ID = "1001"
 RECORD_LIMIT = 100_000
 _ORDER_OPS = frozenset(("placeorder", "cancelorder", "modifyorder"))
 _SUBSCRIPTIONS = frozenset(("subscribe", "unsubscribe"))
-Message = Union[dict, str]
+Message = Union[dict[str, Any], str]
 
 
 def dumps(message: Message) -> str:
@@ -131,7 +131,7 @@ class Venue:
             self._carry_out(conn, op, plain, _exact(raw))
         elif verdict.items:
             exact = _exact(raw)
-            single = BATCH_OF.get(op or "", op)
+            single = BATCH_OF.get(op or "", op or "")
             for i, item in enumerate(verdict.items):
                 if not item.ok:
                     self._reply(conn, item.response or {})
