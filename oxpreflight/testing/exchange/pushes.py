@@ -13,6 +13,7 @@ from typing import Any, Iterator, Optional
 
 from ...rules import venue
 from ...rules.catalogue import CODES
+from ...rules.orders import TRIGGER_TYPES
 from ...validators.exact import as_text
 from ...validators.markets import MarketRecord
 from ...validators.replies import echo, failure_reply
@@ -136,7 +137,7 @@ def order_row(event: Event, account: str, now: int) -> dict[str, Any]:
                    if "-" in order.market else order.market)
     row["isTriggered"] = "true" if order.triggered else "false"
     if order.stop is not None:
-        row["triggerType"] = "MARK_PRICE"
+        row["triggerType"] = TRIGGER_TYPES[0]
     shown = order.display if order.display is not None else order.quantity
     if shown is not None:
         row["displayQuantity"] = text(shown)
