@@ -547,3 +547,20 @@ def test_received_and_sent_record_the_conversation(ex, wire):
     wire.run(go())
     assert ex.received == [wire.login_frame(), "ping"]
     assert [m if m == "pong" else m["event"] for m in ex.sent] == ["login", "pong"]
+
+
+def test_a_batch_with_a_tag_beyond_64_bits_carries_out_its_passing_item_with_that_tag(ex, wire):
+    tag = 2**70
+    frame = {"op": "placeorders", "tag": tag, "dataArray": [
+        wire.limit(), wire.limit(clientOrderId=2**70)]}
+
+    async def go():
+        async with wire.connect(ex.url) as ws:
+            c = wire.Client(ws)
+            await c.login()
+            return await c.ask(frame, replies=2)
+
+    placed, refused = wire.run(go())
+    assert (placed["submitted"], placed["tag"]) == (True, str(tag))
+    assert wire.untimed(refused) == wire.untimed(PF.check(json.dumps(frame)).items[1].response)
+    assert ex.received[1]["tag"] == tag  # received as json.loads gives it: the exact integer

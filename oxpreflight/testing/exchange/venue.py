@@ -120,7 +120,7 @@ class Venue:
             return
         op = plain.get("op") if isinstance(plain, dict) else None
         op = op if isinstance(op, str) else None
-        if isinstance(plain, dict):
+        if op is not None:
             code = self.faults.take(op)
             if code is not None:
                 for reply in pushes.injected(op, plain, code, self.clock()):
@@ -139,7 +139,7 @@ class Venue:
                 one = {"op": single, "data": plain["dataArray"][i]}
                 if "tag" in plain:
                     one["tag"] = plain["tag"]
-                again = conn.session.submit(one)
+                again = conn.session.submit(dumps(one))  # as text, like every frame
                 if again.ok:
                     self._order(conn, single, exact["dataArray"][i], pushes.tag_of(plain))
                 else:
@@ -261,10 +261,11 @@ class Venue:
 
 
 def _decoded(raw: Union[str, bytes]) -> Any:
-    """The frame as ``json.loads`` would give it, else the frame itself."""
+    """The frame as ``json.loads`` gives it (integers exact at any size, where orjson would
+    give a float), else the frame itself."""
     try:
-        return orjson.loads(raw)
-    except (orjson.JSONDecodeError, TypeError):
+        return json.loads(raw)
+    except (ValueError, TypeError, RecursionError):
         return raw
 
 
