@@ -71,14 +71,14 @@ def test_batches_pass_whole_through_the_adapter_and_are_answered_item_by_item(ex
             await _recv(ws)
             await ws.send(json.dumps(good))
             items = [await _recv(ws), await _recv(ws)]
-            await ws.send(json.dumps(mixed))  # held back whole: one local reply, the bad item's
-            held = await _recv(ws)
+            await ws.send(json.dumps(mixed))  # held back whole: a local reply per item
+            held = [await _recv(ws), await _recv(ws)]
             return items, held
 
     items, held = wire.run(go())
     assert [i["data"]["price"] for i in items] == ["68000", "68002"]
     assert all(i["submitted"] for i in items) and len(ex.orders) == 2
-    assert held["code"] == "20016" and len(ex.received) == 2
+    assert [h["code"] for h in held] == ["W201", "20016"] and len(ex.received) == 2
     assert s.open_orders == frozenset(ex.orders)
 
 
@@ -155,3 +155,21 @@ def test_reconnect_loop_after_drop_starts_logged_out_and_still_knows_the_open_or
     assert blocked["code"] == "05001"
     assert cancelled["event"] == "cancelorder" and cancelled["submitted"] is True
     assert cancelled["data"]["orderId"] == placed["data"]["orderId"] and ex.orders == {}
+
+
+def test_adapter_requests_get_the_doubles_replies_matched_by_event_and_tag(ex, wire):
+    batch = {"op": "placeorders", "tag": 7, "dataArray": [wire.limit(), wire.limit(price="68001")]}
+
+    async def go():
+        async with connect(ex.url, session=PF.session()) as ws:
+            login = await ws.request(wire.login_frame(), timeout=10)
+            subscribed = await ws.request(
+                {"op": "subscribe", "tag": 8, "args": ["order:all", "market:all"]}, timeout=10)
+            placed = await ws.request(batch, timeout=10)
+            return login, subscribed, placed
+
+    login, subscribed, placed = wire.run(go())
+    assert login["success"] is True
+    assert [s["channel"] for s in subscribed] == ["order:all", "market:all"]
+    assert [p["data"]["price"] for p in placed] == ["68000", "68001"]
+    assert set(ex.orders) == {p["data"]["orderId"] for p in placed}
