@@ -564,3 +564,21 @@ def test_a_batch_with_a_tag_beyond_64_bits_carries_out_its_passing_item_with_tha
     assert (placed["submitted"], placed["tag"]) == (True, str(tag))
     assert wire.untimed(refused) == wire.untimed(PF.check(json.dumps(frame)).items[1].response)
     assert ex.received[1]["tag"] == tag  # received as json.loads gives it: the exact integer
+
+
+def test_sync_calls_from_inside_an_async_test_do_not_stall_on_the_clients_loop(ex, wire):
+    async def go():
+        async with wire.connect(ex.url) as ws:
+            c = wire.Client(ws)
+            await c.login()
+            await c.ask({"op": "subscribe", "args": ["order:all"]})
+            await c.ask(wire.place(wire.limit(price="68100")), replies=2)
+            ex.set_price(BTC, "68000")  # called on this loop's thread: waits for the server only
+            (filled,) = await c.until_pong()
+            ex.drop(4000)               # returns before the client could answer the close
+            with pytest.raises(websockets.ConnectionClosed):
+                await asyncio.wait_for(ws.recv(), 10)
+            return filled, ws.close_code
+
+    filled, code = wire.run(go())
+    assert filled["data"][0]["notice"] == "OrderMatched" and code == 4000

@@ -121,7 +121,8 @@ class Exchange:
         self._faults.set_delay(seconds)
 
     def drop(self, code: int = 1011) -> None:
-        """Close every client connection with ``code``; new connections are still accepted."""
+        """Close every client connection with ``code``; new connections are still accepted.
+        Returns once the close frames are sent (the handshakes finish in the background)."""
         if code.__class__ is not int or not (1000 <= code <= 4999):
             raise ValueError("code must be a websocket close code (1000-4999)")
         self._call(self._server.drop, code)

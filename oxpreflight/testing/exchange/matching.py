@@ -15,6 +15,7 @@ from itertools import count
 from typing import Any, Iterator, NamedTuple, Optional
 
 from ...rules import venue
+from ...session.orders import order_key
 
 #: How many closed orders are remembered (a reconnecting connection learns them).
 CLOSED_MEMORY = 10_000
@@ -47,8 +48,7 @@ class Order:
 
     def __init__(self, order_id: str, data: dict[str, Any], shown: dict[str, Any]):
         self.order_id = order_id
-        client = data.get("clientOrderId")
-        self.client_id = None if client is None else str(client)
+        self.client_id = order_key(data.get("clientOrderId"))
         self.market: str = data["marketCode"]
         self.side: str = data["side"]
         self.kind: str = data["orderType"]
@@ -133,9 +133,9 @@ class Book:
         on the item's market."""
         market = item.get("marketCode")
         if item.get("orderId") is not None:
-            order = self.open.get(str(item["orderId"]))
+            order = self.open.get(order_key(item["orderId"]) or "")
         else:
-            client = str(item.get("clientOrderId"))
+            client = order_key(item.get("clientOrderId"))
             order = next((o for o in self.open.values() if o.client_id == client
                           and o.market == market), None)
         return order if order is not None and order.market == market else None

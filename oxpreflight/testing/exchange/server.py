@@ -57,10 +57,16 @@ class Server:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def drop(self, code: int) -> None:
-        """Close every client connection with ``code`` (the listener stays open)."""
-        connections = list(self._connections)
-        await asyncio.gather(*(c.close(code, "dropped by the exchange double")
-                               for c in connections), return_exceptions=True)
+        """Close every client connection with ``code`` (the listener stays open). Returns once
+        the close frames are on their way; each closing handshake finishes in the background,
+        so a caller whose own loop is blocked meanwhile (a sync call from an async test)
+        cannot stall it."""
+        loop = asyncio.get_running_loop()
+        for connection in list(self._connections):
+            task = loop.create_task(connection.close(code, "dropped by the exchange double"))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        await asyncio.sleep(0)  # let each close frame be written
 
     @property
     def connections(self) -> int:

@@ -22,6 +22,7 @@ import orjson
 from ...preflight import Preflight
 from ...rules.language import BATCH_OF
 from ...session import Session
+from ...session.orders import order_key
 from ...validators.replies import echo
 from . import pushes
 from .faults import Faults
@@ -183,8 +184,8 @@ class Venue:
 
     def _closed_order(self, item: dict[str, Any]) -> Optional[Order]:
         if item.get("orderId") is not None:
-            return self.book.closed.get(str(item["orderId"]))
-        client = str(item.get("clientOrderId"))
+            return self.book.closed.get(order_key(item["orderId"]) or "")
+        client = order_key(item.get("clientOrderId"))
         return next((o for o in reversed(self.book.closed.values())
                      if o.client_id == client and o.market == item.get("marketCode")), None)
 
