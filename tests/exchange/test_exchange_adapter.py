@@ -173,3 +173,45 @@ def test_adapter_requests_get_the_doubles_replies_matched_by_event_and_tag(ex, w
     assert [s["channel"] for s in subscribed] == ["order:all", "market:all"]
     assert [p["data"]["price"] for p in placed] == ["68000", "68001"]
     assert set(ex.orders) == {p["data"]["orderId"] for p in placed}
+
+
+def test_every_push_reaches_the_adapter_and_its_session_follows_the_orders(ex, wire):
+    s = PF.session()
+
+    async def go():
+        seen = []
+        async with connect(ex.url, session=s) as ws:
+            async def ask(frame, n):
+                await ws.send(json.dumps(frame))
+                got = [await _recv(ws) for _ in range(n)]
+                seen.extend(got)
+                return got
+
+            await ask(wire.login_frame(), 1)
+            await ask({"op": "subscribe", "tag": 1, "args": ["order:all"]}, 1)
+            first = (await ask(wire.place(wire.limit(price="68000")), 2))[0]["data"]["orderId"]
+            second = (await ask(wire.place(wire.limit(price="67000")), 2))[0]["data"]["orderId"]
+            await ask({"op": "modifyorder", "tag": 2, "data": {
+                "marketCode": BTC, "orderId": int(first), "price": "68100"}}, 2)
+            await asyncio.to_thread(ex.set_price, BTC, "68050")        # fills the first
+            seen.append(await _recv(ws))
+            after_fill = s.open_orders
+            cancel = {"op": "cancelorder", "tag": 3, "data": {"marketCode": BTC,
+                                                              "orderId": int(first)}}
+            verdict_gone = await ws.send(json.dumps(cancel))         # W104: sent, then 100004
+            seen.extend([await _recv(ws), await _recv(ws)])
+            third = (await ask(wire.place(wire.limit(price="66000")), 2))[0]["data"]["orderId"]
+            await asyncio.to_thread(ex.cancel_all)
+            seen.extend([await _recv(ws) for _ in range(3)])
+            return seen, after_fill, verdict_gone, (first, second, third)
+
+    seen, after_fill, verdict_gone, (first, second, third) = wire.run(go())
+    notices = [m["data"][0]["notice"] for m in seen if m.get("table") == "order"]
+    assert notices == ["OrderOpened", "OrderOpened", "OrderModified", "OrderMatched",
+                       "OrderOpened", "OrderClosed", "OrderClosed"]
+    assert after_fill == {second}
+    assert verdict_gone is None  # the adapter sent it (the session passes it with W104)
+    gone = next(m for m in seen if m.get("code") == "100004")
+    assert gone["event"] == "CANCEL" and gone["data"]["orderId"] == int(first)
+    assert any(m.get("event") == "CANCEL" and m.get("submitted") is True for m in seen)
+    assert s.open_orders == frozenset() and ex.orders == {}
