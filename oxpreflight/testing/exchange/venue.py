@@ -130,7 +130,7 @@ class Venue:
         verdict = conn.session.submit(raw)
         if verdict.ok:
             self._carry_out(conn, op, plain, _exact(raw))
-        elif verdict.items:
+        elif any(not item.ok for item in verdict.items):  # answered item by item
             exact = _exact(raw)
             single = BATCH_OF.get(op or "", op or "")
             for i, item in enumerate(verdict.items):
