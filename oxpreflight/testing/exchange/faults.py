@@ -50,12 +50,14 @@ class Faults:
             return sum(entry[2] for entry in self._failures)
 
     def set_delay(self, seconds: float) -> None:
+        """Wait ``seconds`` before answering each command (0: none)."""
         if seconds.__class__ is bool or not isinstance(seconds, (int, float)) \
                 or not math.isfinite(seconds) or seconds < 0:
             raise ValueError("delay must be a finite number of seconds, 0 or more")
         self.delay = float(seconds)
 
     def clear(self) -> None:
+        """No injected failure, no delay."""
         with self._lock:
             self._failures.clear()
         self.delay = 0.0

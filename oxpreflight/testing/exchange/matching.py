@@ -72,6 +72,7 @@ class Order:
         return self.price >= price if self.side == "BUY" else self.price <= price
 
     def stop_reached(self, price: Optional[Decimal]) -> bool:
+        """A stop order's trigger is reached at this price."""
         if price is None or self.stop is None:
             return False
         return price >= self.stop if self.side == "BUY" else price <= self.stop
@@ -103,6 +104,7 @@ class Book:
         self._ids: Iterator[int] = count(FIRST_ORDER_ID)
 
     def next_id(self) -> str:
+        """A fresh orderId."""
         return str(next(self._ids))
 
     # -- commands ------------------------------------------------------------------------------
@@ -141,6 +143,7 @@ class Book:
         return order if order is not None and order.market == market else None
 
     def cancel(self, order: Order) -> list[Event]:
+        """Close ``order`` as cancelled by its owner."""
         return self._close(order, venue.CANCELED_BY_USER)
 
     def modify(self, order: Order, item: dict[str, Any]) -> list[Event]:
@@ -159,6 +162,7 @@ class Book:
         return events
 
     def cancel_all(self, market: Optional[str] = None) -> list[Event]:
+        """Close every open order (of ``market``)."""
         gone = [o for o in self.open.values() if market is None or o.market == market]
         return [e for order in gone for e in self._close(order, venue.CANCELED_BY_USER)]
 

@@ -70,6 +70,7 @@ class Server:
 
     @property
     def connections(self) -> int:
+        """How many clients are connected."""
         return len(self._connections)
 
     async def _handle(self, ws: ServerConnection) -> None:

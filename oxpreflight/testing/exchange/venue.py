@@ -109,6 +109,7 @@ class Venue:
         return conn
 
     def disconnect(self, conn: Connection) -> None:
+        """Forget a closed connection (its orders stay: they are the account's)."""
         self.connections.pop(conn.number, None)
 
     # -- frames --------------------------------------------------------------------------------
