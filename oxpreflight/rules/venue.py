@@ -1,10 +1,9 @@
 """What the exchange's order channel says beyond the error table, for the exchange double
 (:mod:`oxpreflight.testing.exchange`): the failure pushes of a cancel or modify that found its
-order closed, the statuses of closed and matched orders, and the codes a test may inject."""
+order closed, the statuses of closed and matched orders, and which codes a test may inject."""
 from __future__ import annotations
 
 from .catalogue import CODES
-from .server import SERVER
 from .session import ORDER_GONE_CODE
 
 #: The failure push of a cancel (event ``CANCEL``) or a modify (event ``AMEND``) whose order
@@ -21,11 +20,8 @@ CANCELED_BY_USER = "CANCELED_BY_USER"
 CANCELED_BY_MAKER_ONLY = "CANCELED_BY_MAKER_ONLY"
 CANCELED_BY_FOK = "CANCELED_BY_FOK"
 CANCELED_ALL_BY_IOC = "CANCELED_ALL_BY_IOC"
-#: OrderMatched statuses.
-FILLED, PARTIAL_FILL = "FILLED", "PARTIAL_FILL"
-
-#: Codes only the exchange's servers answer (each has a reason in :data:`SERVER`).
-SERVER_CODES = tuple(SERVER)
+#: The OrderMatched status of a full fill (the double fills in full).
+FILLED = "FILLED"
 #: What fills a message's ``xxx`` placeholder in an injected failure: the recorded 710001
 #: reply reads "System failure, exception thrown -> null".
 INJECTED_FILL = "null"
@@ -42,6 +38,5 @@ def injectable(value: object) -> str:
     return text
 
 
-__all__ = ["ORDER_GONE", "ORDER_GONE_CODE", "SERVER_CODES", "INJECTED_FILL", "injectable",
-           "CANCELED_BY_USER", "CANCELED_BY_MAKER_ONLY", "CANCELED_BY_FOK",
-           "CANCELED_ALL_BY_IOC", "FILLED", "PARTIAL_FILL"]
+__all__ = ["ORDER_GONE", "ORDER_GONE_CODE", "INJECTED_FILL", "injectable", "CANCELED_BY_USER",
+           "CANCELED_BY_MAKER_ONLY", "CANCELED_BY_FOK", "CANCELED_ALL_BY_IOC", "FILLED"]

@@ -13,7 +13,7 @@ from oxpreflight.rules import RULES
 from oxpreflight.rules.catalogue import CODES
 from oxpreflight.rules.examples import MARKETS, NOW
 from oxpreflight.rules.markets import Unlisted
-from oxpreflight.rules.venue import SERVER_CODES
+from oxpreflight.rules import SERVER_CODES
 from oxpreflight.testing import Exchange
 
 PF = Preflight(MARKETS, clock=lambda: NOW)
@@ -325,7 +325,7 @@ def test_more_than_rate_limit_orders_in_a_second_are_answered_20007(wire):
     assert wire.untimed(replies[3]) == wire.untimed(expected[3].response)
 
 
-@pytest.mark.parametrize("code", SERVER_CODES)
+@pytest.mark.parametrize("code", sorted(SERVER_CODES))
 def test_fail_next_answers_a_server_only_code_with_the_tables_message(ex, wire, code):
     frame = wire.place(wire.limit(), tag=3)
     ex.fail_next(code, op="placeorder")

@@ -55,9 +55,3 @@ class Faults:
                 or not math.isfinite(seconds) or seconds < 0:
             raise ValueError("delay must be a finite number of seconds, 0 or more")
         self.delay = float(seconds)
-
-    def clear(self) -> None:
-        """No injected failure, no delay."""
-        with self._lock:
-            self._failures.clear()
-        self.delay = 0.0
