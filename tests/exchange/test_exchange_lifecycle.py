@@ -121,3 +121,22 @@ def test_importing_the_library_and_its_testing_package_loads_no_websockets():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_secret_appears_in_no_repr_reply_or_record(wire):
+    secret = "s3cr3t-value-never-shown"
+
+    async def go(url):
+        async with wire.connect(url) as ws:
+            c = wire.Client(ws)
+            return [await c.login(), (await c.ask(wire.login_frame(secret="wrong")))[0]]
+
+    with Exchange(MARKETS, api_key=wire.KEY, api_secret=secret, clock=lambda: NOW) as ex:
+        replies = wire.run(go(ex.url))
+        shown = repr(ex) + repr(vars(ex)) + repr(ex.sent) + repr(vars(ex._venue))
+    assert secret not in shown and secret not in repr(replies)
+    with pytest.raises(ValueError) as info:
+        Exchange(api_secret=secret, rate_limit=0)
+    assert secret not in repr(info.value)
+    library = [e for e in info.traceback if "/oxpreflight/" in str(e.path)]
+    assert library and all(secret not in repr(e.locals) for e in library)  # no frame holds it

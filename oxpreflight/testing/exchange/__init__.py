@@ -16,9 +16,10 @@ from __future__ import annotations
 import asyncio
 import threading
 from decimal import Decimal
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 from ...preflight import Preflight
+from ...session.auth import Secret
 from ...validators.clock import system_clock
 from .faults import Faults
 from .matching import Event, decimal
@@ -43,14 +44,16 @@ class Exchange:
     """
 
     def __init__(self, markets: Any = None, *, api_key: Optional[str] = None,
-                 api_secret: Optional[str] = None,
+                 api_secret: Union[str, bytes, None] = None,
                  clock: Optional[Callable[[], int]] = system_clock,
                  prices: Optional[dict[str, Any]] = None, host: str = "127.0.0.1",
                  port: int = 0, rate_limit: int = 50) -> None:
+        secret = Secret.hide(api_secret)  # first: no failure below leaves it in a frame
+        del api_secret
         if port.__class__ is not int or not 0 <= port <= 65535:
             raise ValueError("port must be an integer from 0 to 65535")
         self.preflight = Preflight(markets=markets, clock=clock)
-        options: dict[str, Any] = {"api_key": api_key, "api_secret": api_secret,
+        options: dict[str, Any] = {"api_key": api_key, "api_secret": secret,
                                    "rate_limit": rate_limit}
         self.preflight.session(**options)  # a bad option fails here, not on a connection
         table: dict[str, Decimal] = {}

@@ -75,7 +75,7 @@ class Venue:
     """The exchange's state: the book, the connections, what was received and sent."""
 
     def __init__(self, preflight: Preflight, prices: dict[str, Decimal], *,
-                 api_key: Optional[str], api_secret: Optional[str], rate_limit: int,
+                 api_key: Optional[str], api_secret: Any, rate_limit: int,
                  clock: Callable[[], int], faults: Faults) -> None:
         self.preflight = preflight
         self.markets = preflight.markets
