@@ -228,8 +228,12 @@ class Exchange:
             self._running, self._loop = False, None
 
     def __repr__(self) -> str:
-        where = self.url if self._running else "not running"
-        return f"Exchange({where}, open_orders={len(self._venue.book.open)})"
+        """A summary; never raises, not even on a half-built exchange."""
+        try:
+            where = self.url if self._running else "not running"
+            return f"Exchange({where}, open_orders={len(self._venue.book.open)})"
+        except Exception:
+            return "Exchange(not started)"
 
 
 def _price(value: Any) -> Decimal:
