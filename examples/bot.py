@@ -74,11 +74,12 @@ class QuoteBot:
                 # a stop is handled once logged in on this connection (to cancel the order)
                 waiting = {receiving, stopping} if self.session.logged_in else {receiving}
                 await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+                if receiving.done():  # a message that came with the stop is handled first
+                    await self._on(ws, json.loads(receiving.result()))
                 if stopping.done() and self.session.logged_in:
-                    receiving.cancel()
+                    receiving.cancel()  # websockets' recv is safe to cancel
                     await self._cancel(ws)
                     return
-                await self._on(ws, json.loads(receiving.result()))
         finally:
             stopping.cancel()
 
@@ -113,6 +114,12 @@ class QuoteBot:
             "quantity": self.quantity, "price": str(price), "timeInForce": "MAKER_ONLY"}}))
 
     async def _cancel(self, ws: Any) -> None:
+        while self.quoting:  # a quote in flight: its reply names the order to cancel
+            message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            if message.get("event") == "placeorder":
+                self.quoting = False
+                if message.get("submitted"):
+                    self.open_order = message["data"]["orderId"]
         if self.open_order is not None:
             await ws.send(json.dumps({"op": "cancelorder", "tag": "bye", "data": {
                 "marketCode": self.market, "orderId": int(self.open_order)}}))

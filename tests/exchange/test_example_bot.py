@@ -19,7 +19,7 @@ def _bot_module():
     return module
 
 
-async def _until(condition, tries: int = 500) -> None:
+async def _until(condition, tries: int = 1000) -> None:
     """Wait for ``condition()`` (bounded: at most ``tries`` short sleeps)."""
     for _ in range(tries):
         if condition():
