@@ -18,7 +18,7 @@ import pytest
 
 from .. import Preflight, Session, Verdict
 from ..guard import guard
-from ..rules.catalogue import CODES
+from ..rules.catalogue import KNOWN
 
 _MARKETS = pytest.StashKey[Any]()
 _SENDS = pytest.StashKey[list]()
@@ -116,9 +116,9 @@ def _describe(verdict: Verdict) -> list[str]:
 
 def _code(code: Any) -> str:
     text = str(code).strip()
-    if text not in CODES and text.isdigit() and text.zfill(5) in CODES:
+    if text not in KNOWN and text.isdigit() and text.zfill(5) in KNOWN:
         text = text.zfill(5)
-    if text not in CODES:
+    if text not in KNOWN:
         raise ValueError(f"{code!r} is not a code in the exchange's error table")
     return text
 
@@ -150,7 +150,7 @@ class PreflightForTests(Preflight):
         __tracebackhide__ = True
         expected = _code(code)
         verdict = session.submit(frame) if session is not None else self.check(frame)
-        head = f"expected rejection {expected} {CODES[expected].message!r}"
+        head = f"expected rejection {expected} {KNOWN[expected].message!r}"
         if verdict.ok:
             raise AssertionError(f"{head}, but the frame would be accepted\n"
                                  f"  frame: {_frame_text(frame)}")
