@@ -188,7 +188,8 @@ class RecordingSend:
     def __call__(self, frame: Any, *args: Any, **kwargs: Any) -> Any:
         return self.send(frame, *args, **kwargs)
 
-    def _unreported(self) -> list[tuple[Any, Verdict]]:
+    def unreported(self) -> list[tuple[Any, Verdict]]:
+        """The rejections not reported yet (each is reported once)."""
         fresh, self._reported = self.rejected[self._reported:], len(self.rejected)
         return fresh
 
@@ -214,7 +215,7 @@ def _report(rejected: list[tuple[Any, Verdict]]) -> str:
 
 
 def _take_rejected(item: pytest.Item) -> list[tuple[Any, Verdict]]:
-    return [r for recorder in item.stash.get(_SENDS, []) for r in recorder._unreported()]
+    return [r for recorder in item.stash.get(_SENDS, []) for r in recorder.unreported()]
 
 
 @pytest.hookimpl(wrapper=True)
@@ -305,6 +306,6 @@ def preflight_send(request: pytest.FixtureRequest, preflight: PreflightForTests
         return recorder
 
     yield make
-    late = [r for recorder in recorders for r in recorder._unreported()]
+    late = [r for recorder in recorders for r in recorder.unreported()]
     if late:
         pytest.fail(_report(late), pytrace=False)
