@@ -41,11 +41,11 @@ async def _serve(args: argparse.Namespace, exchange: Any) -> None:
         out.write(f"listening on {ex.url}\n")
         out.flush()
         if not args.quiet:
-            def log(conn: Any, reply: Any) -> None:
-                out.write(describe(conn.number, reply) + "\n")
+            def log(number: int, reply: Any) -> None:
+                out.write(describe(number, reply) + "\n")
                 out.flush()
 
-            ex._venue.on_reply = log
+            ex.on_reply(log)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -32,7 +32,7 @@ def ox_exchange(request: pytest.FixtureRequest) -> Iterator[Any]:
         options["markets"] = Path(request.path.parent, markets)
     with Exchange(**options) as exchange:
         yield exchange
-        unused = exchange._faults.pending()
+        unused = exchange.pending_failures
     if unused:
         pytest.fail(f"ox_exchange: {unused} failure(s) queued with fail_next were never "
                     "answered (no matching command arrived)", pytrace=False)

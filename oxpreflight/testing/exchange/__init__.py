@@ -113,6 +113,19 @@ class Exchange:
         """How many clients are connected now."""
         return self._server.connections
 
+    @property
+    def pending_failures(self) -> int:
+        """How many commands the failures queued with ``fail_next`` are still to answer."""
+        return self._faults.pending()
+
+    def on_reply(self, callback: Optional[Callable[[int, Any], None]]) -> None:
+        """Call ``callback(connection_number, reply)`` for each reply to a command (on the
+        server's loop; ``None`` stops). Replies only, not pushes; what ``serve`` logs."""
+        if callback is None:
+            self._venue.on_reply = None
+        else:
+            self._venue.on_reply = lambda conn, reply: callback(conn.number, reply)
+
     # -- what it does next -----------------------------------------------------------------------
     def fail_next(self, code: Any, op: Optional[str] = None, count: int = 1) -> None:
         """Answer the next ``count`` commands (of ``op``: ``"placeorder"`` also matches
