@@ -339,6 +339,7 @@ class Rule:
     why: str = ""
     error: str = ""
     where: str = dataclasses.field(default="", compare=False)
+    message: Optional[str] = None  # a code outside the exchange's table: its message (xxx: fill)
 
     def __post_init__(self) -> None:
         if not self.where:
@@ -357,7 +358,8 @@ class FieldSpec:
 
 
 #: The kinds of state a :class:`StateRule` may need; the session has one check per kind.
-STATE_KINDS = ("login", "credentials", "rate", "orders", "account", "markets", "auction")
+STATE_KINDS = ("login", "credentials", "rate", "orders", "account", "markets", "auction",
+               "limits")
 
 
 @dataclass(frozen=True)

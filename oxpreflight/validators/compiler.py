@@ -26,9 +26,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from ..rules import language as D
+from ..rules import ENUMS, language as D
 from ..rules.catalogue import CatalogueError, code as catalogue_code
-from . import exact
+from . import exact, limits
 from .emitters import EMITTERS, RuleError, conditions
 from .writer import ENGINE_CHECKS, HEAD_CHECKS, Body, CommandPlan, const_name
 from .sizing import FIELD_ROOM, proven, size_bound
@@ -143,12 +143,14 @@ def _enumeration(rules: list[D.Rule], field: str) -> tuple[str, ...]:
         for cond in conditions(rule.fails):
             if isinstance(cond, D.NotOneOf) and cond.field == field:
                 return tuple(cond.values)
+    if field in ENUMS:  # its row was switched off by a policy: the values are still the fast paths
+        return tuple(ENUMS[field])
     raise RuleError(f"no NotOneOf row names the values of {field!r}")
 
 
 def _validate(rules: tuple[D.Rule, ...]) -> None:
     for rule in rules:
-        if not rule.is_warning:
+        if not rule.is_warning and rule.message is None:
             catalogue_code(rule.code)  # raises CatalogueError for a code not in the table
         unknown = set(rule.commands) - set(D.COMMANDS)
         if unknown:
@@ -205,7 +207,7 @@ def compile_plans(rules: tuple[D.Rule, ...], fields: dict[str, dict[str, D.Field
                                                  item_rules, consts)
         source = "\n".join(lines) + "\n"
         namespace = {"exact": exact, "BAD": exact.BAD, "size_bound": size_bound, "PROVEN": proven,
-                     "FIELD_ROOM": FIELD_ROOM, "OPEN": open_markets, **consts}
+                     "FIELD_ROOM": FIELD_ROOM, "OPEN": open_markets, "LIM": limits, **consts}
         try:
             exec(compile(source, f"<oxpreflight plan {op}>", "exec"), namespace)
         except SyntaxError as exc:  # a rule table bug: fail loudly at build time

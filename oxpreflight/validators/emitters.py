@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..rules import language as D
+from ..rules import thresholds as H
 
 if TYPE_CHECKING:
     from .writer import Body
@@ -224,6 +225,37 @@ def _unknown_fields(b: Body, c: D.UnknownFields) -> str:
     return "False" if b.documented_only else "unknown"
 
 
+def _above(b: Body, c: H.Above) -> str:
+    n = b.num(c.field)
+    name = "LIMIT_" + c.field.upper()
+    limit, limit_f = b.const(name, c.limit), b.const(name + "_F", float(c.limit))
+    differ = f"{n} != {limit_f}" if b.typed else f"{n}.__class__ is float and {n} != {limit_f}"
+    return _and(b.is_num(n), f"({n} > {limit_f} if {differ} else exact.above({n}, {limit}, "
+                             f"{limit_f}, X))")
+
+
+def _notional_above(b: Body, c: H.NotionalAbove) -> str:
+    q, limit = b.num(c.quantity), b.const("MAX_NOTIONAL", c.limit)
+    if c.price is None:
+        m = b.market()
+        return _and(b.has_market(m), f"{m}.mark is not None", b.is_num(q),
+                    f"LIM.product_above({q}, {m}.mark, {limit}, X)")
+    p = b.num(c.price)
+    return _and(b.is_num(q), b.is_num(p), f"LIM.product_above({q}, {p}, {limit}, X)")
+
+
+def _off_band(b: Body, c: H.OffBand) -> str:
+    n, m = b.num(c.field), b.market()
+    band = b.const("PRICE_BAND", c.band)
+    return _and(b.has_market(m), f"{m}.mark is not None", b.is_num(n),
+                f"LIM.off_band({n}, {m}.mark, {band}, X)")
+
+
+def _no_mark(b: Body, c: H.NoMark) -> str:
+    n, m = b.num(c.field), b.market()
+    return _and(b.has_market(m), f"not {m}.unlisted", f"{m}.mark is None", b.is_num(n))
+
+
 def _envelope(b: Body, c: D.Envelope) -> str:
     raise RuleError(f"envelope check {c.name!r} belongs to the engine or the plan head")
 
@@ -238,6 +270,7 @@ EMITTERS: dict[type, Callable[[Body, Any], str]] = {
     D.Expired: _expired, D.NoneOf: _none_of, D.OffGrid: _off_grid,
     D.Unlisted: _unlisted, D.Unbounded: _unbounded, D.NoIncrement: _no_increment,
     D.UnknownFields: _unknown_fields, D.Envelope: _envelope,
+    H.Above: _above, H.NotionalAbove: _notional_above, H.OffBand: _off_band, H.NoMark: _no_mark,
 }
 
 

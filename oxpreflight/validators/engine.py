@@ -11,9 +11,11 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, Callable, Optional, TypeVar
 
-from ..rules import FIELDS, RULES
+from ..rules import RULES
 from ..rules.catalogue import CODES
-from ..rules.language import Envelope, Rule
+from ..rules.language import Envelope, Rule, StateRule
+from ..rules.limits import Limits
+from ..rules.local import fill_text, message_of
 from . import exact
 from .clock import checked_clock, system_clock
 from .decoder import (
@@ -21,8 +23,8 @@ from .decoder import (
     may_lose_digits, text_of,
 )
 from .internal import internal_error
-from .markets import MarketRecord, index_markets, load_markets, unlisted_market
-from .compiler import CommandPlan, compile_plans
+from .assembly import assemble
+from .markets import MarketRecord, index_markets, load_markets
 from .replies import rejection
 from .sizing import ENVELOPE_ROOM, MIN_ITEM, TAG_ROOM, fits, measure, size_bound
 from .verdict import ACCEPTED, Notice, Verdict
@@ -43,19 +45,6 @@ def _has_float(obj: dict[str, Any]) -> bool:
         item.__class__ is dict and float in map(type, item.values()) for item in items)
 
 
-_COMPILED: dict[bool, dict[str, CommandPlan]] = {}
-
-
-def _plans(open_world: bool) -> dict[str, CommandPlan]:
-    """The plans of the rule tables, compiled once per process for each kind of catalogue:
-    they hold no state (markets, clock and size are passed in), so Preflights share them. An
-    open-world catalogue (the embedded one) resolves well-formed unlisted market codes."""
-    if open_world not in _COMPILED:
-        _COMPILED[open_world] = compile_plans(RULES, FIELDS,
-                                              unlisted_market if open_world else None)
-    return _COMPILED[open_world]
-
-
 _E = TypeVar("_E", bound="Engine")
 
 
@@ -74,16 +63,44 @@ class Engine:
     """
 
     def __init__(self, markets: Any = None, clock: Optional[Callable[[], int]] = system_clock,
-                 max_message_length: int = 4000) -> None:
+                 max_message_length: int = 4000, *, rules: Any = (), policy: Any = None,
+                 limits: Any = None) -> None:
         self.clock = clock
         self.max_message_length = max_message_length
         self.markets: dict[str, MarketRecord] = index_markets(load_markets(markets))
         # The embedded catalogue lists a few markets only: open-world. A given one is complete.
-        self.plans = _plans(markets is None)
+        found = assemble(markets is None, rules, policy, limits)
+        self._limits, self._policy, self.plans = found.limits, found.policy, found.plans
+        #: The users' rows (``rules=`` modules), in module order.
+        self.user_rules: tuple[Rule, ...] = found.user_rules
+        #: The session's rows: the exchange's, then the limits' (when ``limits`` is given).
+        self.state_rules: tuple[StateRule, ...] = found.state_rules
+        #: session row name -> "warn" | "ignore", as the policy relaxes it
+        self.state_actions: dict[str, str] = found.state_actions
         self._too_long, self._unknown_op = _ROWS["too_long"], _ROWS["unknown_op"]
         self._single = {op: plan.run for op, plan in self.plans.items() if not plan.batch}
         self._refused = {NOT_JSON: _ROWS["not_json"], NOT_UTF8: _ROWS["not_utf8"],
                          TOO_DEEP: _ROWS["too_deep"]}
+
+    @property
+    def policy(self) -> Any:
+        """The policy in force: ``selector -> action`` (read-only; empty when none)."""
+        return self._policy.mapping
+
+    @property
+    def limits(self) -> Optional[Limits]:
+        """The pre-trade limits in force (``None``: off)."""
+        return self._limits
+
+    @property
+    def rules_in_force(self) -> tuple[Rule, ...]:
+        """Every ``check`` row in force, in check order, policy applied (``warn`` rows are
+        warnings, ``ignore`` rows are gone)."""
+        seen: dict[int, Rule] = {}
+        for plan in self.plans.values():
+            for row in plan.rules:
+                seen.setdefault(id(row), row)
+        return tuple(seen.values())
 
     @property
     def max_message_length(self) -> int:
@@ -293,8 +310,7 @@ class Engine:
     def _notices(found: list[tuple[Rule, Any, Any]]) -> tuple[Notice, ...]:
         out = []
         for rule, value, fill in found:
-            message = (rule.warning or "").format(value=value,
-                                                  fill=", ".join(fill) if fill else "")
+            message = (rule.warning or "").format(value=value, fill=fill_text(fill))
             out.append(Notice(rule.code, rule.field, value, message))
         return tuple(out)
 
@@ -303,15 +319,14 @@ class Engine:
                 ) -> Verdict:
         """A rejected verdict: the catalogue's message (filled only when the rule has a fill),
         the reply built on first use (``replies.rejection``) from a snapshot taken now."""
-        entry = CODES[rule.code]
-        message = entry.message if fill is None else entry.format(fill)
+        message = message_of(rule.code, fill, rule.message)
         if text is not None and data.__class__ is dict:
             source: Any = (text, data)  # echo the order as written, re-read when asked
         else:
             source = dict(data) if data.__class__ is dict else data  # a snapshot taken now
         reply = (_reply, (self._stamp if now is None else now, rule, op, tag, fill, value, index,
                           source, text is not None and data.__class__ is dict))
-        return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, reply)
+        return Verdict(False, rule.code, message, rule.field, value, (), (), None, index, reply)
 
     def _oversize(self, frame: Any) -> Verdict:
         """20027: its reply reads op and tag from the frame (dict or text) only when asked for,
@@ -341,7 +356,8 @@ def _reply(now: Any, rule: Rule, op: Any, tag: Any, fill: Any, value: Any,
             pass
     stamp = now() if callable(now) else now
     return rejection(rule.code, op=op, tag=tag, data=data, now=stamp, fill=fill,
-                     field=rule.field, value=value, index=index).response
+                     field=rule.field, value=value, index=index,
+                     message=rule.message).response
 
 
 def _oversize_reply(now: Any, rule: Rule, source: Any, op: Any, tag: Any

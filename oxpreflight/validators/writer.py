@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from ..rules import language as D
-from .emitters import EMITTERS, RuleError, _and
+from .emitters import EMITTERS, RuleError, _and, conditions
 from .sizing import KEY_ROOM
 
 WIDTH = 120
@@ -206,6 +206,17 @@ class Body:
         if rule.fill == "recvWindow":
             rw = self.int("recvWindow")
             return "1000" if rw == "None" else f"({rw} if {rw}.__class__ is int else 1000)"
+        if rule.fill == "value":
+            return self.value(rule)
+        if rule.fill.startswith(("notional", "band:")):  # the pre-trade limits' figures
+            kind, _, field = rule.fill.partition(":")
+            if kind == "band":
+                band = next(c.band for c in conditions(rule.fails) if hasattr(c, "band"))
+                return f"LIM.band_text({self.num(field)}, {self.market()}.mark, " \
+                       f"{self.const('PRICE_BAND', band)}, X)"
+            q = self.num("quantity")
+            p = f"{self.market()}.mark" if field == "mark" else self.num(field or "price")
+            return f"LIM.notional_text({q}, {p}, X)"
         if rule.fill == "unknown":
             return f"sorted(map(str, d.keys() - {self.known}))"
         raise RuleError(f"rule {rule.code}: unknown fill {rule.fill!r}")

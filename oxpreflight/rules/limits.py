@@ -1,0 +1,211 @@
+"""Pre-trade limits, a built-in rule module in the same language as the exchange's tables:
+R001 quantity, R002 notional, R003 price band (rows of ``check``), R004 duplicate
+``clientOrderId``, R005 trading halted, R006 reducing (rows of the session). Their codes are
+kept apart from the exchange's table (:mod:`oxpreflight.rules.local`)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Mapping, Optional
+
+from .examples import order
+from .language import (
+    MODIFY_COMMANDS as MODIFY, ORDER_COMMANDS as PLACE, Absent, Cond, Is, Not, Rule, StateRule,
+)
+from .local import register
+from .thresholds import Above, NoMark, NotionalAbove, OffBand, figure
+
+CODES = {
+    "R001": register("R001", "quantity xxx is above the maximum order quantity"),
+    "R002": register("R002", "notional xxx is above the maximum order notional"),
+    "R003": register("R003", "price xxx is outside the price band around the mark price"),
+    "R004": register("R004", "clientOrderId xxx is already pending or open"),
+    "R005": register("R005", "trading is halted: order commands are rejected"),
+    "R006": register("R006", "trading is reducing: orders that would increase the position "
+                             "are rejected"),
+}
+#: The notice of a limit that could not run: the market has no mark price.
+NO_MARK = "W010"
+#: The trading states of a session (``Session.trading_state``).
+TRADING_STATES = ("ACTIVE", "REDUCING", "HALTED")
+_FIGURES = ("max_quantity", "max_notional", "price_band")
+_LIMIT, _STOP = Is("orderType", ("LIMIT",)), Is("orderType", ("STOP_LIMIT",))
+_AT_MARK = Is("orderType", ("MARKET", "STOP_MARKET"))
+
+
+class Limits:
+    """Pre-trade limits: ``max_quantity`` per order, ``max_notional`` (quantity x price, or the
+    mark price for MARKET/STOP_MARKET, in the market's counter asset), ``price_band`` (a
+    fraction: ``"0.05"`` is 5% either side of the mark price). ``markets`` maps a market code
+    to its own ``Limits`` (or a mapping of the same keywords), overriding per field. Figures
+    are exact decimals (strings or numbers); a bad one is a ``ValueError`` here."""
+
+    __slots__ = ("max_quantity", "max_notional", "price_band", "markets")
+
+    def __init__(self, max_quantity: Any = None, max_notional: Any = None,
+                 price_band: Any = None, markets: Optional[Mapping[str, Any]] = None):
+        for name, value in zip(_FIGURES, (max_quantity, max_notional, price_band)):
+            object.__setattr__(self, name, None if value is None else figure(value, name))
+        overrides = []
+        if markets is not None and not isinstance(markets, Mapping):
+            raise ValueError("Limits markets: a mapping of market code to Limits")
+        for code, limits in (markets or {}).items():
+            if not isinstance(code, str) or not code:
+                raise ValueError(f"Limits markets: {code!r} is not a market code")
+            if isinstance(limits, Mapping):
+                unknown = set(limits) - set(_FIGURES)
+                if unknown:
+                    raise ValueError(f"Limits markets {code}: unknown limit "
+                                     f"{', '.join(sorted(map(str, unknown)))}")
+                limits = Limits(**limits)
+            if not isinstance(limits, Limits) or limits.markets:
+                raise ValueError(f"Limits markets {code}: a Limits without markets of its own")
+            overrides.append((code, limits))
+        object.__setattr__(self, "markets", tuple(sorted(overrides)))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Limits are read-only")
+
+    def _key(self) -> tuple:
+        return (self.max_quantity, self.max_notional, self.price_band,
+                tuple((code, limits._key()) for code, limits in self.markets))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Limits) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __lt__(self, other: "Limits") -> bool:  # sorting (code, Limits) pairs
+        return repr(self) < repr(other)
+
+    def __repr__(self) -> str:
+        parts = [f"{n}={str(getattr(self, n))!r}" for n in _FIGURES if getattr(self, n) is not None]
+        if self.markets:
+            parts.append("markets={" + ", ".join(f"{c!r}: {m!r}" for c, m in self.markets) + "}")
+        return f"Limits({', '.join(parts)})"
+
+    def rows(self) -> tuple[Rule, ...]:
+        """The ``check`` rows of these limits, R001, R002, R003 (then their W010 notices)."""
+        return _rows(self)
+
+
+def _scopes(limits: Limits, name: str) -> list[tuple[Optional[str], Decimal, Optional[Cond]]]:
+    """``(market or None, figure, condition on marketCode)`` for each scope that sets ``name``:
+    each overriding market, then the rest."""
+    own = [(code, getattr(m, name)) for code, m in limits.markets if getattr(m, name) is not None]
+    out: list[tuple[Optional[str], Decimal, Optional[Cond]]] = [
+        (code, value, Is("marketCode", (code,))) for code, value in own]
+    default = getattr(limits, name)
+    if default is not None:
+        rest = Not(Is("marketCode", tuple(c for c, _ in own))) if own else None
+        out.append((None, default, rest))
+    return out
+
+
+def _row(code: str, commands: tuple, cond: Cond, scope: Optional[Cond], market: Optional[str],
+         field: str, message: str, fill: str, bad: dict, good: dict, name: str,
+         warning: Optional[str] = None) -> Rule:
+    where = f" on {market}" if market else ""
+    full = cond if scope is None else scope & cond
+    changes = {"marketCode": market} if market else {}
+    return Rule(code, commands, full, f"Pre-trade limit{where}: {full.describe()}.",
+                bad=dict(bad, **changes), good=dict(good, **changes), field=field,
+                fill=None if warning else fill, warning=warning,
+                message=None if warning else message + where,
+                name=f"limit-{name}" + (f"-{market.lower()}" if market else ""),
+                error="" if warning else "InvalidOrder", where="oxpreflight/rules/limits.py")
+
+
+@lru_cache(maxsize=64)
+def _rows(limits: Limits) -> tuple[Rule, ...]:
+    rows: list[Rule] = []
+    for market, q, scope in _scopes(limits, "max_quantity"):
+        rows.append(_row("R001", PLACE + MODIFY, Above("quantity", q), scope, market, "quantity",
+                         f"quantity xxx is above max_quantity {q}", "value",
+                         order(quantity=str(q * 2)), order(quantity=str(q)), "quantity"))
+    notional: list[Rule] = []
+    for market, n, scope in _scopes(limits, "max_notional"):
+        text = f"notional xxx is above max_notional {n}"
+        big, small = str(n / 68000 * 2), str(n / 68000 / 2)
+
+        def add(cond: Cond, name: str, field: str, fill: str, commands: tuple = PLACE,
+                bad: Optional[dict] = None, good: Optional[dict] = None) -> None:
+            notional.append(_row("R002", commands, cond, scope, market, field, text, fill,
+                                 bad or order(quantity=big), good or order(quantity=small), name))
+
+        add(_LIMIT & NotionalAbove("quantity", "price", n), "notional", "quantity", "notional")
+        add(_STOP & NotionalAbove("quantity", "limitPrice", n), "notional-stop-limit",
+            "quantity", "notional:limitPrice")
+        add(_AT_MARK & NotionalAbove("quantity", None, n), "notional-at-mark", "quantity",
+            "notional:mark", bad=order(orderType="MARKET", price=None, quantity=big),
+            good=order(orderType="MARKET", price=None, quantity=small))
+        add(Is("orderType", ("MARKET",)) & Absent("quantity") & Above("amount", n),
+            "notional-amount", "amount", "value",
+            bad=order(orderType="MARKET", price=None, quantity=None, amount=str(n * 2)),
+            good=order(orderType="MARKET", price=None, quantity=None, amount=str(n)))
+        add(NotionalAbove("quantity", "price", n), "notional-modify", "quantity", "notional",
+            MODIFY, {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1, "price": "68000",
+                     "quantity": big},
+            {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1, "price": "68000", "quantity": small})
+    rows += notional
+    band_rows: list[Rule] = []
+    notices: list[Rule] = []
+    for market, b, scope in _scopes(limits, "price_band"):
+        text = f"price xxx is outside price_band {b} of the mark price"
+        far = str((68205 * (1 + b * 2)).quantize(Decimal(1)))
+        for cond, field, commands, name in (
+                (_LIMIT, "price", PLACE, "price-band"),
+                (_STOP, "limitPrice", PLACE, "price-band-stop-limit"),
+                (None, "price", MODIFY, "price-band-modify")):
+            bad = order(price=far) if field == "price" else order(
+                orderType="STOP_LIMIT", price=None, stopPrice=far, limitPrice=far)
+            good = order() if field == "price" else order(
+                orderType="STOP_LIMIT", price=None, stopPrice="68000", limitPrice="68100")
+            if commands == MODIFY:
+                bad = {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1, "price": far}
+                good = dict(bad, price="68000")
+            band = OffBand(field, b) if cond is None else cond & OffBand(field, b)
+            band_rows.append(_row("R003", commands, band, scope, market, field,
+                                  text.replace("price xxx", f"{field} xxx"), f"band:{field}",
+                                  bad, good, name))
+            skipped = NoMark(field) if cond is None else cond & NoMark(field)
+            notices.append(_row(NO_MARK, commands, skipped, scope, market, field, "", "",
+                                dict(bad, marketCode="BTC-USD-240628-LIN"), good,
+                                name + "-unchecked", warning=f"price band (R003) not checked: "
+                                "the market catalogue has no markPrice for this market"))
+    if limits.max_notional is not None or any(m.max_notional for _, m in limits.markets):
+        notices.append(_row(NO_MARK, PLACE, _AT_MARK & NoMark("quantity"), None, None,
+                            "quantity", "", "", order(orderType="MARKET", price=None,
+                                                      marketCode="BTC-USD-240628-LIN"),
+                            order(orderType="MARKET", price=None), "notional-unchecked",
+                            warning="notional (R002) not checked: the market catalogue has "
+                                    "no markPrice for this market"))
+    return tuple(rows + band_rows + notices)
+
+
+_ORDERS = PLACE + MODIFY
+#: The session's limit rows, in their check order: R005, R006, R004.
+HALTED = StateRule(
+    "R005", "limit-trading-halted", _ORDERS, "limits",
+    "`Session.trading_state` is HALTED: every placeorder(s) and modifyorder(s) is rejected; "
+    "cancels pass.", bad={"options": {"trading_state": "HALTED"}}, good={"options": {}},
+    reason="needs the session's trading state", error="InvalidOrder",
+    where="oxpreflight/rules/limits.py")
+REDUCING = StateRule(
+    "R006", "limit-trading-reducing", PLACE, "limits",
+    "`Session.trading_state` is REDUCING: an order that would grow or flip the position (a spot "
+    "BUY; a future order beyond the held position; any order whose position is unknown).",
+    bad={"options": {"trading_state": "REDUCING"}}, good={"options": {}}, field="quantity",
+    reason="needs the session's trading state and the position", error="InvalidOrder",
+    where="oxpreflight/rules/limits.py")
+DUPLICATE = StateRule(
+    "R004", "limit-duplicate-client-order-id", PLACE, "limits",
+    "A placeorder whose `clientOrderId` is already pending (sent, not answered) or open, or "
+    "repeated within the batch.", bad={"options": {}}, good={"options": {}},
+    field="clientOrderId", reason="needs the session's open and pending orders",
+    error="InvalidOrder", where="oxpreflight/rules/limits.py")
+STATE_ROWS = (HALTED, REDUCING, DUPLICATE)
+
+__all__ = ["Limits", "CODES", "NO_MARK", "TRADING_STATES", "STATE_ROWS", "HALTED", "REDUCING",
+           "DUPLICATE"]

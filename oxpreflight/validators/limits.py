@@ -1,0 +1,55 @@
+"""Exact arithmetic for the threshold conditions (:mod:`oxpreflight.rules.thresholds`), called
+from the generated plans as ``LIM``: a product of two order numbers against a limit, a price
+against a band around the market's mark price. Never through binary floating point."""
+from __future__ import annotations
+
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, Inexact
+from typing import Any
+
+from .exact import exact_from_float, to_decimal
+
+#: Band edges: mark and band are catalogue and user figures of at most ~80 digits in all.
+_EDGES = Context(prec=400, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact])
+
+
+def product_above(a: Any, b: Any, limit: Decimal, X: Any = exact_from_float) -> bool:
+    """``a x b > limit`` exactly, for two parsed numbers (int, float or Decimal)."""
+    da, db = to_decimal(a, X), to_decimal(b, X)
+    digits = len(da.as_tuple().digits) + len(db.as_tuple().digits)
+    product = Context(prec=digits + 2, Emax=MAX_EMAX, Emin=MIN_EMIN).multiply(da, db)
+    return product > limit
+
+
+def band_edges(mark: Decimal, band: Decimal) -> tuple[Decimal, Decimal]:
+    """``(mark - band x |mark|, mark + band x |mark|)``, exact."""
+    width = _EDGES.multiply(band, abs(mark))
+    return _EDGES.subtract(mark, width), _EDGES.add(mark, width)
+
+
+def off_band(price: Any, mark: Decimal, band: Decimal, X: Any = exact_from_float) -> bool:
+    """``|price - mark| > band x |mark|`` exactly."""
+    low, high = band_edges(mark, band)
+    value = to_decimal(price, X)
+    return value < low or value > high
+
+
+
+
+def _text(value: Any, X: Any) -> str:
+    return str(to_decimal(value, X))
+
+
+def notional_text(quantity: Any, price: Any, X: Any = exact_from_float) -> str:
+    """The notional ``quantity x price`` as text, exact."""
+    da, db = to_decimal(quantity, X), to_decimal(price, X)
+    digits = len(da.as_tuple().digits) + len(db.as_tuple().digits)
+    return str(Context(prec=digits + 2, Emax=MAX_EMAX, Emin=MIN_EMIN).multiply(da, db))
+
+
+def band_text(price: Any, mark: Decimal, band: Decimal, X: Any = exact_from_float) -> str:
+    """``71700 (mark price 68205: 64794.75 to 71615.25)``: the price and the band it left."""
+    low, high = band_edges(mark, band)
+    return f"{_text(price, X)} (mark price {mark}: {low} to {high})"
+
+
+__all__ = ["product_above", "band_edges", "off_band", "notional_text", "band_text"]
