@@ -19,6 +19,7 @@ from typing import Any, Optional
 
 from .rules import RULES, STATE_RULES
 from .rules.language import Expired
+from .rules.local import DEFAULT_ERROR, ERRORS
 from .validators.verdict import Verdict
 
 __all__ = ["Rejected", "BadRequest", "BadSymbol", "AuthenticationError", "InvalidOrder",
@@ -26,14 +27,15 @@ __all__ = ["Rejected", "BadRequest", "BadSymbol", "AuthenticationError", "Invali
 
 
 class Rejected(Exception):
-    """A frame the exchange would reject, never sent. ``code``, ``message`` and ``field`` are
-    the verdict's; ``response`` is the failure reply the exchange would send; ``retryable``
+    """A frame the exchange would reject, never sent. ``code``, ``message``, ``field`` and
+    ``rule`` (the name of the row that rejected it) are the verdict's; ``response`` is the failure reply the exchange would send; ``retryable``
     says whether the same order may pass later (after a pause, or re-stamped)."""
 
     verdict: Verdict
     code: Optional[str]
     message: Optional[str]
     field: Optional[str]
+    rule: Optional[str]
     retryable: bool
 
     def __init__(self, verdict: Verdict) -> None:
@@ -42,6 +44,7 @@ class Rejected(Exception):
         self.code = verdict.code
         self.message = verdict.message
         self.field = verdict.field
+        self.rule = verdict.rule
         self.retryable = verdict.code in _RETRYABLE
 
     @property
@@ -108,5 +111,11 @@ _RETRYABLE = frozenset(
 
 
 def error_for(verdict: Verdict) -> Rejected:
-    """The exception for a rejected verdict: the class its code's rule rows name."""
-    return BY_CODE.get(verdict.code or "", Rejected)(verdict)
+    """The exception for a rejected verdict: the class its code's rule rows name (for a code
+    outside the exchange's table, the class it was declared with; a warning made an error by
+    a policy raises ``InvalidOrder``)."""
+    code = verdict.code or ""
+    cls = BY_CODE.get(code)
+    if cls is None:
+        cls = _CLASSES[ERRORS.get(code, DEFAULT_ERROR if code[:1] == "W" else "Rejected")]
+    return cls(verdict)

@@ -137,11 +137,12 @@ def failure_reply(op: Optional[str], tag: Any, data: Any, code: str, message: st
 
 def rejection(code: str, *, op: Any, tag: Any, data: Any, now: int, fill: Any = None,
               field: Optional[str] = None, value: Any = None, index: Optional[int] = None,
-              warnings: tuple = (), message: Optional[str] = None) -> Verdict:
+              warnings: tuple = (), rule: Optional[str] = None,
+              message: Optional[str] = None) -> Verdict:
     """A rejected verdict: the catalogue's message (or the row's own ``message``; ``xxx``
     filled with ``fill``) and the failure reply, built on first use from a snapshot of
-    ``data`` taken now."""
+    ``data`` taken now; ``rule`` names the row."""
     text = message_of(code, fill, message)
     snapshot = dict(data) if data.__class__ is dict else data
     return Verdict(False, code, text, field, value, (), warnings, None, index,
-                   partial(failure_reply, op, tag, snapshot, code, text, now))
+                   partial(failure_reply, op, tag, snapshot, code, text, now), rule)
