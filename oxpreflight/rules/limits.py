@@ -20,9 +20,8 @@ CODES = {
     "R002": register("R002", "notional xxx is above the maximum order notional"),
     "R003": register("R003", "price xxx is outside the price band around the mark price"),
     "R004": register("R004", "clientOrderId xxx is already pending or open"),
-    "R005": register("R005", "trading is halted: order commands are rejected"),
-    "R006": register("R006", "trading is reducing: orders that would increase the position "
-                             "are rejected"),
+    "R005": register("R005", "trading is halted: every order command is rejected"),
+    "R006": register("R006", "trading is reducing: the order would increase the position (xxx)"),
 }
 #: The notice of a limit that could not run: the market has no mark price.
 NO_MARK = "W010"

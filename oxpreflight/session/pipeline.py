@@ -19,6 +19,7 @@ from ..validators.replies import rejection
 from ..validators.verdict import ACCEPTED, Notice, Verdict
 from .account import loose
 from .auth import check_login
+from .limits import check_limits, note
 from .orders import CLOSED, UNKNOWN, order_key
 from .verdicts import FROM_ITEM, Problem, redact, with_items
 
@@ -39,7 +40,7 @@ class Context:
     table it was checked against, and the notices its items collected (``None`` until one
     does). Each session holds one, filled anew under its lock for every submission."""
 
-    __slots__ = ("op", "now", "stamp", "room", "table", "closed", "notices")
+    __slots__ = ("op", "now", "stamp", "room", "table", "closed", "notices", "client_ids")
 
     def __init__(self) -> None:
         self.op: str = ""
@@ -49,6 +50,7 @@ class Context:
         self.table: dict[str, Any] = {}
         self.closed: frozenset[str] = frozenset()
         self.notices: Optional[dict[int, list[Notice]]] = None
+        self.client_ids: Optional[set[str]] = None  # the limits' R004: ids seen in this frame
 
 
 # -- one check per kind of state: the first failing row of that kind for this item -----------
@@ -141,7 +143,7 @@ def _repo_price(item: dict[str, Any], side: Any) -> Optional[Problem]:
 #: kind of state -> its check (every :data:`~oxpreflight.rules.language.STATE_KINDS` entry).
 KINDS: dict[str, Check] = {
     "login": _login, "credentials": _credentials, "rate": _rate, "orders": _orders,
-    "account": _account, "markets": _markets, "auction": _auction,
+    "account": _account, "markets": _markets, "auction": _auction, "limits": check_limits,
 }
 
 
@@ -149,10 +151,12 @@ class Plan:
     """The session rows of one command, read as: each kind's check (in the order of the
     kind's first row), each row's place in the table, and what an accepted frame records."""
 
-    __slots__ = ("op", "rows", "checks", "calls", "place", "batch", "places")
+    __slots__ = ("op", "rows", "checks", "calls", "place", "batch", "places", "warned")
 
-    def __init__(self, op: str, rows: tuple[StateRule, ...]):
+    def __init__(self, op: str, rows: tuple[StateRule, ...],
+                 warned: frozenset[int] = frozenset()):
         self.op, self.rows = op, rows
+        self.warned = warned  # ids of rows a policy sets to "warn"
         self.place = {id(row): at for at, row in enumerate(rows)}  # rows hold dicts: by id
         firsts: dict[str, int] = {}
         for at, row in enumerate(rows):
@@ -165,6 +169,21 @@ class Plan:
 
 #: op -> its plan (commands no row applies to have none).
 PLANS: dict[str, Plan] = {op: Plan(op, rows) for op, rows in ROWS.items() if rows}
+_PLANS: dict[tuple[Any, ...], dict[str, Plan]] = {}
+
+
+def plans_for(rows: tuple[StateRule, ...], actions: dict[str, str]) -> dict[str, Plan]:
+    """op -> its plan for a Preflight's session rows (``state_rules``) and the policy's
+    ``state_actions`` (``ignore`` rows are left out, ``warn`` rows marked)."""
+    if not actions and tuple(map(id, rows)) == tuple(map(id, STATE_RULES)):
+        return PLANS
+    key = (tuple(map(id, rows)), tuple(sorted(actions.items())))
+    if key not in _PLANS:
+        kept = tuple(r for r in rows if actions.get(r.name) != "ignore")
+        warned = frozenset(id(r) for r in kept if actions.get(r.name) == "warn")
+        _PLANS[key] = {op: Plan(op, mine, warned) for op in COMMANDS
+                       if (mine := tuple(r for r in kept if op in r.commands))}
+    return _PLANS[key]
 
 
 def first_problem(s: Session, ctx: Context, plan: Plan, item: Any, index: int
@@ -172,11 +191,31 @@ def first_problem(s: Session, ctx: Context, plan: Plan, item: Any, index: int
     """The first row of ``plan`` that fails for ``item``. Each kind's check answers with its
     own first failing row; kinds are asked in the order of their first row, and once a row
     fails, kinds whose rows all come later are not asked."""
+    if plan.warned:
+        return _relaxed(s, ctx, plan, item, index)
     for check in plan.calls:
         problem = check(s, ctx, item, index)
         if problem is not None:
             return _earliest(s, ctx, plan, item, index, problem, plan.calls.index(check))
     return None
+
+
+def _relaxed(s: Session, ctx: Context, plan: Plan, item: Any, index: int
+             ) -> Optional[Problem]:
+    """:func:`first_problem` where a policy sets rows to ``warn``: every kind is asked; a warned
+    row's problem becomes a notice, the earliest other row's is the answer."""
+    best: Optional[Problem] = None
+    best_at = len(plan.rows)
+    for check in plan.calls:
+        problem = check(s, ctx, item, index)
+        at = None if problem is None else plan.place.get(id(problem.row))
+        if problem is None or at is None:
+            continue
+        if id(problem.row) in plan.warned:
+            note(ctx, index, problem, item)
+        elif at < best_at:
+            best, best_at = problem, at
+    return best
 
 
 def _earliest(s: Session, ctx: Context, plan: Plan, item: Any, index: int, found: Problem,
@@ -206,7 +245,7 @@ def submission(s: Session, frame: Any) -> tuple[Verdict, Optional[Record]]:
     record: Optional[Record] = None
     if msg is not None and (verdict is ACCEPTED or verdict.ok):
         op = msg.get("op")
-        plan = PLANS.get(op) if op.__class__ is str else None
+        plan = s._plans.get(op) if op.__class__ is str else None
         if plan is not None:  # else a subscription: nothing the session knows decides it
             try:
                 verdict, record = _stateful(s, plan, msg, verdict, table, closed)
@@ -243,8 +282,8 @@ def _stateful(s: Session, plan: Plan, msg: dict[str, Any], verdict: Verdict,
     counted = op in s._rate_ops
     with s._lock:
         ctx = s._context
-        ctx.op, ctx.now, ctx.stamp, ctx.table, ctx.closed, ctx.notices = (
-            op, now, system_clock() if now is None else now, table, closed, None)
+        ctx.op, ctx.now, ctx.stamp, ctx.table, ctx.closed, ctx.notices, ctx.client_ids = (
+            op, now, system_clock() if now is None else now, table, closed, None, None)
         ctx.room = s._rate.room(rate_now) if counted else None
         if op == "login":
             problem = first_problem(s, ctx, plan, msg.get("data"), 0)
