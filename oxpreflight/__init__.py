@@ -11,11 +11,12 @@ from .errors import (
     AuthenticationError, BadRequest, BadSymbol, InsufficientFunds, InvalidOrder, OrderNotFound,
     RateLimitExceeded, Rejected,
 )
+from .rules.limits import Limits
 from .session import Session
 from .preflight import Preflight
 from .validators.verdict import Notice, Verdict
 
-__all__ = ["Preflight", "Session", "Verdict", "Notice", "Rejected", "BadRequest", "BadSymbol",
+__all__ = ["Preflight", "Session", "Limits", "Verdict", "Notice", "Rejected", "BadRequest", "BadSymbol",
            "AuthenticationError", "InvalidOrder", "OrderNotFound", "InsufficientFunds",
            "RateLimitExceeded"]
 __version__ = "0.1.0"

@@ -16,6 +16,7 @@ import orjson
 
 from .rules import RULES, SERVER_CODES, SESSION_CODES, STATE_RULES
 from .rules.catalogue import CODES
+from .rules.local import entry
 from .rules.language import (
     CANCEL_COMMANDS, COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Rule,
 )
@@ -49,36 +50,47 @@ def commands_text(commands: tuple) -> str:
 
 
 def rule_message(rule: Rule) -> str:
-    """The exchange's message for a rule's code, or the warning text of a warning rule."""
+    """The message of a rule's code (the row's own for a code outside the exchange's table),
+    or the warning text of a warning rule."""
     if rule.is_warning:
         return rule.warning.replace("{value}", "xxx").replace("{fill}", "xxx")
-    return CODES[rule.code].message
+    return rule.message if rule.message is not None else CODES[rule.code].message
 
 
-def rules_for(code: str) -> tuple:
-    """The rules that report ``code``, in check order."""
-    return tuple(rule for rule in RULES if rule.code == code)
+def extra_rows(scope: Any = None) -> tuple[tuple, tuple]:
+    """The rows a Preflight ``scope`` adds to the exchange's: its limits' and its rule
+    modules' ``check`` rows, and its session rows beyond the exchange's (none without one)."""
+    if scope is None:
+        return (), ()
+    rows = (scope.limits.rows() if scope.limits is not None else ()) + scope.user_rules
+    return rows, scope.state_rules[len(STATE_RULES):]
 
 
-def state_rules_for(code: str) -> tuple:
+def rules_for(code: str, scope: Any = None) -> tuple:
+    """The rules that report ``code``, in check order (with a Preflight ``scope``, its limits'
+    and rule modules' rows too)."""
+    return tuple(rule for rule in RULES + extra_rows(scope)[0] if rule.code == code)
+
+
+def state_rules_for(code: str, scope: Any = None) -> tuple:
     """The session rows that report ``code``, in the session's check order."""
-    return tuple(row for row in STATE_RULES if row.code == code)
+    return tuple(row for row in STATE_RULES + extra_rows(scope)[1] if row.code == code)
 
 
-def session_reason(code: str) -> str:
+def session_reason(code: str, scope: Any = None) -> str:
     """Why only a session can tell ``code`` (``""`` when it is no session code)."""
     reasons = SESSION_CODES
     if code in reasons:
         return reasons[code]
-    return "; ".join(row.doc for row in state_rules_for(code))
+    return "; ".join(row.doc for row in state_rules_for(code, scope))
 
 
-def enforced_by(code: str) -> Optional[str]:
+def enforced_by(code: str, scope: Any = None) -> Optional[str]:
     """``"check"`` (a rule row), ``"session"`` (only a session can tell), ``"server"`` (a
     failure inside the exchange), ``None`` when nothing accounts for the code."""
-    if rules_for(code):
+    if rules_for(code, scope):
         return "check"
-    if state_rules_for(code) or session_reason(code):
+    if state_rules_for(code, scope) or session_reason(code, scope):
         return "session"
     if code in SERVER_CODES:
         return "server"
@@ -173,14 +185,25 @@ def example_frame(rule: Rule, example: Any) -> Any:
     return {"op": rule.commands[0], "tag": 1, "data": example}
 
 
-def _example_preflight(rule: Optional[Rule] = None):
+def _example_preflight(rule: Optional[Rule] = None, scope: Any = None):
     from .preflight import Preflight
     from .rules.examples import MARKETS, NOW
     from .rules.markets import Unlisted
 
+    extra = {} if scope is None else {"rules": scope.rule_modules, "limits": scope.limits}
     if rule is not None and isinstance(rule.fails, Unlisted):  # only the embedded is open-world
-        return Preflight(clock=lambda: NOW)
-    return Preflight(markets=MARKETS, clock=lambda: NOW)
+        return Preflight(clock=lambda: NOW, **extra)
+    return Preflight(markets=MARKETS, clock=lambda: NOW, **extra)
+
+
+def _message(code: str, rules: tuple) -> str:
+    known = entry(code)
+    return known.message if known is not None else rule_message(rules[0])
+
+
+def _policy_line(row: Any, scope: Any) -> list:
+    action = scope.action_for(row) if scope is not None else None
+    return [] if action is None else [f"  policy:     {action} (in force)"]
 
 
 def _jsonable(example: Any) -> Any:
@@ -219,15 +242,16 @@ def verdict_text(verdict: Any) -> str:
     return f"rejected {verdict.code} {verdict.message}" + (f" (field {where})" if where else "")
 
 
-def explain(code: str, preflight: Optional[Any] = None) -> str:
+def explain(code: str, preflight: Optional[Any] = None, scope: Any = None) -> str:
     """The code, its message, and each rule reporting it with its condition and examples run
-    through ``Preflight(markets=rules.examples.MARKETS, clock=lambda: NOW)``."""
-    rules = rules_for(code)
-    if code not in CODES and not rules:
+    through ``Preflight(markets=rules.examples.MARKETS, clock=lambda: NOW)``. With a Preflight
+    ``scope``, its limits' and rule modules' rows are included and the policy it applies."""
+    rules = rules_for(code, scope)
+    if entry(code) is None and not rules and not state_rules_for(code, scope):
         raise UnknownCode(code)
-    message = CODES[code].message if code in CODES else rule_message(rules[0])
+    message = _message(code, rules or state_rules_for(code, scope))
     out = [f"{code}  {message}", ""]
-    session = session_reason(code)
+    session = session_reason(code, scope)
     if not rules:
         if session:
             out.append(f"No frame-only rule: a session enforces it ({session}).")
@@ -235,8 +259,8 @@ def explain(code: str, preflight: Optional[Any] = None) -> str:
             out.append(f"No rule: server-only, {SERVER_CODES[code]}.")
         else:
             out.append("Not accounted for by any rule, the session or the server list.")
-        return "\n".join(out + [""] + _state_rows_text(code))
-    pf = preflight if preflight is not None else _example_preflight()
+        return "\n".join(out + [""] + _state_rows_text(code, scope))
+    pf = preflight if preflight is not None else _example_preflight(None, scope)
     if session:
         out += [f"A session also enforces it: {session}.", ""]
     for rule in rules:
@@ -250,23 +274,25 @@ def explain(code: str, preflight: Optional[Any] = None) -> str:
             out.append(f"  raises:     {rule.error} (from a guarded send)")
         out.append(f"  commands:   {', '.join(rule.commands)}")
         out.append(f"  fails when: {rule.fails.describe()}")
+        out += _policy_line(rule, scope)
         for label, example in (("failing example", rule.bad), ("passing example", rule.good)):
             frame = example_frame(rule, example)
             out.append(f"  {label}:")
             out.append(f"    {_shown(frame)}")
-            runner = pf if preflight is not None else _example_preflight(rule)
+            runner = pf if preflight is not None else _example_preflight(rule, scope)
             out.append(f"    -> {verdict_text(runner.check(frame))}")
         out.append("")
-    return "\n".join(out + _state_rows_text(code))
+    return "\n".join(out + _state_rows_text(code, scope))
 
 
-def _state_rows_text(code: str) -> list:
+def _state_rows_text(code: str, scope: Any = None) -> list:
     out = []
-    for row in state_rules_for(code):
+    for row in state_rules_for(code, scope):
         out.append(f"session row {row.name}")
         out.append(f"  defined at: {row.where}")
         out.append(f"  {row.doc}")
         out.append(f"  commands:   {', '.join(row.commands)}")
+        out += _policy_line(row, scope)
         if row.why:
             out.append(f"  why:        {row.why}")
         out.append(f"  failing scenario: {_shown(row.bad)}")
@@ -286,33 +312,46 @@ def rule_data(row: Any) -> dict:
             "bad": _jsonable(bad), "good": _jsonable(good)}
 
 
-def _rows_data(code: str) -> list:
-    return [rule_data(row) for row in rules_for(code) + state_rules_for(code)]
+def _rows_data(code: str, scope: Any = None) -> list:
+    out = []
+    for row in rules_for(code, scope) + state_rules_for(code, scope):
+        data = rule_data(row)
+        if scope is not None:
+            data["policy"] = scope.action_for(row)
+        out.append(data)
+    return out
 
 
-def codes_data() -> list:
-    """``oxpreflight codes --json``: one object per code of the exchange's table, in its order:
+def codes_data(scope: Any = None) -> list:
+    """``oxpreflight codes --json``: one object per code of the exchange's table, in its order,
+    then (with a Preflight ``scope``) one per code of its limits and rule modules:
     ``{"code", "message", "enforced_by": "check" | "session" | "server", "rules": [...]}``
-    (``rules``: :func:`rule_data` of each row reporting the code, check rows first)."""
-    return [{"code": code, "message": entry.message, "enforced_by": enforced_by(code),
-             "rules": _rows_data(code)} for code, entry in CODES.items()]
+    (``rules``: :func:`rule_data` of each row reporting the code, check rows first; with a
+    scope each also has ``policy``, the action in force or ``None``)."""
+    codes = list(CODES)
+    rows, state = extra_rows(scope)
+    codes += [c for c in dict.fromkeys(r.code for r in rows + state) if c not in CODES]
+    return [{"code": code, "message": _message(code, rules_for(code, scope)
+                                               or state_rules_for(code, scope)),
+             "enforced_by": enforced_by(code, scope), "rules": _rows_data(code, scope)}
+            for code in codes]
 
 
-def explain_data(code: str) -> dict:
+def explain_data(code: str, scope: Any = None) -> dict:
     """``oxpreflight explain --json CODE``: ``{"code", "message", "enforced_by", "rules",
     "reason"}``; ``reason`` says why no row checks the code locally (server-only codes, and
     session codes without a row), else ``None``. :class:`UnknownCode` for an unknown code."""
-    rules, state = rules_for(code), state_rules_for(code)
-    if code not in CODES and not rules:
+    rules, state = rules_for(code, scope), state_rules_for(code, scope)
+    if entry(code) is None and not rules and not state:
         raise UnknownCode(code)
-    message = CODES[code].message if code in CODES else rule_message(rules[0])
+    message = _message(code, rules or state)
     reason = None
     if code in SERVER_CODES and not rules and not state:
         reason = SERVER_CODES[code]
     elif not rules and not state:
         reason = session_reason(code) or None
-    return {"code": code, "message": message, "enforced_by": enforced_by(code),
-            "rules": _rows_data(code), "reason": reason}
+    return {"code": code, "message": message, "enforced_by": enforced_by(code, scope),
+            "rules": _rows_data(code, scope), "reason": reason}
 
 
 # -- text for terminals and JSON lines ------------------------------------------------------------

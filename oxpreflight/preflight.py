@@ -2,8 +2,9 @@
 ``guard()``). It sits above the session and the guard, so nothing below imports it."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
+from .validators.clock import system_clock
 from .validators.engine import Engine
 
 if TYPE_CHECKING:
@@ -17,8 +18,26 @@ class Preflight(Engine):
     ``markets``: ``None`` for the embedded catalogue, a path to a ``/v3/markets`` JSON file, or
     the parsed data. ``clock``: epoch-ms callable (its first reading must be plausible epoch
     milliseconds, else ``ValueError``), ``None`` turns time-dependent rules off.
-    ``max_message_length``: the exchange's frame limit in characters.
+    ``max_message_length``: the exchange's frame limit in characters. ``rules``: rule modules
+    (module objects or dotted paths exposing ``RULES``), run after the exchange's rows.
+    ``policy``: ``{selector: "error" | "warn" | "ignore"}``. ``limits``: an
+    :class:`oxpreflight.Limits` (R001-R006).
     """
+
+    @classmethod
+    def from_config(cls, path: Any = None, markets: Any = None,
+                    clock: Optional[Callable[[], int]] = system_clock,
+                    max_message_length: Optional[int] = None, *, rules: Any = (),
+                    policy: Any = None, limits: Any = None) -> "Preflight":
+        """A Preflight from ``[tool.oxpreflight]`` of ``path`` (a ``pyproject.toml``, or a
+        folder; default: the nearest one from the current directory upward; none found: the
+        defaults). Keywords given override the file's (``policy`` by selector)."""
+        from .config import load_config, merged
+
+        options = merged(load_config(path), markets=markets,
+                         max_message_length=max_message_length, rules=rules, policy=policy,
+                         limits=limits)
+        return cls(clock=clock, **options)
 
     def session(self, **options: Any) -> Session:
         """A :class:`oxpreflight.session.Session` on this Preflight (state: login, rate, orders)."""

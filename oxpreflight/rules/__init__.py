@@ -1,10 +1,19 @@
 """The rule tables, in check order. Adding a rule is adding a row to one of these modules.
 
+The rule language is public: a desk's own rule module imports ``Rule`` and the conditions from
+here (``from oxpreflight.rules import Rule, Above, NotOneOf``) and exposes ``RULES``.
+
 ``RULES`` is the whole registry; ``FIELDS`` lists, per command, the documented fields and how
 each is read (anything else draws the unknown-field warning); ``ENUMS`` gives, per enumerated
 field, the values its rows allow (read off the rows' ``NotOneOf`` conditions).
 """
 from .language import Cond as _Cond, FieldSpec as _F, NotOneOf as _NotOneOf
+from .language import (
+    Absent, All, AtMostZero, BelowIncrement, Either, Greater, Inactive, Is, LongAtMostZero,
+    MarketType, NoIncrement, NoneOf, Not, NotLong, NotNumber, NotOneOf, NotPositiveLong, OffGrid,
+    OutOfBound, Present, PriceMarket, Rule, Unbounded, UnknownMarket, Unlisted,
+)
+from .thresholds import Above, NoMark, NotionalAbove, OffBand
 from . import advice, cancels, frame, login, markets, modifies, orders, server, timing
 from .session import STATE_RULES
 

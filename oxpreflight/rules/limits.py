@@ -65,6 +65,10 @@ class Limits:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Limits are read-only")
 
+    def __reduce__(self) -> tuple:
+        return Limits, (self.max_quantity, self.max_notional, self.price_band,
+                        dict(self.markets))
+
     def _key(self) -> tuple:
         return (self.max_quantity, self.max_notional, self.price_band,
                 tuple((code, limits._key()) for code, limits in self.markets))

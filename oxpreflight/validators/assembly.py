@@ -4,6 +4,7 @@ compiled from the result (shared by every Preflight with the same rows and polic
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, Optional
 
 from ..rules import FIELDS, RULES, STATE_RULES
@@ -12,7 +13,7 @@ from ..rules.language import Rule, StateRule
 from ..rules.limits import STATE_ROWS, Limits
 from .compiler import CommandPlan, compile_plans
 from .markets import unlisted_market
-from .modules import load_rules
+from .modules import load_rules, module_name
 
 _COMPILED: dict[tuple[Any, ...], tuple[tuple[Rule, ...], dict[str, CommandPlan]]] = {}
 
@@ -45,6 +46,7 @@ class Assembly:
     """The rows and plans one Preflight enforces."""
 
     limits: Optional[Limits]
+    modules: tuple[str, ...]
     user_rules: tuple[Rule, ...]
     state_rules: tuple[StateRule, ...]
     policy: _policy.Policy
@@ -61,7 +63,9 @@ def assemble(open_world: bool, rules: Any = (), policy: Any = None,
     rows = RULES + (found.rows() if found is not None else ()) + user
     state = STATE_RULES + (STATE_ROWS if found is not None else ())
     checked = _policy.parse(policy, rows + state)
-    return Assembly(found, user, state, checked, _policy.state_actions(state, checked),
+    names = tuple(module_name(m) for m in ((rules,) if isinstance(rules, (str, ModuleType))
+                                           else rules))
+    return Assembly(found, names, user, state, checked, _policy.state_actions(state, checked),
                     plans(open_world, rows, checked))
 
 

@@ -163,15 +163,15 @@ def _validate(rules: tuple[D.Rule, ...]) -> None:
 
 
 def compile_plans(rules: tuple[D.Rule, ...], fields: dict[str, dict[str, D.FieldSpec]],
-                  open_markets: Optional[Callable[[str], Any]] = None
-                  ) -> dict[str, CommandPlan]:
-    """One :class:`CommandPlan` per command, from the rule rows in table order.
+                  open_markets: Optional[Callable[[str], Any]] = None,
+                  ops: tuple[str, ...] = D.COMMANDS) -> dict[str, CommandPlan]:
+    """One :class:`CommandPlan` per command (of ``ops``), from the rule rows in table order.
 
     ``open_markets``: for an open-world catalogue, ``code -> MarketRecord | None`` resolving a
     market code the table does not list (``None`` when it is malformed)."""
     _validate(rules)
     plans = {}
-    for op in D.COMMANDS:
+    for op in ops:
         item_op = D.BATCH_OF.get(op, op)
         batch = op in D.BATCH_OF
         applying = [r for r in rules if op in r.commands]

@@ -71,7 +71,8 @@ class Engine:
         # The embedded catalogue lists a few markets only: open-world. A given one is complete.
         found = assemble(markets is None, rules, policy, limits)
         self._limits, self._policy, self.plans = found.limits, found.policy, found.plans
-        #: The users' rows (``rules=`` modules), in module order.
+        #: The names of the ``rules=`` modules, and their rows in module order.
+        self.rule_modules: tuple[str, ...] = found.modules
         self.user_rules: tuple[Rule, ...] = found.user_rules
         #: The session's rows: the exchange's, then the limits' (when ``limits`` is given).
         self.state_rules: tuple[StateRule, ...] = found.state_rules
@@ -86,6 +87,11 @@ class Engine:
     def policy(self) -> Any:
         """The policy in force: ``selector -> action`` (read-only; empty when none)."""
         return self._policy.mapping
+
+    def action_for(self, row: Any) -> Optional[str]:
+        """What the policy does to ``row`` (a rule or session row): ``"error"``, ``"warn"``,
+        ``"ignore"``, or ``None`` when no selector matches it."""
+        return self._policy.action(row) if self._policy else None
 
     @property
     def limits(self) -> Optional[Limits]:
