@@ -39,6 +39,16 @@ class Preflight(Engine):
                          limits=limits)
         return cls(clock=clock, **options)
 
+    def derive(self, **changes: Any) -> "Preflight":
+        """A Preflight like this one (same catalogue source, clock, length limit, rule modules,
+        policy and limits) with the keywords in ``changes`` replaced; ``policy`` is merged
+        over this one's by selector."""
+        options = dict(self._given, clock=self.clock, max_message_length=self.max_message_length)
+        if changes.get("policy") is not None:
+            changes["policy"] = {**(self._given["policy"] or {}), **changes["policy"]}
+        options.update(changes)
+        return type(self)(**options)
+
     def session(self, **options: Any) -> Session:
         """A :class:`oxpreflight.session.Session` on this Preflight (state: login, rate, orders)."""
         from .session import Session

@@ -135,12 +135,12 @@ def preflight(args: argparse.Namespace, clock: Optional[Callable[[], int]],
     markets = options.get("markets")
     try:
         return Preflight(clock=clock, **options)
-    except MarketError as exc:
-        text = one_line(exc)
-        if markets is None:
-            raise UsageError(f"cannot start: {text}") from None
-        if str(markets) not in text:
-            text = f"cannot use market catalogue {markets}: {text}"
-        raise UsageError(text) from None
     except Exception as exc:
+        # rule modules, policy and limits fail with a ValueError of their own
+        if markets is not None and (isinstance(exc, MarketError)
+                                    or not isinstance(exc, ValueError)):
+            text = one_line(exc)
+            if str(markets) not in text:
+                text = f"cannot use market catalogue {markets}: {text}"
+            raise UsageError(text) from None
         raise UsageError(f"cannot start: {one_line(exc)}") from None

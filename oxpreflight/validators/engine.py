@@ -70,6 +70,7 @@ class Engine:
         self.markets: dict[str, MarketRecord] = index_markets(load_markets(markets))
         # The embedded catalogue lists a few markets only: open-world. A given one is complete.
         found = assemble(markets is None, rules, policy, limits)
+        self._given = {"markets": markets, "rules": rules, "policy": policy, "limits": limits}
         self._limits, self._policy, self.plans = found.limits, found.policy, found.plans
         #: The names of the ``rules=`` modules, and their rows in module order.
         self.rule_modules: tuple[str, ...] = found.modules
