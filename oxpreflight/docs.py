@@ -190,7 +190,10 @@ def _example_preflight(rule: Optional[Rule] = None, scope: Any = None):
     from .rules.examples import MARKETS, NOW
     from .rules.markets import Unlisted
 
-    extra = {} if scope is None else {"rules": scope.rule_modules, "limits": scope.limits}
+    extra: dict = {}
+    if scope is not None:  # each row's examples are judged by the exchange's rows and itself
+        others = {r.name: "ignore" for r in extra_rows(scope)[0] if rule is None or r is not rule}
+        extra = {"rules": scope.rule_modules, "limits": scope.limits, "policy": others or None}
     if rule is not None and isinstance(rule.fails, Unlisted):  # only the embedded is open-world
         return Preflight(clock=lambda: NOW, **extra)
     return Preflight(markets=MARKETS, clock=lambda: NOW, **extra)

@@ -9,7 +9,7 @@ field, the values its rows allow (read off the rows' ``NotOneOf`` conditions).
 """
 from .language import Cond as _Cond, FieldSpec as _F, NotOneOf as _NotOneOf
 from .language import (
-    Absent, All, AtMostZero, BelowIncrement, Either, Greater, Inactive, Is, LongAtMostZero,
+    Absent, All, AtMostZero, BelowIncrement, Cond, Either, Greater, Inactive, Is, LongAtMostZero,
     MarketType, NoIncrement, NoneOf, Not, NotLong, NotNumber, NotOneOf, NotPositiveLong, OffGrid,
     OutOfBound, Present, PriceMarket, Rule, Unbounded, UnknownMarket, Unlisted,
 )

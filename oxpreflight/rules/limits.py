@@ -116,7 +116,7 @@ def _row(code: str, commands: tuple, cond: Cond, scope: Optional[Cond], market: 
                 bad=dict(bad, **changes), good=dict(good, **changes), field=field,
                 fill=None if warning else fill, warning=warning,
                 message=None if warning else message + where,
-                name=f"limit-{name}" + (f"-{market.lower()}" if market else ""),
+                name=name + (f"-{market.lower()}" if market else ""),
                 error="" if warning else "InvalidOrder", where="oxpreflight/rules/limits.py")
 
 
@@ -126,7 +126,7 @@ def _rows(limits: Limits) -> tuple[Rule, ...]:
     for market, q, scope in _scopes(limits, "max_quantity"):
         rows.append(_row("R001", PLACE + MODIFY, Above("quantity", q), scope, market, "quantity",
                          f"quantity xxx is above max_quantity {q}", "value",
-                         order(quantity=str(q * 2)), order(quantity=str(q)), "quantity"))
+                         order(quantity=str(q * 2)), order(quantity=str(q)), "max-quantity"))
     notional: list[Rule] = []
     for market, n, scope in _scopes(limits, "max_notional"):
         text = f"notional xxx is above max_notional {n}"
@@ -137,17 +137,17 @@ def _rows(limits: Limits) -> tuple[Rule, ...]:
             notional.append(_row("R002", commands, cond, scope, market, field, text, fill,
                                  bad or order(quantity=big), good or order(quantity=small), name))
 
-        add(_LIMIT & NotionalAbove("quantity", "price", n), "notional", "quantity", "notional")
-        add(_STOP & NotionalAbove("quantity", "limitPrice", n), "notional-stop-limit",
+        add(_LIMIT & NotionalAbove("quantity", "price", n), "max-notional", "quantity", "notional")
+        add(_STOP & NotionalAbove("quantity", "limitPrice", n), "max-notional-stop-limit",
             "quantity", "notional:limitPrice")
-        add(_AT_MARK & NotionalAbove("quantity", None, n), "notional-at-mark", "quantity",
+        add(_AT_MARK & NotionalAbove("quantity", None, n), "max-notional-at-mark", "quantity",
             "notional:mark", bad=order(orderType="MARKET", price=None, quantity=big),
             good=order(orderType="MARKET", price=None, quantity=small))
         add(Is("orderType", ("MARKET",)) & Absent("quantity") & Above("amount", n),
-            "notional-amount", "amount", "value",
+            "max-notional-amount", "amount", "value",
             bad=order(orderType="MARKET", price=None, quantity=None, amount=str(n * 2)),
             good=order(orderType="MARKET", price=None, quantity=None, amount=str(n)))
-        add(NotionalAbove("quantity", "price", n), "notional-modify", "quantity", "notional",
+        add(NotionalAbove("quantity", "price", n), "max-notional-modify", "quantity", "notional",
             MODIFY, {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1, "price": "68000",
                      "quantity": big},
             {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1, "price": "68000", "quantity": small})
@@ -181,7 +181,7 @@ def _rows(limits: Limits) -> tuple[Rule, ...]:
         notices.append(_row(NO_MARK, PLACE, _AT_MARK & NoMark("quantity"), None, None,
                             "quantity", "", "", order(orderType="MARKET", price=None,
                                                       marketCode="BTC-USD-240628-LIN"),
-                            order(orderType="MARKET", price=None), "notional-unchecked",
+                            order(orderType="MARKET", price=None), "max-notional-unchecked",
                             warning="notional (R002) not checked: the market catalogue has "
                                     "no markPrice for this market"))
     return tuple(rows + band_rows + notices)
@@ -190,20 +190,20 @@ def _rows(limits: Limits) -> tuple[Rule, ...]:
 _ORDERS = PLACE + MODIFY
 #: The session's limit rows, in their check order: R005, R006, R004.
 HALTED = StateRule(
-    "R005", "limit-trading-halted", _ORDERS, "limits",
+    "R005", "trading-halted", _ORDERS, "limits",
     "`Session.trading_state` is HALTED: every placeorder(s) and modifyorder(s) is rejected; "
     "cancels pass.", bad={"options": {"trading_state": "HALTED"}}, good={"options": {}},
     reason="needs the session's trading state", error="InvalidOrder",
     where="oxpreflight/rules/limits.py")
 REDUCING = StateRule(
-    "R006", "limit-trading-reducing", PLACE, "limits",
+    "R006", "trading-reducing", PLACE, "limits",
     "`Session.trading_state` is REDUCING: an order that would grow or flip the position (a spot "
     "BUY; a future order beyond the held position; any order whose position is unknown).",
     bad={"options": {"trading_state": "REDUCING"}}, good={"options": {}}, field="quantity",
     reason="needs the session's trading state and the position", error="InvalidOrder",
     where="oxpreflight/rules/limits.py")
 DUPLICATE = StateRule(
-    "R004", "limit-duplicate-client-order-id", PLACE, "limits",
+    "R004", "duplicate-client-order-id", PLACE, "limits",
     "A placeorder whose `clientOrderId` is already pending (sent, not answered) or open, or "
     "repeated within the batch.", bad={"options": {}}, good={"options": {}},
     field="clientOrderId", reason="needs the session's open and pending orders",

@@ -288,7 +288,7 @@ def _stateful(s: Session, plan: Plan, msg: dict[str, Any], verdict: Verdict,
         if op == "login":
             problem = first_problem(s, ctx, plan, msg.get("data"), 0)
             if problem is None:
-                return verdict, None
+                return (_noted(verdict, ctx.notices, False) if ctx.notices else verdict), None
             return _reject(problem, ctx, msg.get("tag"), msg.get("data"), None,
                            verdict.warnings + problem.hints), None
         orders = s._orders
