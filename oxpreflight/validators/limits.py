@@ -36,14 +36,16 @@ def off_band(price: Any, mark: Decimal, band: Decimal, X: Any = exact_from_float
 
 
 def _text(value: Any, X: Any) -> str:
-    return str(to_decimal(value, X))
+    """A number as plain decimal text without trailing zeros (``71616``, ``34000``)."""
+    number = to_decimal(value, X).normalize()
+    return f"{number:f}" if -40 <= number.adjusted() <= 40 else str(number)
 
 
 def notional_text(quantity: Any, price: Any, X: Any = exact_from_float) -> str:
     """The notional ``quantity x price`` as text, exact."""
     da, db = to_decimal(quantity, X), to_decimal(price, X)
     digits = len(da.as_tuple().digits) + len(db.as_tuple().digits)
-    return str(Context(prec=digits + 2, Emax=MAX_EMAX, Emin=MIN_EMIN).multiply(da, db))
+    return _text(Context(prec=digits + 2, Emax=MAX_EMAX, Emin=MIN_EMIN).multiply(da, db), X)
 
 
 def band_text(price: Any, mark: Decimal, band: Decimal, X: Any = exact_from_float) -> str:
