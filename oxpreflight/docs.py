@@ -16,6 +16,7 @@ import orjson
 
 from .rules import RULES, SERVER_CODES, SESSION_CODES, STATE_RULES
 from .rules.catalogue import CODES
+from .rules.limits import CODES as LIMIT_CODES
 from .rules.local import entry
 from .rules.language import (
     CANCEL_COMMANDS, COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Rule,
@@ -199,8 +200,13 @@ def _example_preflight(rule: Optional[Rule] = None, scope: Any = None):
     return Preflight(markets=MARKETS, clock=lambda: NOW, **extra)
 
 
+def _known(code: str) -> Optional[Any]:
+    """The catalogue entry of an exchange or limit code (a rule module's: through its rows)."""
+    return CODES.get(code) or LIMIT_CODES.get(code)
+
+
 def _message(code: str, rules: tuple) -> str:
-    known = entry(code)
+    known = _known(code) or entry(code)
     return known.message if known is not None else rule_message(rules[0])
 
 
@@ -250,7 +256,7 @@ def explain(code: str, preflight: Optional[Any] = None, scope: Any = None) -> st
     through ``Preflight(markets=rules.examples.MARKETS, clock=lambda: NOW)``. With a Preflight
     ``scope``, its limits' and rule modules' rows are included and the policy it applies."""
     rules = rules_for(code, scope)
-    if entry(code) is None and not rules and not state_rules_for(code, scope):
+    if _known(code) is None and not rules and not state_rules_for(code, scope):
         raise UnknownCode(code)
     message = _message(code, rules or state_rules_for(code, scope))
     out = [f"{code}  {message}", ""]
@@ -260,6 +266,9 @@ def explain(code: str, preflight: Optional[Any] = None, scope: Any = None) -> st
             out.append(f"No frame-only rule: a session enforces it ({session}).")
         elif code in SERVER_CODES:
             out.append(f"No rule: server-only, {SERVER_CODES[code]}.")
+        elif code in LIMIT_CODES:
+            out.append("A pre-trade limit, off: on with Preflight(limits=Limits(...)) or "
+                       "[tool.oxpreflight.limits].")
         else:
             out.append("Not accounted for by any rule, the session or the server list.")
         return "\n".join(out + [""] + _state_rows_text(code, scope))
@@ -345,7 +354,7 @@ def explain_data(code: str, scope: Any = None) -> dict:
     "reason"}``; ``reason`` says why no row checks the code locally (server-only codes, and
     session codes without a row), else ``None``. :class:`UnknownCode` for an unknown code."""
     rules, state = rules_for(code, scope), state_rules_for(code, scope)
-    if entry(code) is None and not rules and not state:
+    if _known(code) is None and not rules and not state:
         raise UnknownCode(code)
     message = _message(code, rules or state)
     reason = None
