@@ -34,6 +34,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .rules import ENUMS, FIELDS, RULES
 from .rules import language as L
+from .rules import thresholds as H
 from .rules.catalogue import CODES
 from .validators.exact import BAD, compare, integer, number
 
@@ -41,7 +42,8 @@ _INTEGER_TEXT = r"^[+-]?[0-9]+$"
 _NUMBER_TEXT = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 #: Condition classes that need a market, the clock or the whole frame: left to ``check``.
 _NOT_HERE = (L.UnknownMarket, L.MarketType, L.PriceMarket, L.Inactive, L.BelowIncrement,
-             L.OutOfBound, L.Expired, L.OffGrid, L.UnknownFields, L.Envelope)
+             L.OutOfBound, L.Expired, L.OffGrid, L.UnknownFields, L.Envelope,
+             H.NotionalAbove, H.OffBand, H.NoMark)
 
 
 def _long(value: Any) -> int:
@@ -100,6 +102,9 @@ def _test(c: L.Cond) -> Callable[[dict], bool]:
             return _is_num(a) and _is_num(b) and compare(a, b) > 0
         return greater
     f = c.field  # type: ignore[attr-defined]
+    if isinstance(c, H.Above):
+        limit = c.limit
+        return lambda d: _is_num(n := number(d.get(f))) and compare(n, limit) > 0
     if isinstance(c, L.Absent):
         empty = c.empty
         return lambda d: d.get(f) is None or (empty and d.get(f) == "")

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from ..rules import RULES
 from ..rules import language as L
+from ..rules import thresholds as H
 from ..rules.language import BATCH_OF, Rule
-from .book import Book, as_decimal, long, unit
+from .book import Book, as_decimal, long, step, unit
 from .valid import cancel_item, frame, login_data, modify_item, order_types, place_item, value
 
 Change = Callable[[Any, dict, Book], dict]  # (draw, item, book) -> the broken item
@@ -125,6 +126,16 @@ def _greater(left: str, right: str) -> Change:
     return change
 
 
+def _above(name: str, limit: Decimal) -> Change:
+    """A number above ``limit``, on the market's quantity step (or price grid)."""
+    def change(draw, item: dict, bk: Book) -> dict:
+        rec = bk.markets.get(item.get("marketCode"))
+        grid = step(rec) if name in ("quantity", "amount", "displayQuantity") else unit(rec)
+        first = (limit // grid + 1) * grid
+        return {**item, name: draw(bk.number(first + draw(st.integers(0, 1000)) * grid))}
+    return change
+
+
 def _blank(rule: Rule, name: str) -> bool:
     """Whether ``""`` counts as missing for ``name`` in the row's commands (then a breaker of
     another kind must not draw it: an ``Absent(empty=True)`` row would answer first)."""
@@ -167,6 +178,8 @@ def _leaf(cond: L.Cond, rule: Rule, item_op: str) -> Optional[Change]:
         return _greater(cond.left, cond.right)
     if isinstance(cond, L.UnknownMarket):
         return _set("marketCode", unknown_market)
+    if isinstance(cond, H.Above):
+        return _above(cond.field, cond.limit)
     return None
 
 

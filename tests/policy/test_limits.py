@@ -273,3 +273,33 @@ def test_session_limit_rows_follow_the_policy():
     v = s.submit(frame(clientOrderId=1))
     assert v.ok and "R005" in [w.code for w in v.warnings]
     assert s.submit(frame(clientOrderId=1)).ok  # duplicate, ignored
+
+
+# -- the parts of the Above condition: breaker and model predicate -------------------------------
+def test_above_has_a_breaker_whose_frames_the_row_rejects():
+    from hypothesis import given, settings
+
+    from oxpreflight.testing.book import book
+    from oxpreflight.testing.derived import derive
+
+    limits = Limits(max_quantity="0.5")
+    row = next(r for r in limits.rows() if r.code == "R001")
+    pf = Preflight(markets=MARKETS, clock=lambda: NOW, limits=limits)
+    bk = book(MARKETS, NOW)
+
+    @settings(max_examples=60, deadline=None, database=None)
+    @given(derive(row).make(bk, "placeorder"))
+    def rejected(f):
+        assert pf.check(f).code == "R001", f
+
+    rejected()
+
+
+def test_above_has_a_model_predicate_exact_like_the_plans():
+    from oxpreflight.models import _test
+    from oxpreflight.rules import Above
+
+    fails = _test(Above("quantity", "1"))
+    assert [fails({"quantity": v}) for v in ("1", 1.0, 1.0000000000000002, "1.00000000000000001",
+                                              "x", None)] == [False, False, True, True, False,
+                                                             False]
