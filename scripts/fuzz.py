@@ -13,7 +13,8 @@ session and through ``guard`` with a fake send. Invariants (each counted by fami
 - ``mutated``: the input is unchanged afterwards (structural deep compare);
 - ``unstable``: two calls give the same verdict (ok, code, field, message, warnings, items,
   response minus its timestamp);
-- ``unknown_code``: every code (verdict, items, reply) is in the exchange's table;
+- ``unknown_code``: every code (verdict, items, reply) is in the exchange's table (or is a
+  rejection code of the limits or rule modules the Preflight was given);
 - ``bad_response``: ``.response`` of every verdict and item reads and encodes as JSON
   (``oxpreflight.websocket.reply_text``, then strict ``json.loads``);
 - ``sent_rejected``: a rejected frame never reaches the guard's fake send;
@@ -606,6 +607,9 @@ class Harness:
         from oxpreflight.websocket import reply_text
 
         self.pf = preflight or Preflight(MARKETS, clock=lambda: NOW)
+        # the exchange's table, plus the rejection codes of the limits and rule modules in force
+        self.codes = set(CODES) | {r.code for r in self.pf.rules_in_force if not r.is_warning} \
+            | {r.code for r in self.pf.state_rules}
         self.reply_text = reply_text
         self.sent: list = []
         self.refused: list = []
@@ -665,7 +669,7 @@ class Harness:
 
     def _verdict(self, verdict: Any, where: str, found: list) -> None:
         for v in _each(verdict):
-            if v.code is not None and v.code not in CODES:
+            if v.code is not None and v.code not in self.codes:
                 found.append(("unknown_code", where, repr(v.code)))
             if any(w.code == "W000" for w in v.warnings):
                 found.append(("internal_error", where, repr([w.message for w in v.warnings])))
@@ -682,7 +686,7 @@ class Harness:
                 if not v.items:
                     found.append(("bad_response", where, f"response {response!r}"))
                 continue
-            if response.get("code") not in CODES:
+            if response.get("code") not in self.codes:
                 found.append(("unknown_code", where + ".response", repr(response.get("code"))))
             try:
                 json.loads(self.reply_text(response), parse_constant=_strict)
