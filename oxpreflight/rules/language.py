@@ -323,7 +323,8 @@ class Rule:
     both are run as tests and shown by ``oxpreflight explain``. ``why`` records the evidence
     or decision behind the row, ``error`` the name of the exception class a guarded send
     raises for it (``InvalidOrder``, ``BadSymbol``, ...). ``where`` is filled in: the file and
-    line that defines the row.
+    line that defines the row. ``message``: for a code outside the exchange's table (a rule
+    module's, a limit's), the rejection's message (``xxx`` replaced by the fill).
     """
 
     code: str
