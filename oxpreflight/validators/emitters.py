@@ -236,12 +236,14 @@ def _above(b: Body, c: H.Above) -> str:
 
 def _notional_above(b: Body, c: H.NotionalAbove) -> str:
     q, limit = b.num(c.quantity), b.const("MAX_NOTIONAL", c.limit)
+    limit_f = b.const("MAX_NOTIONAL_F", float(c.limit))
     if c.price is None:
         m = b.market()
         return _and(b.has_market(m), f"{m}.mark is not None", b.is_num(q),
                     f"LIM.product_above({q}, {m}.mark, {limit}, X)")
     p = b.num(c.price)
-    return _and(b.is_num(q), b.is_num(p), f"LIM.product_above({q}, {p}, {limit}, X)")
+    return _and(b.is_num(q), b.is_num(p),
+                f"LIM.product_above({q}, {p}, {limit}, X, {limit_f})")
 
 
 def _off_band(b: Body, c: H.OffBand) -> str:

@@ -303,3 +303,15 @@ def test_above_has_a_model_predicate_exact_like_the_plans():
     assert [fails({"quantity": v}) for v in ("1", 1.0, 1.0000000000000002, "1.00000000000000001",
                                               "x", None)] == [False, False, True, True, False,
                                                              False]
+
+
+def test_r002_float_products_near_the_limit_are_decided_exactly():
+    from oxpreflight.validators.limits import product_above
+
+    limit = Decimal("0.3")
+    assert 0.1 * 3.0 > 0.3  # binary floats: 0.30000000000000004
+    assert not product_above(0.1, 3.0, limit, limit_f=0.3)
+    assert product_above(0.1000000000000001, 3.0, limit, limit_f=0.3)
+    assert not product_above(0.09999999999999999, 3.0, limit, limit_f=0.3)
+    assert product_above(1e200, 1e200, Decimal("1e30"), limit_f=1e30)   # beyond the float range
+    assert not product_above(1e-200, 1e-200, Decimal("1e-30"), limit_f=1e-30)
