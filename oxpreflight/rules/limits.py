@@ -4,11 +4,11 @@ R001 quantity, R002 notional, R003 price band (rows of ``check``), R004 duplicat
 kept apart from the exchange's table (:mod:`oxpreflight.rules.local`)."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import lru_cache
 from typing import Any, Mapping, Optional
 
-from .examples import order
+from .examples import MARKETS as EXAMPLE_MARKETS, order
 from .language import (
     MODIFY_COMMANDS as MODIFY, ORDER_COMMANDS as PLACE, Absent, Cond, Is, Not, Rule, StateRule,
 )
@@ -30,6 +30,7 @@ TRADING_STATES = ("ACTIVE", "REDUCING", "HALTED")
 _FIGURES = ("max_quantity", "max_notional", "price_band")
 _LIMIT, _STOP = Is("orderType", ("LIMIT",)), Is("orderType", ("STOP_LIMIT",))
 _AT_MARK = Is("orderType", ("MARKET", "STOP_MARKET"))
+_UNMARKED = "BTC-USD-240628-LIN"  # a market of the example catalogue without a markPrice
 
 
 class Limits:
@@ -106,81 +107,126 @@ def _scopes(limits: Limits, name: str) -> list[tuple[Optional[str], Decimal, Opt
     return out
 
 
+#: Markets of the example catalogue the rows' examples are built on, in order of preference.
+_EXAMPLE_MARKETS = ("BTC-USD-SWAP-LIN", "ETH-USD-SWAP-LIN", "BTC-USDT")
+
+
+class _Example:
+    """Examples for one scope: orders on a market of the example catalogue that the scope
+    covers (the overriding market itself, else the first one not overridden)."""
+
+    def __init__(self, market: Optional[str], taken: tuple[str, ...]):
+        known = {m["marketCode"]: m for m in EXAMPLE_MARKETS}
+        code = market if market in known else next(
+            (c for c in _EXAMPLE_MARKETS if c not in taken), market or _EXAMPLE_MARKETS[0])
+        entry = known.get(code, known[_EXAMPLE_MARKETS[0]])
+        self.code = code
+        self.tick, self.step = Decimal(entry["tickSize"]), Decimal(entry["minSize"])
+        self.mark = Decimal(entry.get("markPrice") or entry["lowerPriceBound"])
+        self.price = self.round(self.mark)
+
+    def round(self, value: Decimal) -> str:
+        return str((value / self.tick).to_integral_value() * self.tick)
+
+    def quantity(self, value: Decimal, up: bool) -> str:
+        """``value`` on the market's quantity step, rounded up or down (at least one step)."""
+        steps = (value / self.step).to_integral_value(ROUND_CEILING if up else ROUND_FLOOR)
+        return str(max(steps, Decimal(1)) * self.step)
+
+    def order(self, **changes: Any) -> dict:
+        return order(**{"marketCode": self.code, "price": self.price, **changes})
+
+    def modify(self, **changes: Any) -> dict:
+        return {"marketCode": self.code, "orderId": 1, "price": self.price, **changes}
+
+    def stop(self, price: str, **changes: Any) -> dict:
+        return self.order(orderType="STOP_LIMIT", price=None, stopPrice=price, limitPrice=price,
+                          **changes)
+
+
 def _row(code: str, commands: tuple, cond: Cond, scope: Optional[Cond], market: Optional[str],
          field: str, message: str, fill: str, bad: dict, good: dict, name: str,
          warning: Optional[str] = None) -> Rule:
     where = f" on {market}" if market else ""
     full = cond if scope is None else scope & cond
-    changes = {"marketCode": market} if market else {}
     return Rule(code, commands, full, f"Pre-trade limit{where}: {full.describe()}.",
-                bad=dict(bad, **changes), good=dict(good, **changes), field=field,
+                bad=bad, good=good, field=field,
                 fill=None if warning else fill, warning=warning,
                 message=None if warning else message + where,
                 name=name + (f"-{market.lower()}" if market else ""),
                 error="" if warning else "InvalidOrder", where="oxpreflight/rules/limits.py")
 
 
+def _taken(limits: Limits, name: str) -> tuple[str, ...]:
+    return tuple(code for code, m in limits.markets if getattr(m, name) is not None)
+
+
 @lru_cache(maxsize=64)
 def _rows(limits: Limits) -> tuple[Rule, ...]:
     rows: list[Rule] = []
     for market, q, scope in _scopes(limits, "max_quantity"):
+        ex = _Example(market, _taken(limits, "max_quantity"))
         rows.append(_row("R001", PLACE + MODIFY, Above("quantity", q), scope, market, "quantity",
                          f"quantity xxx is above max_quantity {q}", "value",
-                         order(quantity=str(q * 2)), order(quantity=str(q)), "max-quantity"))
+                         ex.order(quantity=str(q * 2)), ex.order(quantity=str(q)),
+                         "max-quantity"))
     notional: list[Rule] = []
     for market, n, scope in _scopes(limits, "max_notional"):
+        ex = _Example(market, _taken(limits, "max_notional"))
         text = f"notional xxx is above max_notional {n}"
-        big, small = str(n / 68000 * 2), str(n / 68000 / 2)
+        big, small = ex.quantity(n / ex.mark * 2, True), ex.quantity(n / ex.mark / 2, False)
 
         def add(cond: Cond, name: str, field: str, fill: str, commands: tuple = PLACE,
                 bad: Optional[dict] = None, good: Optional[dict] = None) -> None:
             notional.append(_row("R002", commands, cond, scope, market, field, text, fill,
-                                 bad or order(quantity=big), good or order(quantity=small), name))
+                                 bad or ex.order(quantity=big), good or ex.order(quantity=small),
+                                 name))
 
         add(_LIMIT & NotionalAbove("quantity", "price", n), "max-notional", "quantity", "notional")
         add(_STOP & NotionalAbove("quantity", "limitPrice", n), "max-notional-stop-limit",
-            "quantity", "notional:limitPrice")
+            "quantity", "notional:limitPrice", bad=ex.stop(ex.price, quantity=big),
+            good=ex.stop(ex.price, quantity=small))
         add(_AT_MARK & NotionalAbove("quantity", None, n), "max-notional-at-mark", "quantity",
-            "notional:mark", bad=order(orderType="MARKET", price=None, quantity=big),
-            good=order(orderType="MARKET", price=None, quantity=small))
+            "notional:mark", bad=ex.order(orderType="MARKET", price=None, quantity=big),
+            good=ex.order(orderType="MARKET", price=None, quantity=small))
         add(Is("orderType", ("MARKET",)) & Absent("quantity") & Above("amount", n),
             "max-notional-amount", "amount", "value",
-            bad=order(orderType="MARKET", price=None, quantity=None, amount=str(n * 2)),
-            good=order(orderType="MARKET", price=None, quantity=None, amount=str(n)))
+            bad=ex.order(orderType="MARKET", price=None, quantity=None, amount=str(n * 2)),
+            good=ex.order(orderType="MARKET", price=None, quantity=None, amount=str(n)))
         add(NotionalAbove("quantity", "price", n), "max-notional-modify", "quantity", "notional",
-            MODIFY, {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1, "price": "68000",
-                     "quantity": big},
-            {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1, "price": "68000", "quantity": small})
+            MODIFY, ex.modify(quantity=big), ex.modify(quantity=small))
     rows += notional
     band_rows: list[Rule] = []
     notices: list[Rule] = []
     for market, b, scope in _scopes(limits, "price_band"):
+        ex = _Example(market, _taken(limits, "price_band"))
         text = f"price xxx is outside price_band {b} of the mark price"
-        far = str((68205 * (1 + b * 2)).quantize(Decimal(1)))
+        far = ex.round(ex.mark * (1 + b) + ex.tick * 2)
         for cond, field, commands, name in (
                 (_LIMIT, "price", PLACE, "price-band"),
                 (_STOP, "limitPrice", PLACE, "price-band-stop-limit"),
                 (None, "price", MODIFY, "price-band-modify")):
-            bad = order(price=far) if field == "price" else order(
-                orderType="STOP_LIMIT", price=None, stopPrice=far, limitPrice=far)
-            good = order() if field == "price" else order(
-                orderType="STOP_LIMIT", price=None, stopPrice="68000", limitPrice="68100")
+            bad, good = (ex.order(price=far), ex.order()) if field == "price" else (
+                ex.stop(far), ex.stop(ex.price))
             if commands == MODIFY:
-                bad = {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1, "price": far}
-                good = dict(bad, price="68000")
+                bad, good = ex.modify(price=far), ex.modify()
             band = OffBand(field, b) if cond is None else cond & OffBand(field, b)
             band_rows.append(_row("R003", commands, band, scope, market, field,
                                   text.replace("price xxx", f"{field} xxx"), f"band:{field}",
                                   bad, good, name))
             skipped = NoMark(field) if cond is None else cond & NoMark(field)
+            plain = _Example(_UNMARKED, ())
+            unmarked = plain.order() if field == "price" else plain.stop(plain.price)
+            if commands == MODIFY:
+                unmarked = plain.modify()
             notices.append(_row(NO_MARK, commands, skipped, scope, market, field, "", "",
-                                dict(bad, marketCode="BTC-USD-240628-LIN"), good,
-                                name + "-unchecked", warning=f"price band (R003) not checked: "
-                                "the market catalogue has no markPrice for this market"))
+                                unmarked, good, name + "-unchecked",
+                                warning="price band (R003) not checked: the market catalogue "
+                                        "has no markPrice for this market"))
     if limits.max_notional is not None or any(m.max_notional for _, m in limits.markets):
         notices.append(_row(NO_MARK, PLACE, _AT_MARK & NoMark("quantity"), None, None,
                             "quantity", "", "", order(orderType="MARKET", price=None,
-                                                      marketCode="BTC-USD-240628-LIN"),
+                                                      marketCode=_UNMARKED),
                             order(orderType="MARKET", price=None), "max-notional-unchecked",
                             warning="notional (R002) not checked: the market catalogue has "
                                     "no markPrice for this market"))

@@ -298,8 +298,9 @@ class Body:
                 test = self.expr(guard)
                 block = [line for rule in run
                          for line in self.rule_lines(rule, self._guard(rule)[1], "    ")]
-                self.line(f"if {test}:")
-                self.lines += block
+                if block:  # every row of the run may fold away on a fast path
+                    self.line(f"if {test}:")
+                    self.lines += block
             index += len(run)
         if not self.typed:
             self.size_lines()

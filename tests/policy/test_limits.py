@@ -315,3 +315,26 @@ def test_r002_float_products_near_the_limit_are_decided_exactly():
     assert not product_above(0.09999999999999999, 3.0, limit, limit_f=0.3)
     assert product_above(1e200, 1e200, Decimal("1e30"), limit_f=1e30)   # beyond the float range
     assert not product_above(1e-200, 1e-200, Decimal("1e-30"), limit_f=1e-30)
+
+
+def test_every_figure_per_market_compiles_and_each_row_s_examples_behave():
+    # per-market rows share a marketCode guard: on a fast path a whole run of them may fold
+    # away (this once wrote an `if` with no body)
+    limits = Limits(max_quantity="5", max_notional="10000", price_band="0.02",
+                    markets={"BTC-USD-SWAP-LIN": {"max_quantity": "2", "max_notional": "5000",
+                                                  "price_band": "0.01"}})
+    pf = Preflight(markets=MARKETS, clock=lambda: NOW, limits=limits)
+    for market in ("BTC-USD-SWAP-LIN", "ETH-USD-SWAP-LIN"):
+        for kind in ("LIMIT", "MARKET", "STOP_LIMIT", "STOP_MARKET"):
+            f = frame(marketCode=market, orderType=kind, quantity="0.001")
+            assert pf.check(f).code in (None, "20020", "710003"), (market, kind)
+    for row in limits.rows():
+        if row.code == "W010" and row.name.endswith("-btc-usd-swap-lin"):
+            continue  # the only marked example market is the one it overrides
+        only = {r.name: "ignore" for r in limits.rows() if r is not row}
+        judge = Preflight(markets=MARKETS, clock=lambda: NOW, limits=limits, policy=only)
+        op = row.commands[0]
+        bad = judge.check({"op": op, "tag": 1, "data": row.bad})
+        good = judge.check({"op": op, "tag": 1, "data": row.good})
+        fired = bad.code == row.code or row.code in {w.code for w in bad.warnings}
+        assert fired and good.ok and row.code not in {w.code for w in good.warnings}, row.name
