@@ -142,8 +142,9 @@ class CodeRow:
         return "NOT ACCOUNTED FOR"
 
 
-def code_rows() -> list[CodeRow]:
-    """One :class:`CodeRow` per code of the exchange's table, in the table's order."""
+def code_rows(scope: Any = None) -> list[CodeRow]:
+    """One :class:`CodeRow` per code of the exchange's table, in the table's order, then (with
+    a Preflight ``scope``) one per code its limits and rule modules add."""
     rows = []
     for code, entry in CODES.items():
         rules = rules_for(code)
@@ -156,14 +157,24 @@ def code_rows() -> list[CodeRow]:
             rows.append(CodeRow(code, entry.message, "server", (), SERVER_CODES[code]))
         else:
             rows.append(CodeRow(code, entry.message, "missing", (), ""))
+    for code in _extra_codes(scope):
+        rules, state = rules_for(code, scope), state_rules_for(code, scope)
+        reason = session_reason(code, scope)
+        rows.append(CodeRow(code, _message(code, rules or state), "enforced" if rules
+                            else "session", rules, reason))
     return rows
 
 
-def codes_table() -> str:
+def _extra_codes(scope: Any) -> list:
+    rows, state = extra_rows(scope)
+    return [c for c in dict.fromkeys(r.code for r in rows + state) if c not in CODES]
+
+
+def codes_table(scope: Any = None) -> str:
     """The exchange's table with what the project does for each code (``oxpreflight codes``):
     the code and message on one line, what oxpreflight does indented below."""
     out = []
-    for row in code_rows():
+    for row in code_rows(scope):
         out.append(f"{row.code:<7} {row.message}")
         out.append(f"{'':<7} {row.what}")
     return "\n".join(out) + "\n"
@@ -340,9 +351,7 @@ def codes_data(scope: Any = None) -> list:
     ``{"code", "message", "enforced_by": "check" | "session" | "server", "rules": [...]}``
     (``rules``: :func:`rule_data` of each row reporting the code, check rows first; with a
     scope each also has ``policy``, the action in force or ``None``)."""
-    codes = list(CODES)
-    rows, state = extra_rows(scope)
-    codes += [c for c in dict.fromkeys(r.code for r in rows + state) if c not in CODES]
+    codes = list(CODES) + _extra_codes(scope)
     return [{"code": code, "message": _message(code, rules_for(code, scope)
                                                or state_rules_for(code, scope)),
              "enforced_by": enforced_by(code, scope), "rules": _rows_data(code, scope)}

@@ -29,7 +29,7 @@ def run_codes(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(codes_data(_scope(args)), indent=2) + "\n")
     else:
-        sys.stdout.write(codes_table_markdown() if args.markdown else codes_table())
+        sys.stdout.write(codes_table_markdown() if args.markdown else codes_table(_scope(args)))
     return EXIT_OK
 
 

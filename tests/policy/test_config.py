@@ -171,6 +171,9 @@ def test_cli_explain_and_codes_json_include_the_configurations_rows(project, cap
     assert data["rules"][0]["policy"] == "warn"
     code, out, _ = run(capsys, "codes", "--json")
     assert {"R001", "D300"} <= {c["code"] for c in json.loads(out)}
+    code, out, _ = run(capsys, "codes")
+    assert code == 0 and "D300    clientOrderId is required here" in out
+    assert "enforced by max-quantity-btc-usd-swap-lin, max-quantity" in out
     code, out, _ = run(capsys, "explain", "R001")
     assert code == 0 and "rule max-quantity-btc-usd-swap-lin" in out
     assert "-> rejected R001 quantity 4 is above max_quantity 2 on BTC-USD-SWAP-LIN" in out
