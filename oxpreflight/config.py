@@ -65,7 +65,7 @@ def _table(path: Path) -> Optional[dict[str, Any]]:
     return table
 
 
-def find_config(start: Union[str, os.PathLike, None] = None) -> Optional[Path]:
+def find_config(start: Union[str, "os.PathLike[str]", None] = None) -> Optional[Path]:
     """The nearest ``pyproject.toml`` holding ``[tool.oxpreflight]``, from ``start`` (default:
     the current directory) upward; ``None`` when there is none."""
     here = Path(start if start is not None else os.getcwd()).resolve()
@@ -158,7 +158,7 @@ def parse_config(table: Mapping[str, Any], path: Optional[Path] = None) -> Confi
     return Config(path, options, names)
 
 
-def load_config(path: Union[str, os.PathLike, None] = None) -> Config:
+def load_config(path: Union[str, "os.PathLike[str]", None] = None) -> Config:
     """The configuration of ``path`` (a ``pyproject.toml``, or a folder to search upward from;
     default: the current directory, upward). An empty :class:`Config` when none is found; a
     file given by name must hold ``[tool.oxpreflight]``."""

@@ -41,6 +41,10 @@ class Limits:
     are exact decimals (strings or numbers); a bad one is a ``ValueError`` here."""
 
     __slots__ = ("max_quantity", "max_notional", "price_band", "markets")
+    max_quantity: Optional[Decimal]
+    max_notional: Optional[Decimal]
+    price_band: Optional[Decimal]
+    markets: tuple[tuple[str, "Limits"], ...]
 
     def __init__(self, max_quantity: Any = None, max_notional: Any = None,
                  price_band: Any = None, markets: Optional[Mapping[str, Any]] = None):
@@ -66,11 +70,11 @@ class Limits:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Limits are read-only")
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return Limits, (self.max_quantity, self.max_notional, self.price_band,
                         dict(self.markets))
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[Any, ...]:
         return (self.max_quantity, self.max_notional, self.price_band,
                 tuple((code, limits._key()) for code, limits in self.markets))
 
@@ -133,19 +137,21 @@ class _Example:
         steps = (value / self.step).to_integral_value(ROUND_CEILING if up else ROUND_FLOOR)
         return str(max(steps, Decimal(1)) * self.step)
 
-    def order(self, **changes: Any) -> dict:
-        return order(**{"marketCode": self.code, "price": self.price, **changes})
+    def order(self, **changes: Any) -> dict[str, Any]:
+        return order(  # type: ignore[no-untyped-call,no-any-return]
+            **{"marketCode": self.code, "price": self.price, **changes})
 
-    def modify(self, **changes: Any) -> dict:
+    def modify(self, **changes: Any) -> dict[str, Any]:
         return {"marketCode": self.code, "orderId": 1, "price": self.price, **changes}
 
-    def stop(self, price: str, **changes: Any) -> dict:
+    def stop(self, price: str, **changes: Any) -> dict[str, Any]:
         return self.order(orderType="STOP_LIMIT", price=None, stopPrice=price, limitPrice=price,
                           **changes)
 
 
-def _row(code: str, commands: tuple, cond: Cond, scope: Optional[Cond], market: Optional[str],
-         field: str, message: str, fill: str, bad: dict, good: dict, name: str,
+def _row(code: str, commands: tuple[str, ...], cond: Cond, scope: Optional[Cond],
+         market: Optional[str], field: str, message: str, fill: str, bad: dict[str, Any],
+         good: dict[str, Any], name: str,
          warning: Optional[str] = None) -> Rule:
     where = f" on {market}" if market else ""
     full = cond if scope is None else scope & cond
@@ -176,8 +182,9 @@ def _rows(limits: Limits) -> tuple[Rule, ...]:
         text = f"notional xxx is above max_notional {n}"
         big, small = ex.quantity(n / ex.mark * 2, True), ex.quantity(n / ex.mark / 2, False)
 
-        def add(cond: Cond, name: str, field: str, fill: str, commands: tuple = PLACE,
-                bad: Optional[dict] = None, good: Optional[dict] = None) -> None:
+        def add(cond: Cond, name: str, field: str, fill: str, commands: tuple[str, ...] = PLACE,
+                bad: Optional[dict[str, Any]] = None, good: Optional[dict[str, Any]] = None
+                ) -> None:
             notional.append(_row("R002", commands, cond, scope, market, field, text, fill,
                                  bad or ex.order(quantity=big), good or ex.order(quantity=small),
                                  name))
@@ -225,9 +232,10 @@ def _rows(limits: Limits) -> tuple[Rule, ...]:
                                         "has no markPrice for this market"))
     if limits.max_notional is not None or any(m.max_notional for _, m in limits.markets):
         notices.append(_row(NO_MARK, PLACE, _AT_MARK & NoMark("quantity"), None, None,
-                            "quantity", "", "", order(orderType="MARKET", price=None,
-                                                      marketCode=_UNMARKED),
-                            order(orderType="MARKET", price=None), "max-notional-unchecked",
+                            "quantity", "", "",
+                            _Example(_UNMARKED, ()).order(orderType="MARKET", price=None),
+                            _Example(None, ()).order(orderType="MARKET", price=None),
+                            "max-notional-unchecked",
                             warning="notional (R002) not checked: the market catalogue has "
                                     "no markPrice for this market"))
     return tuple(rows + band_rows + notices)

@@ -24,7 +24,7 @@ _PLACE = frozenset(ORDER_COMMANDS)
 def growth(s: Session, ctx: Context, item: dict[str, Any]) -> Optional[str]:
     """Why ``item`` may increase the position (``None`` when it reduces it): a spot BUY, an
     order beyond the held position or flipping it, or a position the session does not know."""
-    market = item.get("marketCode")
+    market = str(item.get("marketCode"))
     record = ctx.table.get(market)
     side, quantity = item.get("side"), loose(item.get("quantity"))
     if record is not None and record.type == "SPOT":

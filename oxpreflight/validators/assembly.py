@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Optional
 
-from ..rules import FIELDS, RULES, STATE_RULES
+from ..rules import FIELDS, RULES
+from ..rules.session import STATE_RULES
 from ..rules import policy as _policy
 from ..rules.language import Rule, StateRule
 from ..rules.limits import STATE_ROWS, Limits

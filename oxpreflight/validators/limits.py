@@ -30,8 +30,8 @@ def product_above(a: Any, b: Any, limit: Decimal, X: Any = exact_from_float,
                 return False
     da, db = to_decimal(a, X), to_decimal(b, X)
     digits = len(da.as_tuple().digits) + len(db.as_tuple().digits)
-    product = Context(prec=digits + 2, Emax=MAX_EMAX, Emin=MIN_EMIN).multiply(da, db)
-    return product > limit
+    exact = Context(prec=digits + 2, Emax=MAX_EMAX, Emin=MIN_EMIN).multiply(da, db)
+    return exact > limit
 
 
 @lru_cache(maxsize=4096)
