@@ -3,7 +3,8 @@
 
 Everything here is derived from ``oxpreflight.rules.RULES`` (rows ``check`` enforces),
 ``oxpreflight.rules.STATE_RULES`` (rows a session enforces), the code catalogue
-(``oxpreflight.rules.catalogue.CODES``) and ``rules/server.py``; nothing is written by hand, so
+(``oxpreflight.rules.catalogue.KNOWN``: the exchange's table, then the observed codes) and
+``rules/server.py``; nothing is written by hand, so
 a test can regenerate the README tables and compare.
 """
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any, Optional
 
 import orjson
 
-from .rules import RULES, SERVER_CODES, SESSION_CODES, STATE_RULES
-from .rules.catalogue import CODES
-from .rules.limits import CODES as LIMIT_CODES
-from .rules.local import entry
+from .rules import OBSERVED_CODES, RULES, SERVER_CODES, SESSION_CODES, STATE_RULES
+from .rules.catalogue import KNOWN
+from . import docs_scope as scoped
+from .rules.ccxt import CCXT, KEPT
 from .rules.language import (
     CANCEL_COMMANDS, COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Rule,
 )
@@ -51,31 +52,22 @@ def commands_text(commands: tuple) -> str:
 
 
 def rule_message(rule: Rule) -> str:
-    """The message of a rule's code (the row's own for a code outside the exchange's table),
-    or the warning text of a warning rule."""
+    """The message of a rule's code (the row's own for a code outside the known catalogue), or
+    the warning text of a warning rule."""
     if rule.is_warning:
         return rule.warning.replace("{value}", "xxx").replace("{fill}", "xxx")
-    return rule.message if rule.message is not None else CODES[rule.code].message
-
-
-def extra_rows(scope: Any = None) -> tuple[tuple, tuple]:
-    """The rows a Preflight ``scope`` adds to the exchange's: its limits' and its rule
-    modules' ``check`` rows, and its session rows beyond the exchange's (none without one)."""
-    if scope is None:
-        return (), ()
-    rows = (scope.limits.rows() if scope.limits is not None else ()) + scope.user_rules
-    return rows, scope.state_rules[len(STATE_RULES):]
+    return rule.message if rule.message is not None else KNOWN[rule.code].message
 
 
 def rules_for(code: str, scope: Any = None) -> tuple:
     """The rules that report ``code``, in check order (with a Preflight ``scope``, its limits'
-    and rule modules' rows too)."""
-    return tuple(rule for rule in RULES + extra_rows(scope)[0] if rule.code == code)
+    and rule modules' rows too: :mod:`oxpreflight.docs_scope`)."""
+    return tuple(rule for rule in RULES + scoped.extra_rows(scope)[0] if rule.code == code)
 
 
 def state_rules_for(code: str, scope: Any = None) -> tuple:
     """The session rows that report ``code``, in the session's check order."""
-    return tuple(row for row in STATE_RULES + extra_rows(scope)[1] if row.code == code)
+    return tuple(row for row in STATE_RULES + scoped.extra_rows(scope)[1] if row.code == code)
 
 
 def session_reason(code: str, scope: Any = None) -> str:
@@ -93,7 +85,7 @@ def enforced_by(code: str, scope: Any = None) -> Optional[str]:
         return "check"
     if state_rules_for(code, scope) or session_reason(code, scope):
         return "session"
-    if code in SERVER_CODES:
+    if code in SERVER_CODES or code in OBSERVED_CODES:
         return "server"
     return None
 
@@ -121,6 +113,7 @@ class CodeRow:
     ``status``: ``"enforced"`` (by ``rules``, and by the session too when ``session`` is set),
     ``"session"`` (only a session can tell; ``reason`` says what it needs), ``"server"`` (a
     failure inside the exchange) or ``"missing"`` (a defect: a test asserts there is none).
+    ``source`` is set for an observed code (not in the exchange's table): where it was seen.
     """
 
     code: str
@@ -128,6 +121,7 @@ class CodeRow:
     status: str
     rules: tuple
     reason: str
+    source: str = ""
 
     @property
     def what(self) -> str:
@@ -141,33 +135,36 @@ class CodeRow:
             return f"server-only: {self.reason}"
         return "NOT ACCOUNTED FOR"
 
+    @property
+    def observed(self) -> bool:
+        """A code of the observed catalogue, not of the exchange's table."""
+        return bool(self.source)
+
 
 def code_rows(scope: Any = None) -> list[CodeRow]:
-    """One :class:`CodeRow` per code of the exchange's table, in the table's order, then (with
-    a Preflight ``scope``) one per code its limits and rule modules add."""
+    """One :class:`CodeRow` per code of the exchange's table, in the table's order, then one
+    per observed code (then, with a Preflight ``scope``, one per code its rows add)."""
     rows = []
-    for code, entry in CODES.items():
+    for code, entry in KNOWN.items():
         rules = rules_for(code)
         session = session_reason(code)
+        server = SERVER_CODES.get(code) or OBSERVED_CODES.get(code)
         if rules:
-            rows.append(CodeRow(code, entry.message, "enforced", rules, session))
+            row = CodeRow(code, entry.message, "enforced", rules, session)
         elif session:
-            rows.append(CodeRow(code, entry.message, "session", (), session))
-        elif code in SERVER_CODES:
-            rows.append(CodeRow(code, entry.message, "server", (), SERVER_CODES[code]))
+            row = CodeRow(code, entry.message, "session", (), session)
+        elif server:
+            row = CodeRow(code, entry.message, "server", (), server)
         else:
-            rows.append(CodeRow(code, entry.message, "missing", (), ""))
-    for code in _extra_codes(scope):
+            row = CodeRow(code, entry.message, "missing", (), "")
+        rows.append(CodeRow(row.code, row.message, row.status, row.rules, row.reason,
+                            entry.source))
+    for code in scoped.extra_codes(scope):
         rules, state = rules_for(code, scope), state_rules_for(code, scope)
-        reason = session_reason(code, scope)
-        rows.append(CodeRow(code, _message(code, rules or state), "enforced" if rules
-                            else "session", rules, reason))
+        rows.append(CodeRow(code, scoped.message(code, rules or state, rule_message),
+                            "enforced" if rules else "session", rules,
+                            session_reason(code, scope)))
     return rows
-
-
-def _extra_codes(scope: Any) -> list:
-    rows, state = extra_rows(scope)
-    return [c for c in dict.fromkeys(r.code for r in rows + state) if c not in CODES]
 
 
 def codes_table(scope: Any = None) -> str:
@@ -177,6 +174,8 @@ def codes_table(scope: Any = None) -> str:
     for row in code_rows(scope):
         out.append(f"{row.code:<7} {row.message}")
         out.append(f"{'':<7} {row.what}")
+        if row.observed:
+            out.append(f"{'':<7} observed, not in the exchange's table: {row.source}")
     return "\n".join(out) + "\n"
 
 
@@ -184,7 +183,9 @@ def codes_table_markdown() -> str:
     """:func:`codes_table` as a markdown table (for the README)."""
     lines = ["| code | message | what oxpreflight does |", "|---|---|---|"]
     for row in code_rows():
-        lines.append(f"| {row.code} | {_cell(row.message)} | {_cell(row.what)} |")
+        what = row.what + (f" (observed, not in the exchange's table: {row.source})"
+                           if row.observed else "")
+        lines.append(f"| {row.code} | {_cell(row.message)} | {_cell(what)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -202,28 +203,10 @@ def _example_preflight(rule: Optional[Rule] = None, scope: Any = None):
     from .rules.examples import MARKETS, NOW
     from .rules.markets import Unlisted
 
-    extra: dict = {}
-    if scope is not None:  # each row's examples are judged by the exchange's rows and itself
-        others = {r.name: "ignore" for r in extra_rows(scope)[0] if rule is None or r is not rule}
-        extra = {"rules": scope.rule_modules, "limits": scope.limits, "policy": others or None}
+    extra = scoped.example_options(rule, scope)
     if rule is not None and isinstance(rule.fails, Unlisted):  # only the embedded is open-world
         return Preflight(clock=lambda: NOW, **extra)
     return Preflight(markets=MARKETS, clock=lambda: NOW, **extra)
-
-
-def _known(code: str) -> Optional[Any]:
-    """The catalogue entry of an exchange or limit code (a rule module's: through its rows)."""
-    return CODES.get(code) or LIMIT_CODES.get(code)
-
-
-def _message(code: str, rules: tuple) -> str:
-    known = _known(code) or entry(code)
-    return known.message if known is not None else rule_message(rules[0])
-
-
-def _policy_line(row: Any, scope: Any) -> list:
-    action = scope.action_for(row) if scope is not None else None
-    return [] if action is None else [f"  policy:     {action} (in force)"]
 
 
 def _jsonable(example: Any) -> Any:
@@ -266,18 +249,22 @@ def explain(code: str, preflight: Optional[Any] = None, scope: Any = None) -> st
     """The code, its message, and each rule reporting it with its condition and examples run
     through ``Preflight(markets=rules.examples.MARKETS, clock=lambda: NOW)``. With a Preflight
     ``scope``, its limits' and rule modules' rows are included and the policy it applies."""
-    rules = rules_for(code, scope)
-    if _known(code) is None and not rules and not state_rules_for(code, scope):
+    rules, state = rules_for(code, scope), state_rules_for(code, scope)
+    if scoped.known(code) is None and not rules and not state:
         raise UnknownCode(code)
-    message = _message(code, rules or state_rules_for(code, scope))
+    message = scoped.message(code, rules or state, rule_message)
     out = [f"{code}  {message}", ""]
+    if code in KNOWN and KNOWN[code].observed:
+        out += [f"Observed, not in the exchange's table. Source: {KNOWN[code].source}", ""]
     session = session_reason(code, scope)
     if not rules:
         if session:
             out.append(f"No frame-only rule: a session enforces it ({session}).")
         elif code in SERVER_CODES:
             out.append(f"No rule: server-only, {SERVER_CODES[code]}.")
-        elif code in LIMIT_CODES:
+        elif code in OBSERVED_CODES:
+            out.append(f"No rule: {OBSERVED_CODES[code]}.")
+        elif code in scoped.LIMIT_CODES:
             out.append("A pre-trade limit, off: on with Preflight(limits=Limits(...)) or "
                        "[tool.oxpreflight.limits].")
         else:
@@ -294,10 +281,10 @@ def explain(code: str, preflight: Optional[Any] = None, scope: Any = None) -> st
         if rule.why:
             out.append(f"  why:        {rule.why}")
         if rule.error:
-            out.append(f"  raises:     {rule.error} (from a guarded send)")
+            out.append(f"  raises:     {rule.error} (from a guarded send){_ccxt_note(code)}")
         out.append(f"  commands:   {', '.join(rule.commands)}")
         out.append(f"  fails when: {rule.fails.describe()}")
-        out += _policy_line(rule, scope)
+        out += scoped.policy_line(rule, scope)
         for label, example in (("failing example", rule.bad), ("passing example", rule.good)):
             frame = example_frame(rule, example)
             out.append(f"  {label}:")
@@ -308,6 +295,15 @@ def explain(code: str, preflight: Optional[Any] = None, scope: Any = None) -> st
     return "\n".join(out + _state_rows_text(code, scope))
 
 
+def _ccxt_note(code: str) -> str:
+    theirs = CCXT.get(code)
+    if theirs is None:
+        return "; ccxt 4.4 has no class for it"
+    if code in KEPT:
+        return f"; ccxt 4.4 raises {theirs}, kept here: {KEPT[code]}"
+    return "; as ccxt 4.4"
+
+
 def _state_rows_text(code: str, scope: Any = None) -> list:
     out = []
     for row in state_rules_for(code, scope):
@@ -315,7 +311,7 @@ def _state_rows_text(code: str, scope: Any = None) -> list:
         out.append(f"  defined at: {row.where}")
         out.append(f"  {row.doc}")
         out.append(f"  commands:   {', '.join(row.commands)}")
-        out += _policy_line(row, scope)
+        out += scoped.policy_line(row, scope)
         if row.why:
             out.append(f"  why:        {row.why}")
         out.append(f"  failing scenario: {_shown(row.bad)}")
@@ -336,26 +332,31 @@ def rule_data(row: Any) -> dict:
 
 
 def _rows_data(code: str, scope: Any = None) -> list:
-    out = []
-    for row in rules_for(code, scope) + state_rules_for(code, scope):
-        data = rule_data(row)
-        if scope is not None:
-            data["policy"] = scope.action_for(row)
-        out.append(data)
-    return out
+    rows = rules_for(code, scope) + state_rules_for(code, scope)
+    return [rule_data(r) | ({} if scope is None else {"policy": scope.action_for(r)})
+            for r in rows]
 
 
 def codes_data(scope: Any = None) -> list:
     """``oxpreflight codes --json``: one object per code of the exchange's table, in its order,
-    then (with a Preflight ``scope``) one per code of its limits and rule modules:
-    ``{"code", "message", "enforced_by": "check" | "session" | "server", "rules": [...]}``
-    (``rules``: :func:`rule_data` of each row reporting the code, check rows first; with a
-    scope each also has ``policy``, the action in force or ``None``)."""
-    codes = list(CODES) + _extra_codes(scope)
-    return [{"code": code, "message": _message(code, rules_for(code, scope)
-                                               or state_rules_for(code, scope)),
-             "enforced_by": enforced_by(code, scope), "rules": _rows_data(code, scope)}
-            for code in codes]
+    then per observed code: ``{"code", "message", "enforced_by": "check" | "session" |
+    "server", "rules": [...], "observed": bool}`` (``rules``: :func:`rule_data` of each row
+    reporting the code, check rows first; an observed code also has ``"source"``). With a
+    Preflight ``scope``, the codes its rows add follow, and each row has ``policy`` (the
+    action in force, or ``None``)."""
+    out = []
+    for code, entry in KNOWN.items():
+        row = {"code": code, "message": entry.message, "enforced_by": enforced_by(code, scope),
+               "rules": _rows_data(code, scope), "observed": entry.observed}
+        if entry.observed:
+            row["source"] = entry.source
+        out.append(row)
+    for code in scoped.extra_codes(scope):
+        rows = rules_for(code, scope) or state_rules_for(code, scope)
+        out.append({"code": code, "message": scoped.message(code, rows, rule_message),
+                    "enforced_by": enforced_by(code, scope), "rules": _rows_data(code, scope),
+                    "observed": False})
+    return out
 
 
 def explain_data(code: str, scope: Any = None) -> dict:
@@ -363,16 +364,23 @@ def explain_data(code: str, scope: Any = None) -> dict:
     "reason"}``; ``reason`` says why no row checks the code locally (server-only codes, and
     session codes without a row), else ``None``. :class:`UnknownCode` for an unknown code."""
     rules, state = rules_for(code, scope), state_rules_for(code, scope)
-    if _known(code) is None and not rules and not state:
+    if scoped.known(code) is None and not rules and not state:
         raise UnknownCode(code)
-    message = _message(code, rules or state)
+    message = scoped.message(code, rules or state, rule_message)
     reason = None
     if code in SERVER_CODES and not rules and not state:
         reason = SERVER_CODES[code]
+    elif code in OBSERVED_CODES and not rules and not state:
+        reason = OBSERVED_CODES[code]
     elif not rules and not state:
         reason = session_reason(code) or None
-    return {"code": code, "message": message, "enforced_by": enforced_by(code, scope),
-            "rules": _rows_data(code, scope), "reason": reason}
+    entry = KNOWN.get(code)
+    data = {"code": code, "message": message, "enforced_by": enforced_by(code, scope),
+            "rules": _rows_data(code, scope), "reason": reason,
+            "observed": entry is not None and entry.observed}
+    if entry is not None and entry.observed:
+        data["source"] = entry.source
+    return data
 
 
 # -- text for terminals and JSON lines ------------------------------------------------------------

@@ -192,6 +192,15 @@ class MarketType(Cond):
 
 
 @dataclass(frozen=True)
+class NotPerpetual(Cond):
+    """The order's market (found in the catalogue) is not a perpetual: not a FUTURE, or a
+    FUTURE whose code is not of the form BASE-QUOTE-SWAP-... (a dated future)."""
+
+    def describe(self) -> str:
+        return "market not a perpetual (`-SWAP-LIN`)"
+
+
+@dataclass(frozen=True)
 class PriceMarket(Cond):
     """The market's prices must be positive (not a REPO or SPREAD market)."""
 

@@ -24,7 +24,7 @@ CODES = {
     "R006": register("R006", "trading is reducing: the order would increase the position (xxx)"),
 }
 #: The notice of a limit that could not run: the market has no mark price.
-NO_MARK = "W010"
+NO_MARK = "W012"
 #: The trading states of a session (``Session.trading_state``).
 TRADING_STATES = ("ACTIVE", "REDUCING", "HALTED")
 _FIGURES = ("max_quantity", "max_notional", "price_band")

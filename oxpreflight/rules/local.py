@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .catalogue import CODES, Code
+from .catalogue import KNOWN as CODES, Code  # the exchange's table and the observed codes
 
 #: The exception classes a row may name (``oxpreflight.errors``).
 ERROR_NAMES = ("Rejected", "BadRequest", "BadSymbol", "AuthenticationError", "InvalidOrder",

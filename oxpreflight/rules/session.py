@@ -77,7 +77,7 @@ LOGIN_AGAIN = StateRule(
     "A login on a connection whose login reply was already observed.",
     bad=scenario(_login(), _LOGGED_IN), good=scenario(_login()),
     reason="needs the login state: a second login on the same connection",
-    error="BadRequest")
+    error="AuthenticationError")
 API_KEY = StateRule(
     "20025", "login-api-key-mismatch", ("login",), "credentials",
     "With `api_key` given: a login whose `apiKey` differs (or holds the API secret, W103).",
@@ -133,12 +133,12 @@ NOT_OWNED = StateRule(
                                                      "data": []}}, _opened(account="2002")),
     good=scenario(_cancel(), _LOGGED_IN, {"observe": {"table": "balance", "accountId": "1001",
                                                       "data": []}}, _opened()),
-    field="orderId", reason="needs the owner of the open order", error="OrderNotFound")
+    field="orderId", reason="needs the owner of the open order", error="InvalidOrder")
 ACCOUNT_STATUS = StateRule(
     "300001", "account-status", _CHANGES, "account",
     "An account status other than NORMAL (`Account(status=...)`) for placeorder and modify.",
     bad=_account(_place(), status="SUSPENDED"), good=_account(_place(), status="NORMAL"),
-    reason="needs the account's status", error="InvalidOrder")
+    reason="needs the account's status", error="AccountNotEnabled")
 NOT_OPERATIONAL = StateRule(
     "20031", "market-not-operational", _CHANGES, "markets",
     "An order or modify on a market last reported not operational (`/v3/markets/operational`, "
@@ -149,7 +149,7 @@ NOT_OPERATIONAL = StateRule(
                                                      "operational": True}}),
     field="marketCode",
     reason="needs the market's operational flag (GET /v3/markets/operational)",
-    error="InvalidOrder")
+    error="MarketClosed")
 AUCTION_MARKET_ORDER = StateRule(
     "300011", "repo-auction-market-order", ORDER_COMMANDS, "auction",
     "A MARKET order on a REPO market inside the auction window (hh:59:00 to hh:01:00).",
@@ -171,7 +171,7 @@ REDUCE_ONLY = StateRule(
                  positions={"BTC-USD-SWAP-LIN": "0.001"}),
     good=_account(_place(side="SELL"), reduce_only=["BTC-USD-SWAP-LIN"],
                   positions={"BTC-USD-SWAP-LIN": "0.001"}),
-    field="quantity", reason="needs the account's position", error="InvalidOrder")
+    field="quantity", reason="needs the account's position", error="InsufficientFunds")
 POSITION_LIMIT = StateRule(
     "710004", "position-limit", ORDER_COMMANDS, "account",
     "|position after the order| above the market's `position_limits` entry, growing it.",
@@ -180,7 +180,7 @@ POSITION_LIMIT = StateRule(
     good=_account(_place(quantity="0.0005"), position_limits={"BTC-USD-SWAP-LIN": "0.01"},
                   positions={"BTC-USD-SWAP-LIN": "0.0095"}),
     field="quantity", reason="needs the account's position and its limit",
-    error="InvalidOrder")
+    error="BadRequest")
 SPOT_BALANCE = StateRule(
     "710006", "spot-balance", ORDER_COMMANDS, "account",
     "Spot only: a BUY costing more than the available counter asset (quantity x price, the "

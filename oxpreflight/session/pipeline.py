@@ -8,6 +8,9 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
+from ..rules.channels import (
+    PRIVATE_BEFORE_LOGIN, PRIVATE_BEFORE_LOGIN_RULE, PRIVATE_BEFORE_LOGIN_TEXT, PRIVATE_CHANNEL,
+)
 from ..rules.language import BATCH_OF, COMMANDS, ORDER_COMMANDS, StateRule
 from ..rules.session import (
     AUCTION_MARKET_ORDER, AUCTION_PRICE, LOGIN_AGAIN, NOT_FOUND, NOT_LOGGED_IN,
@@ -251,10 +254,24 @@ def submission(s: Session, frame: Any) -> tuple[Verdict, Optional[Record]]:
                 verdict, record = _stateful(s, plan, msg, verdict, table, closed)
             except Exception as exc:  # a bug here must still answer, never raise into a send
                 verdict, record = internal_error(exc), None
+        elif op == "subscribe" and not s._logged_in:
+            verdict = _private_before_login(verdict, msg.get("args"))
     secret = s._secret
     if secret is not None and (not verdict.ok or verdict.warnings or verdict.items):
         verdict = redact(verdict, secret.text(), secret.raw())
     return verdict, record
+
+
+def _private_before_login(verdict: Verdict, args: Any) -> Verdict:
+    """An accepted subscription with the notice for its private channels, before a login
+    was observed (the docs give no code for it: the exchange streams nothing)."""
+    private = tuple(a for a in args if PRIVATE_CHANNEL(a)) if isinstance(args, list) else ()
+    if not private:
+        return verdict
+    note = Notice(PRIVATE_BEFORE_LOGIN, "args", private[0],
+                  PRIVATE_BEFORE_LOGIN_TEXT.format(fill=", ".join(private)),
+                  PRIVATE_BEFORE_LOGIN_RULE)
+    return Verdict(True, warnings=verdict.warnings + (note,))
 
 
 def take_back(s: Session, record: Record) -> None:

@@ -21,7 +21,7 @@ import pytest
 from .. import Preflight, Session, Verdict
 from ..config import ConfigError, load_config
 from ..guard import guard
-from ..rules.catalogue import CODES
+from ..rules.catalogue import KNOWN
 from ..rules.local import entry
 
 _MARKETS = pytest.StashKey[Any]()
@@ -146,7 +146,7 @@ def _describe(verdict: Verdict) -> list[str]:
 
 def _code(code: Any) -> str:
     text = str(code).strip()
-    if text not in CODES and text.isdigit() and text.zfill(5) in CODES:
+    if text not in KNOWN and text.isdigit() and text.zfill(5) in KNOWN:
         text = text.zfill(5)
     if entry(text) is None and not (text[:1] == "W" and text[1:].isdigit()):
         raise ValueError(f"{code!r} is not a code in the exchange's error table (nor a "

@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, Callable, Optional, TypeVar
 
 from ..rules import RULES
-from ..rules.catalogue import CODES
+from ..rules.catalogue import KNOWN
 from ..rules.language import Envelope, Rule, StateRule
 from ..rules.limits import Limits
 from ..rules.local import fill_text, message_of
@@ -25,6 +25,7 @@ from .decoder import (
 from .internal import internal_error
 from .assembly import assemble
 from .markets import MarketRecord, index_markets, load_markets
+from .readable import readable_op
 from .replies import rejection
 from .sizing import ENVELOPE_ROOM, MIN_ITEM, TAG_ROOM, fits, measure, size_bound
 from .verdict import ACCEPTED, Notice, Verdict
@@ -83,6 +84,8 @@ class Engine:
         self._single = {op: plan.run for op, plan in self.plans.items() if not plan.batch}
         self._refused = {NOT_JSON: _ROWS["not_json"], NOT_UTF8: _ROWS["not_utf8"],
                          TOO_DEEP: _ROWS["too_deep"]}
+        self._batch_rows = {name: _ROWS[name] for name in
+                            ("batch_timestamp_type", "batch_recv_window_type", "batch_expired")}
 
     @property
     def policy(self) -> Any:
@@ -216,7 +219,8 @@ class Engine:
         obj = decode(text)
         if obj.__class__ is not dict:
             row = self._refused[obj if isinstance(obj, Refusal) else NOT_JSON]
-            return self._reject(row, None, None, None, None, None), None
+            # the command's failure shape when its op is read before the frame breaks
+            return self._reject(row, None, None, None, readable_op(text), None), None
         if _has_float(obj) and may_lose_digits(text):
             obj = decode_exact(text)  # refuses nothing decode accepted
         op = obj.get("op")
@@ -265,8 +269,10 @@ class Engine:
         """A frame row's verdict when the frame's encoding decides it, else ``None``."""
         length = measure(frame, self.max_message_length)
         if isinstance(length, Refusal):
-            # text the exchange cannot parse: no op or tag to answer with, as for the same text
-            return self._reject(self._refused[length], None, None, None, None, None)
+            # a frame the exchange cannot parse: no tag; the op when it is read before the
+            # break, as for the same text
+            return self._reject(self._refused[length], None, None, None, readable_op(frame),
+                                None)
         if length > self.max_message_length:
             return self._oversize(frame)
         return None
@@ -291,6 +297,11 @@ class Engine:
         if result.__class__ is tuple:  # frame-level: dataArray missing, not a list, empty
             rule, value, fill = result
             return self._reject(rule, value, fill, None, op, tag)
+        if "timestamp" in frame or "recvWindow" in frame:  # the batch's own, frame-level
+            found = self._batch_time(frame)
+            if found is not None:
+                rule, value, fill = found
+                return self._reject(rule, value, fill, None, op, tag)
         if result.count(None) == len(result):
             return Verdict(True, items=(ACCEPTED,) * len(result))
         data = frame["dataArray"]
@@ -313,6 +324,21 @@ class Engine:
         return Verdict(False, first.code, first.message, first.field, first.value, done,
                        warnings, None, first.index, partial(getattr, first, "response"),
                        first.rule)
+
+    def _batch_time(self, frame: dict[str, Any]) -> Optional[tuple[Rule, Any, Any]]:
+        """The first batch-level row the frame fails (``(rule, value, fill)``), else ``None``:
+        a timestamp or recvWindow that is not an integer, then the batch's deadline."""
+        ts, window = frame.get("timestamp"), frame.get("recvWindow")
+        stamp, span = exact.integer(ts), exact.integer(window)
+        if stamp is exact.BAD:
+            return (self._batch_rows["batch_timestamp_type"], ts, None)
+        if span is exact.BAD:
+            return (self._batch_rows["batch_recv_window_type"], window, None)
+        now = self._now()
+        span = 1000 if span is None else span
+        if stamp is not None and now is not None and now > stamp + span:
+            return (self._batch_rows["batch_expired"], ts, span)
+        return None
 
     @staticmethod
     def _notices(found: list[tuple[Rule, Any, Any]]) -> tuple[Notice, ...]:
@@ -341,7 +367,7 @@ class Engine:
         """20027: its reply reads op and tag from the frame (dict or text) only when asked for,
         so a frame gets one reply shape whichever form it was held in."""
         rule = self._too_long
-        entry = CODES[rule.code]
+        entry = KNOWN[rule.code]
         op, tag = (frame.get("op"), frame.get("tag")) if isinstance(frame, dict) else (None, None)
         return Verdict(False, entry.code, entry.message, rule.field, None, (), (), None, None,
                        (_oversize_reply, (self._stamp, rule, frame, op, tag)), rule.name)

@@ -54,7 +54,8 @@ class MarketRecord:
 
     __slots__ = ("code", "type", "rate", "tick", "tick_num", "tick_den", "tick_lim", "step", "step_num", "step_den",
                  "step_lim", "step_f", "step_text", "lo", "lo_f", "hi",
-                 "hi_f", "listed", "settles", "market", "unlisted", "mark")
+                 "hi_f", "listed", "settles", "market", "unlisted", "perpetual",
+                 "mark")
 
     def __init__(self, market: Market, unlisted: bool = False):
         self.market = market
@@ -62,6 +63,9 @@ class MarketRecord:
         self.unlisted = unlisted
         self.code = market.marketCode
         self.type = market.type
+        #: A perpetual: a FUTURE whose code has the perpetual form BASE-QUOTE-SWAP-... (the
+        #: catalogue's type says FUTURE for dated futures too).
+        self.perpetual = market.type == "FUTURE" and market.marketCode.split("-")[2:3] == ["SWAP"]
         self.rate = market.type in RATE_TYPES
         self.tick = market.tickSize
         self.tick_num, self.tick_den = _ratio(market.tickSize)

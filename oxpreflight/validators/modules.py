@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from ..rules import FIELDS, RULES
 from ..rules import examples as _examples
-from ..rules.catalogue import CODES
+from ..rules.catalogue import KNOWN as CODES  # the exchange's table and the observed codes
 from ..rules.language import BATCH_OF, COMMANDS, Envelope, Rule
 from ..rules.local import DEFAULT_ERROR, ERROR_NAMES, register
 from .compiler import compile_plans
@@ -27,10 +27,9 @@ from .markets import index_markets, load_markets
 
 
 def _reserved(code: Any) -> bool:
-    """W000-W199 (oxpreflight's notices) and R000-R099 (the pre-trade limits)."""
-    if not isinstance(code, str) or len(code) < 2 or not code[1:].isdigit():
-        return False
-    return (code[0] == "W" and int(code[1:]) < 200) or (code[0] == "R" and int(code[1:]) < 100)
+    """W000-W999 (oxpreflight's notices) and R000-R999 (the pre-trade limits)."""
+    return isinstance(code, str) and len(code) == 4 and code[0] in "WR" and code[1:].isdigit() \
+        and code[1:].isascii()
 
 
 def module_name(module: Any) -> str:
@@ -74,7 +73,7 @@ def _checked(row: Any, name: str, builtin: dict[str, str]) -> Rule:
             raise RuleError(f"{label}: code {row.code} is the exchange's and means "
                             f"{CODES[row.code].message!r}, not {row.message!r}")
     elif _reserved(row.code):
-        raise RuleError(f"{label}: {row.code} is oxpreflight's own (W000-W199, R000-R099)")
+        raise RuleError(f"{label}: {row.code} is oxpreflight's own (W000-W999, R000-R999)")
     elif not row.is_warning:
         try:
             register(row.code, row.message or "", error, row.where)

@@ -15,10 +15,12 @@ WIDTH = 120
 #: An int inside +-10**18 (at most 19 digits): its size is within ``VALUE_ROOM``.
 SMALL_INT_RANGE = "-1000000000000000000 < {r} < 1000000000000000000"
 #: Envelope checks the engine makes itself, before any plan runs.
-ENGINE_CHECKS = frozenset({"too_long", "not_json", "not_utf8", "too_deep", "unknown_op",
+ENGINE_CHECKS = frozenset({"batch_timestamp_type", "batch_recv_window_type", "batch_expired",
+                           "too_long", "not_json", "not_utf8", "too_deep", "unknown_op",
                            "internal_error"})
 #: Envelope checks at the head of every plan.
-HEAD_CHECKS = frozenset({"bad_tag", "tag_too_long", "bad_payload"})
+HEAD_CHECKS = frozenset({"bad_tag", "tag_too_long", "bad_payload", "no_channels",
+                         "unknown_channel"})
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from oxpreflight.rules import Above, Is, Rule
 from oxpreflight.rules.examples import order
 
 RULES = (
-    Rule("W500", ("placeorder", "placeorders"), Is("timeInForce", ("GTC",)),
+    Rule("D500", ("placeorder", "placeorders"), Is("timeInForce", ("GTC",)),
          "Desk: GTC orders outlive the session; say so.", bad=order(),
          good=order(timeInForce="IOC"), field="timeInForce", name="desk-gtc-notice",
          warning="timeInForce {value} outlives the trading session"),

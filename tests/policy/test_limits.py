@@ -96,7 +96,7 @@ def test_r002_is_exact_never_binary_float():
 def test_r002_at_the_mark_without_a_mark_price_is_skipped_with_a_notice():
     pf = pf_with(max_notional="1")
     v = pf.check(frame(orderType="MARKET", price=None, marketCode="BTC-USD-240628-LIN"))
-    assert v.ok and [w.code for w in v.warnings] == ["W010"]
+    assert v.ok and [w.code for w in v.warnings] == ["W012"]
     assert "notional (R002) not checked" in v.warnings[0].message
 
 
@@ -118,7 +118,7 @@ def test_r003_price_outside_the_band_around_the_mark_price():
 def test_r003_without_a_mark_price_is_skipped_with_a_notice():
     pf = pf_with(price_band="0.05")
     v = pf.check(frame(marketCode="BTC-USD-240628-LIN", price="70000"))
-    assert v.ok and [w.code for w in v.warnings] == ["W010"]
+    assert v.ok and [w.code for w in v.warnings] == ["W012"]
     assert v.warnings[0].message.startswith("price band (R003) not checked")
 
 
@@ -329,7 +329,7 @@ def test_every_figure_per_market_compiles_and_each_row_s_examples_behave():
             f = frame(marketCode=market, orderType=kind, quantity="0.001")
             assert pf.check(f).code in (None, "20020", "710003"), (market, kind)
     for row in limits.rows():
-        if row.code == "W010" and row.name.endswith("-btc-usd-swap-lin"):
+        if row.code == "W012" and row.name.endswith("-btc-usd-swap-lin"):
             continue  # the only marked example market is the one it overrides
         only = {r.name: "ignore" for r in limits.rows() if r is not row}
         judge = Preflight(markets=MARKETS, clock=lambda: NOW, limits=limits, policy=only)

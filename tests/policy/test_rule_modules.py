@@ -91,7 +91,7 @@ def test_a_user_warning_row_and_an_exchange_code_row_take_their_messages(monkeyp
     pf = pf_with(["tests.policy.desk_warnings"])
     v = pf.check(frame())
     assert v.ok and [(w.code, w.message) for w in v.warnings] == [
-        ("W500", "timeInForce GTC outlives the trading session")]
+        ("D500", "timeInForce GTC outlives the trading session")]
     v = pf.check(frame(quantity="101", timeInForce="IOC"))
     assert (v.code, v.message) == ("20006", "Quantity must be greater than zero")
 
