@@ -17,7 +17,8 @@ import orjson
 
 from .rules import OBSERVED_CODES, RULES, SERVER_CODES, SESSION_CODES, STATE_RULES
 from .rules.catalogue import KNOWN
-from . import docs_scope as scoped
+from .docs_scope import LIMIT_CODES, example_options, extra_codes, extra_rows, policy_line
+from .docs_scope import known as scoped_known, message as scoped_message
 from .rules.ccxt import CCXT, KEPT
 from .rules.language import (
     CANCEL_COMMANDS, COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Rule,
@@ -62,12 +63,12 @@ def rule_message(rule: Rule) -> str:
 def rules_for(code: str, scope: Any = None) -> tuple:
     """The rules that report ``code``, in check order (with a Preflight ``scope``, its limits'
     and rule modules' rows too: :mod:`oxpreflight.docs_scope`)."""
-    return tuple(rule for rule in RULES + scoped.extra_rows(scope)[0] if rule.code == code)
+    return tuple(rule for rule in RULES + extra_rows(scope)[0] if rule.code == code)
 
 
 def state_rules_for(code: str, scope: Any = None) -> tuple:
     """The session rows that report ``code``, in the session's check order."""
-    return tuple(row for row in STATE_RULES + scoped.extra_rows(scope)[1] if row.code == code)
+    return tuple(row for row in STATE_RULES + extra_rows(scope)[1] if row.code == code)
 
 
 def session_reason(code: str, scope: Any = None) -> str:
@@ -159,9 +160,9 @@ def code_rows(scope: Any = None) -> list[CodeRow]:
             row = CodeRow(code, entry.message, "missing", (), "")
         rows.append(CodeRow(row.code, row.message, row.status, row.rules, row.reason,
                             entry.source))
-    for code in scoped.extra_codes(scope):
+    for code in extra_codes(scope):
         rules, state = rules_for(code, scope), state_rules_for(code, scope)
-        rows.append(CodeRow(code, scoped.message(code, rules or state, rule_message),
+        rows.append(CodeRow(code, scoped_message(code, rules or state, rule_message),
                             "enforced" if rules else "session", rules,
                             session_reason(code, scope)))
     return rows
@@ -203,7 +204,7 @@ def _example_preflight(rule: Optional[Rule] = None, scope: Any = None):
     from .rules.examples import MARKETS, NOW
     from .rules.markets import Unlisted
 
-    extra = scoped.example_options(rule, scope)
+    extra = example_options(rule, scope)
     if rule is not None and isinstance(rule.fails, Unlisted):  # only the embedded is open-world
         return Preflight(clock=lambda: NOW, **extra)
     return Preflight(markets=MARKETS, clock=lambda: NOW, **extra)
@@ -250,9 +251,9 @@ def explain(code: str, preflight: Optional[Any] = None, scope: Any = None) -> st
     through ``Preflight(markets=rules.examples.MARKETS, clock=lambda: NOW)``. With a Preflight
     ``scope``, its limits' and rule modules' rows are included and the policy it applies."""
     rules, state = rules_for(code, scope), state_rules_for(code, scope)
-    if scoped.known(code) is None and not rules and not state:
+    if scoped_known(code) is None and not rules and not state:
         raise UnknownCode(code)
-    message = scoped.message(code, rules or state, rule_message)
+    message = scoped_message(code, rules or state, rule_message)
     out = [f"{code}  {message}", ""]
     if code in KNOWN and KNOWN[code].observed:
         out += [f"Observed, not in the exchange's table. Source: {KNOWN[code].source}", ""]
@@ -264,7 +265,7 @@ def explain(code: str, preflight: Optional[Any] = None, scope: Any = None) -> st
             out.append(f"No rule: server-only, {SERVER_CODES[code]}.")
         elif code in OBSERVED_CODES:
             out.append(f"No rule: {OBSERVED_CODES[code]}.")
-        elif code in scoped.LIMIT_CODES:
+        elif code in LIMIT_CODES:
             out.append("A pre-trade limit, off: on with Preflight(limits=Limits(...)) or "
                        "[tool.oxpreflight.limits].")
         else:
@@ -284,7 +285,7 @@ def explain(code: str, preflight: Optional[Any] = None, scope: Any = None) -> st
             out.append(f"  raises:     {rule.error} (from a guarded send){_ccxt_note(code)}")
         out.append(f"  commands:   {', '.join(rule.commands)}")
         out.append(f"  fails when: {rule.fails.describe()}")
-        out += scoped.policy_line(rule, scope)
+        out += policy_line(rule, scope)
         for label, example in (("failing example", rule.bad), ("passing example", rule.good)):
             frame = example_frame(rule, example)
             out.append(f"  {label}:")
@@ -311,7 +312,7 @@ def _state_rows_text(code: str, scope: Any = None) -> list:
         out.append(f"  defined at: {row.where}")
         out.append(f"  {row.doc}")
         out.append(f"  commands:   {', '.join(row.commands)}")
-        out += scoped.policy_line(row, scope)
+        out += policy_line(row, scope)
         if row.why:
             out.append(f"  why:        {row.why}")
         out.append(f"  failing scenario: {_shown(row.bad)}")
@@ -351,9 +352,9 @@ def codes_data(scope: Any = None) -> list:
         if entry.observed:
             row["source"] = entry.source
         out.append(row)
-    for code in scoped.extra_codes(scope):
+    for code in extra_codes(scope):
         rows = rules_for(code, scope) or state_rules_for(code, scope)
-        out.append({"code": code, "message": scoped.message(code, rows, rule_message),
+        out.append({"code": code, "message": scoped_message(code, rows, rule_message),
                     "enforced_by": enforced_by(code, scope), "rules": _rows_data(code, scope),
                     "observed": False})
     return out
@@ -364,9 +365,9 @@ def explain_data(code: str, scope: Any = None) -> dict:
     "reason"}``; ``reason`` says why no row checks the code locally (server-only codes, and
     session codes without a row), else ``None``. :class:`UnknownCode` for an unknown code."""
     rules, state = rules_for(code, scope), state_rules_for(code, scope)
-    if scoped.known(code) is None and not rules and not state:
+    if scoped_known(code) is None and not rules and not state:
         raise UnknownCode(code)
-    message = scoped.message(code, rules or state, rule_message)
+    message = scoped_message(code, rules or state, rule_message)
     reason = None
     if code in SERVER_CODES and not rules and not state:
         reason = SERVER_CODES[code]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypedDict, Union, Unpack
 
 from .validators.clock import system_clock
+from .rules.language import Rule
 from .validators.engine import Engine
 
 if TYPE_CHECKING:
@@ -39,6 +40,26 @@ class Preflight(Engine):
     ``policy``: ``{selector: "error" | "warn" | "ignore"}``. ``limits``: an
     :class:`oxpreflight.Limits` (R001-R006).
     """
+
+    @property
+    def policy(self) -> Any:
+        """The policy in force: ``selector -> action`` (read-only; empty when none)."""
+        return self._policy.mapping
+
+    def action_for(self, row: Any) -> Optional[str]:
+        """What the policy does to ``row`` (a rule or session row): ``"error"``, ``"warn"``,
+        ``"ignore"``, or ``None`` when no selector matches it."""
+        return self._policy.action(row) if self._policy else None
+
+    @property
+    def rules_in_force(self) -> tuple[Rule, ...]:
+        """Every ``check`` row in force, in check order, policy applied (``warn`` rows are
+        warnings, ``ignore`` rows are gone)."""
+        seen: dict[int, Rule] = {}
+        for plan in self.plans.values():
+            for row in plan.rules:
+                seen.setdefault(id(row), row)
+        return tuple(seen.values())
 
     @classmethod
     def from_config(cls, path: Any = None, markets: Any = None,

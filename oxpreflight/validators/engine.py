@@ -88,29 +88,9 @@ class Engine:
                             ("batch_timestamp_type", "batch_recv_window_type", "batch_expired")}
 
     @property
-    def policy(self) -> Any:
-        """The policy in force: ``selector -> action`` (read-only; empty when none)."""
-        return self._policy.mapping
-
-    def action_for(self, row: Any) -> Optional[str]:
-        """What the policy does to ``row`` (a rule or session row): ``"error"``, ``"warn"``,
-        ``"ignore"``, or ``None`` when no selector matches it."""
-        return self._policy.action(row) if self._policy else None
-
-    @property
     def limits(self) -> Optional[Limits]:
         """The pre-trade limits in force (``None``: off)."""
         return self._limits
-
-    @property
-    def rules_in_force(self) -> tuple[Rule, ...]:
-        """Every ``check`` row in force, in check order, policy applied (``warn`` rows are
-        warnings, ``ignore`` rows are gone)."""
-        seen: dict[int, Rule] = {}
-        for plan in self.plans.values():
-            for row in plan.rules:
-                seen.setdefault(id(row), row)
-        return tuple(seen.values())
 
     @property
     def max_message_length(self) -> int:
