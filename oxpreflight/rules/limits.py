@@ -74,15 +74,11 @@ class Limits:
         return Limits, (self.max_quantity, self.max_notional, self.price_band,
                         dict(self.markets))
 
-    def _key(self) -> tuple[Any, ...]:
-        return (self.max_quantity, self.max_notional, self.price_band,
-                tuple((code, limits._key()) for code, limits in self.markets))
-
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Limits) and self._key() == other._key()
+        return isinstance(other, Limits) and _figures(self) == _figures(other)
 
     def __hash__(self) -> int:
-        return hash(self._key())
+        return hash(_figures(self))
 
     def __lt__(self, other: "Limits") -> bool:  # sorting (code, Limits) pairs
         return repr(self) < repr(other)
@@ -96,6 +92,12 @@ class Limits:
     def rows(self) -> tuple[Rule, ...]:
         """The ``check`` rows of these limits, R001, R002, R003 (then their W010 notices)."""
         return _rows(self)
+
+
+def _figures(limits: Limits) -> tuple[Any, ...]:
+    """What two equal Limits share: every figure, per market too."""
+    return (limits.max_quantity, limits.max_notional, limits.price_band,
+            tuple((code, _figures(m)) for code, m in limits.markets))
 
 
 def _scopes(limits: Limits, name: str) -> list[tuple[Optional[str], Decimal, Optional[Cond]]]:
@@ -244,20 +246,20 @@ def _rows(limits: Limits) -> tuple[Rule, ...]:
 _ORDERS = PLACE + MODIFY
 #: The session's limit rows, in their check order: R005, R006, R004.
 HALTED = StateRule(
-    "R005", "trading-halted", _ORDERS, "limits",
+    "R005", "trading-halted", _ORDERS, "trading_halted",
     "`Session.trading_state` is HALTED: every placeorder(s) and modifyorder(s) is rejected; "
     "cancels pass.", bad={"options": {"trading_state": "HALTED"}}, good={"options": {}},
     reason="needs the session's trading state", error="InvalidOrder",
     where="oxpreflight/rules/limits.py")
 REDUCING = StateRule(
-    "R006", "trading-reducing", PLACE, "limits",
+    "R006", "trading-reducing", PLACE, "trading_reducing",
     "`Session.trading_state` is REDUCING: an order that would grow or flip the position (a spot "
     "BUY; a future order beyond the held position; any order whose position is unknown).",
     bad={"options": {"trading_state": "REDUCING"}}, good={"options": {}}, field="quantity",
     reason="needs the session's trading state and the position", error="InvalidOrder",
     where="oxpreflight/rules/limits.py")
 DUPLICATE = StateRule(
-    "R004", "duplicate-client-order-id", PLACE, "limits",
+    "R004", "duplicate-client-order-id", PLACE, "duplicate_client_order_id",
     "A placeorder whose `clientOrderId` is already pending (sent, not answered) or open, or "
     "repeated within the batch.", bad={"options": {}}, good={"options": {}},
     field="clientOrderId", reason="needs the session's open and pending orders",

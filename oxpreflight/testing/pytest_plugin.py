@@ -162,7 +162,8 @@ class PreflightForTests(Preflight):
     """A :class:`~oxpreflight.Preflight` with assertions; what the ``preflight`` fixture gives.
     ``policy=`` on an assertion checks with that policy merged over this one's."""
 
-    def _with(self, policy: Any) -> "PreflightForTests":
+    def with_policy(self, policy: Any) -> "PreflightForTests":
+        """This Preflight with ``policy`` merged over its own (built once per policy)."""
         if policy is None:
             return self
         cache = vars(self).setdefault("_policies", {})
@@ -181,7 +182,7 @@ class PreflightForTests(Preflight):
         """
         __tracebackhide__ = True
         verdict = session.submit(frame) if session is not None else \
-            self._with(policy).check(frame)
+            self.with_policy(policy).check(frame)
         if not verdict.ok:
             raise AssertionError("\n".join(
                 ["frame would be rejected:", *_describe(verdict), f"  frame: {_frame_text(frame)}"]))
@@ -197,7 +198,7 @@ class PreflightForTests(Preflight):
         __tracebackhide__ = True
         expected = _code(code)
         verdict = session.submit(frame) if session is not None else \
-            self._with(policy).check(frame)
+            self.with_policy(policy).check(frame)
         known = entry(expected)
         head = f"expected rejection {expected}" + (f" {known.message!r}" if known else "")
         if verdict.ok:
@@ -237,7 +238,8 @@ class RecordingSend:
     def __call__(self, frame: Any, *args: Any, **kwargs: Any) -> Any:
         return self.send(frame, *args, **kwargs)
 
-    def _unreported(self) -> list[tuple[Any, Verdict]]:
+    def unreported(self) -> list[tuple[Any, Verdict]]:
+        """The rejections not reported yet (each is reported once)."""
         fresh, self._reported = self.rejected[self._reported:], len(self.rejected)
         return fresh
 
@@ -263,7 +265,7 @@ def _report(rejected: list[tuple[Any, Verdict]]) -> str:
 
 
 def _take_rejected(item: pytest.Item) -> list[tuple[Any, Verdict]]:
-    return [r for recorder in item.stash.get(_SENDS, []) for r in recorder._unreported()]
+    return [r for recorder in item.stash.get(_SENDS, []) for r in recorder.unreported()]
 
 
 @pytest.hookimpl(wrapper=True)
@@ -317,7 +319,7 @@ def _preflight_marked_markets(request: pytest.FixtureRequest):
         vars(pf).update(vars(_marked(request, marker)))
     policy = request.node.get_closest_marker("preflight_policy")
     if policy is not None:
-        vars(pf).update(vars(pf._with(policy.args[0] if policy.args else
+        vars(pf).update(vars(pf.with_policy(policy.args[0] if policy.args else
                                       policy.kwargs["policy"])))
     try:
         yield
@@ -363,6 +365,6 @@ def preflight_send(request: pytest.FixtureRequest, preflight: PreflightForTests
         return recorder
 
     yield make
-    late = [r for recorder in recorders for r in recorder._unreported()]
+    late = [r for recorder in recorders for r in recorder.unreported()]
     if late:
         pytest.fail(_report(late), pytrace=False)

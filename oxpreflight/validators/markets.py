@@ -116,6 +116,9 @@ def _entries(source: Any) -> list:
 #: figure (float shadows, grid ratios) is finite and cheap.
 _DECIMALS = ("tickSize", "minSize", "upperPriceBound", "lowerPriceBound", "markPrice")
 _MIN_EXP, _MAX_EXP = -30, 18
+#: Most significant digits a figure may have: real ticks, sizes and prices have a handful; a
+#: million-digit tick would cost the exact grid ratio seconds to build.
+_MAX_DIGITS = 40
 
 
 def _name(entry: Any, index: int) -> str:
@@ -129,6 +132,9 @@ def _checked(market: Market, name: str) -> Market:
         if value is not None and value != 0 and not _MIN_EXP <= value.adjusted() <= _MAX_EXP:
             raise MarketError(f"{name}: {field} {value} is out of range "
                               f"(1e{_MIN_EXP} .. 1e{_MAX_EXP + 1})")
+        if value is not None and _significant(value) > _MAX_DIGITS:
+            raise MarketError(f"{name}: {field} has more than {_MAX_DIGITS} significant "
+                              f"digits")
     lo, hi = market.lowerPriceBound, market.upperPriceBound
     if lo is not None and hi is not None and lo > hi:
         raise MarketError(f"{name}: lowerPriceBound {lo} is above upperPriceBound {hi}")
@@ -145,6 +151,15 @@ def valid_market(entry: Any, name: str) -> Market:
         where = ".".join(str(p) for p in first["loc"]) or "entry"
         raise MarketError(f"{name}: {where}: {first['msg']}") from None
     return _checked(market, name)
+
+
+def _significant(value: Decimal) -> int:
+    """How many digits ``value`` has, trailing zeros left out."""
+    digits = value.as_tuple().digits
+    end = len(digits)
+    while end > 1 and digits[end - 1] == 0:
+        end -= 1
+    return end
 
 
 def parse_markets(source: Any) -> list[Market]:
