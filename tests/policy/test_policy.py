@@ -178,3 +178,18 @@ def test_session_batch_with_a_warned_row():
     s.observe(LOGGED_IN)
     v = s.submit({"op": "placeorders", "tag": 1, "dataArray": [order(), order()]})
     assert v.ok and [w.code for w in v.items[1].warnings] == ["20007"]
+
+
+def test_a_relaxed_session_row_hides_no_later_row_of_the_same_state():
+    from oxpreflight.rules.session import SECRET
+
+    login = {"op": "login", "tag": 1, "data": {"apiKey": "other", "timestamp": NOW,
+                                               "signature": "bm90IGl0"}}
+    strict = pf_with(None).session(api_key=KEY, api_secret=SECRET)
+    assert strict.submit(login).code == "20025"
+    relaxed = pf_with({"login-api-key-mismatch": "ignore"}).session(api_key=KEY,
+                                                                     api_secret=SECRET)
+    assert relaxed.submit(login).code == "20000"  # the signature row still runs
+    warned = pf_with({"20025": "warn"}).session(api_key=KEY, api_secret=SECRET)
+    v = warned.submit(login)
+    assert v.code == "20000" and [w.code for w in v.warnings if w.code == "20025"] == []
