@@ -58,7 +58,7 @@ class Assembly:
 def assemble(open_world: bool, rules: Any = (), policy: Any = None,
              limits: Any = None) -> Assembly:
     """Check and put together ``rules`` (modules), ``policy`` and ``limits``: each bad part is a
-    ``ValueError`` naming it (a :class:`~oxpreflight.validators.emitters.RuleError` for rows)."""
+    ``ValueError`` naming it (a :class:`~oxpreflight.validators.declaration.RuleError` for rows)."""
     found = as_limits(limits)
     user = load_rules(rules)
     rows = RULES + (found.rows() if found is not None else ()) + user

@@ -20,7 +20,7 @@ from ..rules.catalogue import KNOWN as CODES  # the exchange's table and the obs
 from ..rules.language import BATCH_OF, COMMANDS, Envelope, Rule
 from ..rules.local import DEFAULT_ERROR, ERROR_NAMES, register
 from .compiler import compile_plans
-from .emitters import EMITTERS, RuleError, conditions
+from .kinds import RuleError, conditions, validate_rows
 from .exact import exact_from_float
 from .markets import index_markets, load_markets
 
@@ -61,8 +61,12 @@ def _checked(row: Any, name: str, builtin: dict[str, str]) -> Rule:
     if unknown or not row.commands:
         raise RuleError(f"{label}: commands must be a tuple of {', '.join(COMMANDS)}")
     for cond in conditions(row.fails):
-        if type(cond) not in EMITTERS or isinstance(cond, Envelope):
-            raise RuleError(f"{label}: condition {type(cond).__name__} has no emitter")
+        if isinstance(cond, Envelope):
+            raise RuleError(f"{label}: the frame's own checks (Envelope) are the engine's")
+    try:
+        validate_rows((row,))  # every condition class declared, with every part
+    except RuleError as exc:
+        raise RuleError(f"rule module {name}: {exc}") from None
     error = row.error or DEFAULT_ERROR
     if error not in ERROR_NAMES:
         raise RuleError(f"{label}: unknown exception class {error!r}")
