@@ -14,7 +14,7 @@ from oxpreflight import docs
 from oxpreflight.errors import BadRequest, error_for
 from oxpreflight.rules import Absent, Cond, Is, Rule
 from oxpreflight.rules.examples import MARKETS, NOW, order
-from oxpreflight.validators.emitters import RuleError
+from oxpreflight.validators.kinds import RuleError
 
 ROOT = Path(__file__).resolve().parents[2]
 DOTTED = "tests.policy.desk_rules"
@@ -152,8 +152,21 @@ def test_a_condition_class_without_its_parts_fails_at_construction():
 
     row = Rule("D910", ("placeorder",), Novel(), "d", bad=order(), good=order(),
                name="novel-row", message="m")
-    with pytest.raises(RuleError, match="Novel has no emitter"):
+    with pytest.raises(RuleError, match="desk_novel: rule novel-row: condition class Novel has "
+                                        "no declaration"):
         pf_with([_module("desk_novel", row)])
+
+    from oxpreflight.validators.kinds import Kind, declare
+
+    class HalfDeclared(Cond):
+        def describe(self):
+            return "half"
+
+    declare(Kind(HalfDeclared, emit=lambda b, c: "False"))  # no predicate, breaker, fixer
+    row = Rule("D911", ("placeorder",), HalfDeclared(), "d", bad=order(), good=order(),
+               name="half-row", message="m")
+    with pytest.raises(RuleError, match="HalfDeclared declares no predicate, breaker, fixer"):
+        pf_with([_module("desk_half", row)])
 
 
 def test_a_code_reused_with_another_meaning_fails_at_construction():
