@@ -14,8 +14,10 @@
 queued for ``recv``; ``on_reject="raise"`` makes ``send`` raise the
 :class:`~oxpreflight.Rejected` subclass instead. Either way the blocked frame is logged on the
 ``oxpreflight`` logger (WARNING). With a session, every frame goes through
-``session.sending``: a ``send`` that raises (connection closed) leaves the session as if the
-frame had never been sent.
+``session.sending``: a ``send`` that raises before writing its frame (connection closed)
+leaves the session as if the frame had never been sent; one interrupted after writing it (a
+cancellation while websockets drains) keeps the record, since the frame is on its way
+(:class:`~oxpreflight.guard.SendWatch`).
 
 Ordering: a reader task moves every message off the socket into one inbox; a rejected frame's
 failure reply joins the same inbox at the moment ``send`` rejects it. ``recv`` and ``async for``
@@ -54,7 +56,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 from .batches import decoded, exact_json, valid_part
 from .rules.language import BATCH_OF
 from .errors import error_for, raise_for_reply
-from .guard import Batches, admission, failure_replies, log_blocked
+from .guard import Batches, SendWatch, admission, failure_replies, log_blocked
 from .validators.clock import system_clock
 from .validators.verdict import Verdict
 from .waiting import Waiters, expected
@@ -211,15 +213,17 @@ class GuardedConnection:
         if not isinstance(message, _TEXT_TYPES):
             raise TypeError("send a whole frame as str or bytes (json.dumps a dict first), "
                             f"not {type(message).__name__}")
-        with self._admit(message) as verdict:
+        watch = SendWatch(self.connection)
+        with self._admit(message, sent=watch.left) as verdict:
             if verdict.ok:
-                await self._write(message, text)
+                await self._write(message, text, watch)
                 return None, []
         part = valid_part(verdict, message) if self.batches == "valid" else None
         if part is not None:
-            with self._admit(part[0]) as again:
+            watch = SendWatch(self.connection)
+            with self._admit(part[0], sent=watch.left) as again:
                 if again.ok:
-                    await self._write(part[0], text)
+                    await self._write(part[0], text, watch)
         sent = part[1] if part is not None and again.ok else ()
         state = self.connection.state
         if not sent and state is not State.OPEN:  # never seen by the exchange: fail as send
@@ -238,11 +242,12 @@ class GuardedConnection:
         replies = failure_replies(verdict, message, clock())
         return verdict, list(enumerate(replies))
 
-    async def _write(self, message: Any, text: Optional[bool]) -> None:
+    async def _write(self, message: Any, text: Optional[bool], watch: SendWatch) -> None:
+        """Send through websockets; ``watch`` notes whether the frame was written."""
         if text is None:
-            await self.connection.send(message)
+            await watch.run(self.connection.send(message))
         else:
-            await self.connection.send(message, text=text)
+            await watch.run(self.connection.send(message, text=text))
 
     async def _queue(self, replies: list[dict[str, Any]]) -> None:
         while self._local and self._local + len(replies) > LOCAL_HIGH:
