@@ -198,7 +198,8 @@ def _rows(limits: Limits) -> tuple[Rule, ...]:
         add(_AT_MARK & NotionalAbove("quantity", None, n), "max-notional-at-mark", "quantity",
             "notional:mark", bad=ex.order(orderType="MARKET", price=None, quantity=big),
             good=ex.order(orderType="MARKET", price=None, quantity=small))
-        add(Is("orderType", ("MARKET",)) & Absent("quantity") & Above("amount", n),
+        add(Is("orderType", ("MARKET",)) & Is("side", ("BUY",)) & Absent("quantity")
+            & Above("amount", n),
             "max-notional-amount", "amount", "value",
             bad=ex.order(orderType="MARKET", price=None, quantity=None, amount=str(n * 2)),
             good=ex.order(orderType="MARKET", price=None, quantity=None, amount=str(n)))

@@ -57,7 +57,7 @@ class Above(Cond):
 
 @dataclass(frozen=True)
 class NotionalAbove(Cond):
-    """``quantity`` x ``price`` above ``limit`` (exactly); ``price=None`` takes the market's
+    """``|quantity x price|`` above ``limit`` (exactly); ``price=None`` takes the market's
     mark price (skipped when the market has none)."""
 
     quantity: str

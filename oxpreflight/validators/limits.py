@@ -17,13 +17,13 @@ _ABOVE, _BELOW = 1 + 1e-15, 1 - 1e-15
 
 def product_above(a: Any, b: Any, limit: Decimal, X: Any = exact_from_float,
                   limit_f: Optional[float] = None) -> bool:
-    """``a x b > limit`` exactly, for two parsed numbers (int, float or Decimal). Two floats
+    """``|a x b| > limit`` exactly, for two parsed numbers (int, float or Decimal). Two floats
     well inside the float range are decided by their float product when it is further from
     the limit than the product's error can reach (below 4e-16 of it, relative: each float
     is within 2**-53 of the decimal it stands for, and so is the product); else exactly."""
     if a.__class__ is float and b.__class__ is float and limit_f is not None:
-        product = a * b
-        if 1e-300 < abs(product) < 1e300:
+        product = abs(a * b)
+        if 1e-300 < product < 1e300:
             if product > limit_f * _ABOVE:
                 return True
             if product < limit_f * _BELOW:
@@ -31,7 +31,7 @@ def product_above(a: Any, b: Any, limit: Decimal, X: Any = exact_from_float,
     da, db = to_decimal(a, X), to_decimal(b, X)
     digits = len(da.as_tuple().digits) + len(db.as_tuple().digits)
     exact = Context(prec=digits + 2, Emax=MAX_EMAX, Emin=MIN_EMIN).multiply(da, db)
-    return exact > limit
+    return abs(exact) > limit
 
 
 @lru_cache(maxsize=4096)
@@ -59,10 +59,10 @@ def _text(value: Any, X: Any) -> str:
 
 
 def notional_text(quantity: Any, price: Any, X: Any = exact_from_float) -> str:
-    """The notional ``quantity x price`` as text, exact."""
+    """The notional ``|quantity x price|`` as text, exact."""
     da, db = to_decimal(quantity, X), to_decimal(price, X)
     digits = len(da.as_tuple().digits) + len(db.as_tuple().digits)
-    return _text(Context(prec=digits + 2, Emax=MAX_EMAX, Emin=MIN_EMIN).multiply(da, db), X)
+    return _text(abs(Context(prec=digits + 2, Emax=MAX_EMAX, Emin=MIN_EMIN).multiply(da, db)), X)
 
 
 def band_text(price: Any, mark: Decimal, band: Decimal, X: Any = exact_from_float) -> str:

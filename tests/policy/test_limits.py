@@ -338,3 +338,29 @@ def test_every_figure_per_market_compiles_and_each_row_s_examples_behave():
         good = judge.check({"op": op, "tag": 1, "data": row.good})
         fired = bad.code == row.code or row.code in {w.code for w in bad.warnings}
         assert fired and good.ok and row.code not in {w.code for w in good.warnings}, row.name
+
+
+def test_every_limit_row_has_a_breaker_whose_frames_the_row_answers():
+    from hypothesis import given, settings
+
+    from oxpreflight.testing.book import book
+    from oxpreflight.testing.derived import derive
+
+    limits = Limits(max_quantity="50", max_notional="1000", price_band="0.05")
+    bk = book(MARKETS, NOW)
+    for row in limits.rows():
+        only = {r.name: "ignore" for r in limits.rows() if r is not row}
+        pf = Preflight(markets=MARKETS, clock=lambda: NOW, limits=limits, policy=only)
+        breaker = derive(row)
+        assert breaker.needs(bk) is None, row.name
+
+        def judged(row, pf):
+            @settings(max_examples=25, deadline=None, database=None)
+            @given(breaker.make(bk, row.commands[0]))
+            def answered(f):
+                v = pf.check(f)
+                assert v.code == row.code or row.code in {w.code for w in v.warnings}, (
+                    row.name, f, v)
+            return answered
+
+        judged(row, pf)()
