@@ -48,6 +48,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "preflight_policy(policy): {selector: 'error' | 'warn' | 'ignore'} over the "
         "[tool.oxpreflight] policy, for this test's preflight fixtures")
+    config.addinivalue_line(
+        "markers", "ox_exchange(markets=None, api_key=None, api_secret=None, prices=None, ...): "
+        "configure this test's ox_exchange fixture (keywords of oxpreflight.testing.Exchange)")
     config.stash[_OPTIONS] = _configured(config)
     path = _markets_path(config)
     if path is None:
