@@ -96,8 +96,12 @@ def _pick(op: str, known: str, general: str, emit: str = "return {}") -> list[st
     slow = emit.format(f"{general}(d, M, X, T, S)")
     if picker is None:
         return [f"if d.keys() <= {known}:", "    " + emit.format(fast), "else:", "    " + slow]
+    # An item that also holds documented fields its type's path takes as absent (a dataclass
+    # or ``model_dump`` writes ``"stopPrice": null`` on a LIMIT) takes the path when those
+    # are null: null counts as absent everywhere.
     return [f"value = d.get({picker!r})",
-            "if value.__class__ is str and value in FAST_PATHS and d.keys() <= FAST_KEYS[value]:",
+            "if value.__class__ is str and value in FAST_PATHS and (d.keys() <= FAST_KEYS[value]",
+            f"        or d.keys() <= {known} and FAST_NULLS[value](d)):",
             "    " + emit.format("FAST_PATHS[value](d, M, X, T, S)"), "else:", "    " + slow]
 
 
@@ -125,7 +129,8 @@ def _items(op: str, fields: dict[str, D.FieldSpec], rules: list[D.Rule],
                            Body(fields, rules, consts, documented_only=True).body())
     else:
         values = _enumeration(rules, picker)
-        keys = []
+        keys: list[str] = []
+        nulls: list[str] = []
         for value in values:
             fixed = {picker: value}
             absent = _foreign(fields, rules, consts, fixed)
@@ -133,8 +138,12 @@ def _items(op: str, fields: dict[str, D.FieldSpec], rules: list[D.Rule],
             lines += _function(f"item_{value.lower()}", body.body())
             allowed = body.const("ALLOWED_" + value, frozenset(fields) - absent)
             keys.append(f"    {value!r}: {allowed},")
+            tests = " and ".join(f"d.get({f!r}) is None" for f in sorted(absent)) or "True"
+            nulls += ["", "", f"def nulls_{value.lower()}(d):", f"    return {tests}"]
+        lines += nulls
         lines += ["", "", "FAST_PATHS = {"] + [f"    {v!r}: item_{v.lower()}," for v in values]
-        lines += ["}", "FAST_KEYS = {"] + keys + ["}"]
+        lines += ["}", "FAST_KEYS = {"] + keys + ["}", "FAST_NULLS = {"]
+        lines += [f"    {v!r}: nulls_{v.lower()}," for v in values] + ["}"]
     return lines
 
 

@@ -11,14 +11,17 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, Callable, Optional, TypeVar
 
+from orjson import JSONDecodeError, loads as _loads
+
 from ..rules import FIELDS, RULES
 from ..rules.catalogue import CODES
+from ..rules.frame import MAX_DEPTH
 from ..rules.language import Envelope, Rule
 from . import exact
 from .clock import checked_clock, system_clock
 from .decoder import (
-    NOT_JSON, NOT_UTF8, TOO_DEEP, Refusal, decode, decode_exact, depth_over, has_lone_surrogate,
-    may_lose_digits, text_of,
+    NOT_JSON, NOT_UTF8, TOO_DEEP, Refusal, depth_bound, decode, decode_exact, depth_over,
+    has_lone_surrogate, may_lose_digits, text_of, written_by_orjson,
 )
 from .internal import internal_error
 from .markets import MarketRecord, index_markets, load_markets, unlisted_market
@@ -28,6 +31,7 @@ from .sizing import ENVELOPE_ROOM, MIN_ITEM, TAG_ROOM, fits, measure, size_bound
 from .verdict import ACCEPTED, Notice, Verdict
 
 _X = exact.exact_from_float
+_SHALLOW = 2 * MAX_DEPTH  # a text this short cannot nest deeper than MAX_DEPTH
 _ROWS = {r.fails.name: r for r in RULES if isinstance(r.fails, Envelope)}
 
 
@@ -187,13 +191,19 @@ class Engine:
                 chars = len(text)
             if chars > limit:
                 return self._oversize(text), None
-        if text == "ping" or text == b"ping":
-            return ACCEPTED, None  # the keep-alive
-        obj = decode(text)
+        try:  # decoder.decode, inline: this is the hot path of text
+            obj = _loads(text)
+        except JSONDecodeError:
+            if text == "ping" or text == b"ping":
+                return ACCEPTED, None  # the keep-alive
+            obj = decode_exact(text)
+        else:
+            if len(text) > _SHALLOW and depth_bound(text) > MAX_DEPTH and depth_over(obj):
+                obj = TOO_DEEP
         if obj.__class__ is not dict:
             row = self._refused[obj if isinstance(obj, Refusal) else NOT_JSON]
             return self._reject(row, None, None, None, None, None), None
-        if _has_float(obj) and may_lose_digits(text):
+        if _has_float(obj) and not written_by_orjson(obj, text) and may_lose_digits(text):
             obj = decode_exact(text)  # refuses nothing decode accepted
         op = obj.get("op")
         run = self._single.get(op) if fast and op.__class__ is str else None

@@ -12,8 +12,10 @@ from .emitters import EMITTERS, RuleError, _and
 from .sizing import KEY_ROOM
 
 WIDTH = 120
-#: An int inside +-10**18 (at most 19 digits): its size is within ``VALUE_ROOM``.
-SMALL_INT_RANGE = "-1000000000000000000 < {r} < 1000000000000000000"
+#: An int within signed 64 bits (at most 19 digits and a sign): its size is within ``VALUE_ROOM``.
+INT64_RANGE = "-9223372036854775808 <= {r} <= 9223372036854775807"
+#: An int a float holds exactly (|n| <= 2**53): compared to a float bound like a float, exactly.
+EXACT_INT_RANGE = "-9007199254740992 <= {r} <= 9007199254740992"
 #: Envelope checks the engine makes itself, before any plan runs.
 ENGINE_CHECKS = frozenset({"too_long", "not_json", "not_utf8", "too_deep", "unknown_op",
                            "internal_error"})
@@ -119,22 +121,28 @@ class Body:
     def num(self, field: str) -> str:
         # Fast paths: a float stands for its shortest text; a plain decimal string of at most
         # 15 characters (so at most 15 digits) survives the round trip through a float, so the
-        # float stands for it exactly too.
+        # float stands for it exactly too; an int a float holds exactly (JSON `68000`, as
+        # JavaScript and Go write 68000.0) is taken as it is: every comparison a plan makes of
+        # it (with floats, Decimals, ints) is exact.
         return self._typed(
             "n_", field, "{r} - {r} == 0", "exact.number({r}, S)",
             "{r}.__class__ is str and len({r}) < 16 and {r}.isascii() and "
             "{r}.replace('.', '', 1).isdigit()", "float", "float",
-            optional_first="present:" + field not in self.facts)
+            optional_first="present:" + field not in self.facts,
+            also=("{r}.__class__ is int and " + EXACT_INT_RANGE, "{r}"))
 
     def int(self, field: str) -> str:
-        # Fast paths: a digit string of at most 18 ASCII digits is an int below 10**18.
+        # Fast paths: a digit string of at most 19 ASCII digits that is not above 2**63 - 1
+        # (equal-length digit strings compare as their numbers) is a 64-bit int.
         return self._typed(
-            "i_", field, SMALL_INT_RANGE, "exact.integer({r}, S)",
-            "{r}.__class__ is str and len({r}) < 19 and {r}.isascii() and {r}.isdigit()",
+            "i_", field, INT64_RANGE, "exact.integer({r}, S)",
+            "{r}.__class__ is str and len({r}) < 20 and {r}.isascii() and {r}.isdigit() and "
+            "(len({r}) < 19 or {r} <= '9223372036854775807')",
             "int", "int", optional_first=True)
 
     def _typed(self, prefix: str, field: str, fits: str, exact: str, plain: str, kind: str,
-               convert: str, optional_first: bool) -> str:
+               convert: str, optional_first: bool,
+               also: Optional[tuple[str, str]] = None) -> str:
         """Read ``field`` once as a number (``kind`` float) or integer (``kind`` int): the
         general plan takes values of that class that pass ``fits`` as they are and hands the
         rest to ``exact``; a fast path takes them, or a ``plain`` string through ``convert``,
@@ -156,7 +164,11 @@ class Body:
         self.line(f"{'elif' if optional_first else 'if'} {typed}:")
         self.line(f"    {var} = {r}")
         self.lines += wrap("    " * self.depth, "elif ", plain.format(r=r), ":")
-        for line in (f"    {var} = {convert}({r})", "else:", f"    return {self.general}"):
+        self.line(f"    {var} = {convert}({r})")
+        if also is not None:
+            self.lines += wrap("    " * self.depth, "elif ", also[0].format(r=r), ":")
+            self.line(f"    {var} = {also[1].format(r=r)}")
+        for line in ("else:", f"    return {self.general}"):
             self.line(line)
         return var
 
