@@ -26,14 +26,15 @@ __all__ = ["Rejected", "BadRequest", "BadSymbol", "AuthenticationError", "Invali
 
 
 class Rejected(Exception):
-    """A frame the exchange would reject, never sent. ``code``, ``message`` and ``field`` are
-    the verdict's; ``response`` is the failure reply the exchange would send; ``retryable``
+    """A frame the exchange would reject, never sent. ``code``, ``message``, ``field`` and
+    ``rule`` (the name of the row that rejected it) are the verdict's; ``response`` is the failure reply the exchange would send; ``retryable``
     says whether the same order may pass later (after a pause, or re-stamped)."""
 
     verdict: Verdict
     code: Optional[str]
     message: Optional[str]
     field: Optional[str]
+    rule: Optional[str]
     retryable: bool
 
     def __init__(self, verdict: Verdict) -> None:
@@ -42,6 +43,7 @@ class Rejected(Exception):
         self.code = verdict.code
         self.message = verdict.message
         self.field = verdict.field
+        self.rule = verdict.rule
         self.retryable = verdict.code in _RETRYABLE
 
     @property

@@ -65,8 +65,9 @@ def _short(value: Any) -> Optional[str]:
 
 
 def log_blocked(verdict: Verdict) -> None:
-    """Log one blocked frame on the ``oxpreflight`` logger at WARNING: code, op, tag and field
-    in the message and as record attributes (``record.code``, ``.op``, ``.tag``, ``.field``).
+    """Log one blocked frame on the ``oxpreflight`` logger at WARNING: code, op, tag, field and
+    rule in the message and as record attributes (``record.code``, ``.op``, ``.tag``,
+    ``.field``, ``.rule``).
     The frame itself is never logged (it may carry a login's signature); op and tag are read
     from the failure reply, so a session's redaction applies, and cut to 40 characters."""
     if not log.isEnabledFor(logging.WARNING):
@@ -76,9 +77,10 @@ def log_blocked(verdict: Verdict) -> None:
     except Exception:  # a reply that cannot be built must not stop the answer
         reply = {}
     op, tag = _short(reply.get("event")), _short(reply.get("tag"))
-    log.warning("blocked %s (tag %s): %s %s (field %s)", op, tag, verdict.code,
-                verdict.message, verdict.field,
-                extra={"code": verdict.code, "op": op, "tag": tag, "field": verdict.field})
+    log.warning("blocked %s (tag %s): %s %s (field %s) [%s]", op, tag, verdict.code,
+                verdict.message, verdict.field, verdict.rule,
+                extra={"code": verdict.code, "op": op, "tag": tag, "field": verdict.field,
+                       "rule": verdict.rule})
 
 
 def _is_async(send: Callable[..., Any]) -> bool:

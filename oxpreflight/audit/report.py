@@ -59,7 +59,8 @@ class Disagreement:
     def text(self) -> str:
         """One line for a terminal."""
         local = self.expected.verdict
-        mine = "local accepted" if local.ok else f"local rejected {local.code} {local.message}"
+        mine = "local accepted" if local.ok \
+            else f"local rejected {local.code} {local.message} [{local.rule}]"
         theirs = "exchange accepted" if self.kind == "local-rejected" \
             else f"exchange rejected {self.code} {self.message or ''}".rstrip()
         return printable(f"line {self.expected.line}: {self.where()}: {mine}, {theirs} "

@@ -28,7 +28,7 @@ from .progress import Progress
 #: Blocks in flight per worker process (bounds memory with ``--workers``).
 IN_FLIGHT_PER_WORKER = 2
 
-ACCEPTED_JSON = '{"line":%d,"ok":true,"code":null,"message":null,"field":null}'
+ACCEPTED_JSON = '{"line":%d,"ok":true,"code":null,"message":null,"field":null,"rule":null}'
 
 
 @dataclass
@@ -90,8 +90,8 @@ def check_block(pf: Preflight, block: bytes, first: int, as_json: bool = False,
                 tally.warning_text.setdefault(notice.code, notice.message)
                 if show_warnings and not as_json:
                     where = f" (field {notice.field})" if notice.field else ""
-                    out.append(printable(
-                        f"line {number}: warning {notice.code} {notice.message}{where}"))
+                    out.append(printable(f"line {number}: warning {notice.code} "
+                                         f"{notice.message}{where} [{notice.rule}]"))
         if as_json:
             out.append(json_text({"line": number, **verdict.as_dict()}))
     return ("\n".join(out) + "\n" if out else ""), tally
@@ -100,7 +100,7 @@ def check_block(pf: Preflight, block: bytes, first: int, as_json: bool = False,
 def _rejected_line(number: int, verdict: Verdict) -> str:
     where = location(verdict)
     return printable(f"line {number}: {verdict.code} {verdict.message}"
-                     + (f" (field {where})" if where else ""))
+                     + (f" (field {where})" if where else "") + f" [{verdict.rule}]")
 
 
 def summary_text(tally: Tally, elapsed: Optional[float] = None) -> str:

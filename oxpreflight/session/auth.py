@@ -12,6 +12,7 @@ import hashlib
 import hmac
 from typing import Any, Optional
 
+from ..rules.language import StateRule
 from ..rules.session import API_KEY, HEX_SIGNATURE, SECONDS, SIGNATURE, SKEW, SWAPPED
 from ..validators.verdict import Notice
 from .verdicts import Problem
@@ -113,15 +114,15 @@ def check_login(data: dict[str, Any], *, api_key: Optional[str], secret: Optiona
         return Problem(API_KEY, "apiKey", value=None)
     if secret is not None and secret.equals(key):
         return Problem(API_KEY, "apiKey", value=None, hints=(_hint(
-            SWAPPED, "apiKey", "the apiKey field holds the API secret; the key and the secret "
-                               "look swapped"),))
+            API_KEY, SWAPPED, "apiKey", "the apiKey field holds the API secret; the key and "
+                                        "the secret look swapped"),))
     stamp = data.get("timestamp")
     text = timestamp_text(stamp)
     if now is not None and text is not None and abs(int(text) - now) > skew_ms:
         hints: tuple[Any, ...] = ()
         if abs(int(text) * 1000 - now) <= skew_ms:
-            hints = (_hint(SECONDS, "timestamp", "the timestamp looks like seconds; the "
-                                                 "exchange expects milliseconds"),)
+            hints = (_hint(SKEW, SECONDS, "timestamp", "the timestamp looks like seconds; "
+                                                       "the exchange expects milliseconds"),)
         return Problem(SKEW, "timestamp", hints=hints, value=stamp)
     if secret is None or text is None:
         return None
@@ -139,17 +140,20 @@ def _signature_hints(given: Optional[bytes], text: str, secret: Secret, key: Any
         return ()
     raw = base64.b64decode(secret.sign(text))
     if hmac.compare_digest(given, raw.hex().encode()):
-        return (_hint(HEX_SIGNATURE, "signature", "the signature is hex; the exchange expects "
-                                                  "Base64 of the HMAC-SHA256 digest"),)
+        return (_hint(SIGNATURE, HEX_SIGNATURE, "signature",
+                      "the signature is hex; the exchange expects Base64 of the HMAC-SHA256 "
+                      "digest"),)
     if text.isascii() and text.isdigit() and len(text) > 3 and hmac.compare_digest(given, secret.sign(text[:-3])):
-        return (_hint(SECONDS, "signature", "the signature was computed over the timestamp in "
-                                            "seconds; sign the millisecond text sent"),)
+        return (_hint(SIGNATURE, SECONDS, "signature",
+                      "the signature was computed over the timestamp in seconds; sign the "
+                      "millisecond text sent"),)
     key_bytes = _as_bytes(key)
     if key_bytes and hmac.compare_digest(given, _sign(key_bytes, text)):
-        return (_hint(SWAPPED, "signature", "the signature was computed with the API key as the "
-                                            "HMAC key; the key and the secret look swapped"),)
+        return (_hint(SIGNATURE, SWAPPED, "signature",
+                      "the signature was computed with the API key as the HMAC key; the key "
+                      "and the secret look swapped"),)
     return ()
 
 
-def _hint(code: str, field: str, text: str) -> Notice:
-    return Notice(code, field, None, text)
+def _hint(row: StateRule, code: str, field: str, text: str) -> Notice:
+    return Notice(code, field, None, text, row.name)

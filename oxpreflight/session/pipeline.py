@@ -85,7 +85,8 @@ def _orders(s: Session, ctx: Context, item: Any, index: int) -> Optional[Problem
         ctx.notices.setdefault(index, []).append(Notice(
             ORDER_CLOSED_NOTICE, field, item.get(field),
             f"order {item.get(field)} was reported closed: the exchange will accept the "
-            f"command and answer with an order-not-found ({ORDER_GONE_CODE}) push"))
+            f"command and answer with an order-not-found ({ORDER_GONE_CODE}) push",
+            NOT_FOUND.name))
         return None
     if order is not None and order.owner is not None and s._own is not None \
             and str(order.owner) != s._own:
@@ -274,7 +275,8 @@ def _stateful(s: Session, plan: Plan, msg: dict[str, Any], verdict: Verdict,
             only = _reject(problem, ctx, msg.get("tag"), item, None, ())
             if verdict.warnings:
                 only = Verdict(False, only.code, only.message, only.field, only.value, (),
-                               verdict.warnings, None, None, partial(getattr, only, "response"))
+                               verdict.warnings, None, None, partial(getattr, only, "response"),
+                               only.rule)
             return only, None
         items = msg["dataArray"]
         rejected = {}
@@ -299,7 +301,7 @@ def _reject(problem: Problem, ctx: Context, tag: Any, item: Any, index: Optional
     # the shared builder: login (not an order command) gets a reply without data
     return rejection(problem.row.code, op=ctx.op, tag=tag, data=item, now=ctx.stamp,
                      fill=problem.fill, field=field, value=value, index=index,
-                     warnings=warnings)
+                     warnings=warnings, rule=problem.row.name)
 
 
 def _record(s: Session, plan: Plan, items: Sequence[Any], rate_now: int, counted: bool

@@ -29,7 +29,7 @@ def with_items(verdict: Verdict, rejected: dict[int, Verdict]) -> Verdict:
     first = rejected[min(rejected)]
     warnings = tuple(w for item in items for w in item.warnings)
     return Verdict(False, first.code, first.message, first.field, first.value, items, warnings,
-                   None, first.index, partial(getattr, first, "response"))
+                   None, first.index, partial(getattr, first, "response"), first.rule)
 
 
 def redact(verdict: Verdict, secret: str, raw: bytes) -> Verdict:
@@ -44,9 +44,9 @@ def redact(verdict: Verdict, secret: str, raw: bytes) -> Verdict:
 
     return Verdict(verdict.ok, verdict.code, clean(verdict.message), verdict.field,
                    clean(verdict.value), tuple(redact(i, secret, raw) for i in verdict.items),
-                   tuple(Notice(w.code, w.field, clean(w.value), clean(w.message))
+                   tuple(Notice(w.code, w.field, clean(w.value), clean(w.message), w.rule)
                          for w in verdict.warnings),
-                   clean(verdict.response), verdict.index)
+                   clean(verdict.response), verdict.index, None, verdict.rule)
 
 
 def _parts(verdict: Verdict) -> list[Any]:

@@ -100,12 +100,12 @@ def _cut(text: str) -> str:
 
 
 def _describe(verdict: Verdict) -> list[str]:
-    """``code message`` then the offending field and value, for each rejection."""
+    """``code rule: message`` then the offending field and value, for each rejection."""
     failing = [v for v in verdict.items if not v.ok] or [verdict]
     lines = []
     for v in failing:
         where = f"item {v.index}: " if v.index is not None else ""
-        lines.append(f"{where}{v.code} {v.message}")
+        lines.append(f"{where}{v.code} {v.rule}: {v.message}")
         if v.field is not None:
             lines.append(f"  field: {v.field} = {_shown(v.field, v.value)}")
     return lines

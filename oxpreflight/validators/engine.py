@@ -297,7 +297,8 @@ class Engine:
         if first is None:
             return Verdict(True, items=done, warnings=warnings)
         return Verdict(False, first.code, first.message, first.field, first.value, done,
-                       warnings, None, first.index, partial(getattr, first, "response"))
+                       warnings, None, first.index, partial(getattr, first, "response"),
+                       first.rule)
 
     @staticmethod
     def _notices(found: list[tuple[Rule, Any, Any]]) -> tuple[Notice, ...]:
@@ -305,7 +306,7 @@ class Engine:
         for rule, value, fill in found:
             message = (rule.warning or "").format(value=value,
                                                   fill=", ".join(fill) if fill else "")
-            out.append(Notice(rule.code, rule.field, value, message))
+            out.append(Notice(rule.code, rule.field, value, message, rule.name))
         return tuple(out)
 
     def _reject(self, rule: Rule, value: Any, fill: Any, data: Any, op: Any, tag: Any,
@@ -321,7 +322,8 @@ class Engine:
             source = dict(data) if data.__class__ is dict else data  # a snapshot taken now
         reply = (_reply, (self._stamp if now is None else now, rule, op, tag, fill, value, index,
                           source, text is not None and data.__class__ is dict))
-        return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, reply)
+        return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, reply,
+                       rule.name)
 
     def _oversize(self, frame: Any) -> Verdict:
         """20027: its reply reads op and tag from the frame (dict or text) only when asked for,
@@ -330,7 +332,7 @@ class Engine:
         entry = CODES[rule.code]
         op, tag = (frame.get("op"), frame.get("tag")) if isinstance(frame, dict) else (None, None)
         return Verdict(False, entry.code, entry.message, rule.field, None, (), (), None, None,
-                       (_oversize_reply, (self._stamp, rule, frame, op, tag)))
+                       (_oversize_reply, (self._stamp, rule, frame, op, tag)), rule.name)
 
     def _stamp(self) -> int:
         return self._clock() if self._clock is not None else system_clock()

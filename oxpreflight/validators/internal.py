@@ -18,9 +18,10 @@ def internal_error(exc: BaseException, now: Optional[int] = None) -> Verdict:
     """The verdict for a frame the checker failed on (``exc`` names the bug; never the frame:
     it might hold a secret). No clock of the user's is called: it may be what failed."""
     note = Notice(WARNING_CODE, None, None,
-                  f"internal error ({type(exc).__name__}); please report it")
+                  f"internal error ({type(exc).__name__}); please report it", INTERNAL_ERROR.name)
     return rejection(INTERNAL_ERROR.code, op=None, tag=None, data=None,
-                     now=system_clock() if now is None else now, warnings=(note,))
+                     now=system_clock() if now is None else now, warnings=(note,),
+                     rule=INTERNAL_ERROR.name)
 
 
 __all__ = ["internal_error", "INTERNAL_ERROR"]

@@ -137,11 +137,12 @@ def failure_reply(op: Optional[str], tag: Any, data: Any, code: str, message: st
 
 def rejection(code: str, *, op: Any, tag: Any, data: Any, now: int, fill: Any = None,
               field: Optional[str] = None, value: Any = None, index: Optional[int] = None,
-              warnings: tuple = ()) -> Verdict:
+              warnings: tuple = (), rule: Optional[str] = None) -> Verdict:
     """A rejected verdict: the catalogue's message (``xxx`` filled with ``fill``) and the
-    failure reply, built on first use from a snapshot of ``data`` taken now."""
+    failure reply, built on first use from a snapshot of ``data`` taken now; ``rule`` names
+    the row."""
     entry = CODES[code]
     message = entry.format(fill)
     snapshot = dict(data) if data.__class__ is dict else data
     return Verdict(False, entry.code, message, field, value, (), warnings, None, index,
-                   partial(failure_reply, op, tag, snapshot, entry.code, message, now))
+                   partial(failure_reply, op, tag, snapshot, entry.code, message, now), rule)

@@ -15,13 +15,15 @@ class Notice:
     """A warning on an accepted-or-rejected frame: the exchange would likely accept, but the
     frame looks like a mistake (unknown field, price off the tick size, ...)."""
 
-    __slots__ = ("_code", "_field", "_value", "_message")
+    __slots__ = ("_code", "_field", "_value", "_message", "_rule")
 
-    def __init__(self, code: str, field: Optional[str], value: Any, message: str) -> None:
+    def __init__(self, code: str, field: Optional[str], value: Any, message: str,
+                 rule: Optional[str] = None) -> None:
         self._code = code
         self._field = field
         self._value = value
         self._message = message
+        self._rule = rule
 
     @property
     def code(self) -> str:
@@ -43,18 +45,25 @@ class Notice:
         """What looks wrong, in one line."""
         return self._message
 
+    @property
+    def rule(self) -> Optional[str]:
+        """The name of the row that raised it (``price-off-tick``, ...)."""
+        return self._rule
+
     def __repr__(self) -> str:
-        return f"Notice({self._code!r}, {self._message!r})"
+        return f"Notice({self._code!r}, {self._message!r}, rule={self._rule!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Notice) and (self._code, self._field, self._message) == (
-            other._code, other._field, other._message)
+        return isinstance(other, Notice) and self._key() == other._key()
+
+    def _key(self) -> tuple[Any, ...]:
+        return self._code, self._field, self._message, self._rule
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return Notice, (self._code, self._field, self._value, self._message)
+        return Notice, (self._code, self._field, self._value, self._message, self._rule)
 
     def __hash__(self) -> int:
-        return hash((self._code, self._field, self._message))
+        return hash(self._key())
 
 
 class Verdict:
@@ -62,19 +71,19 @@ class Verdict:
     a property without a setter, so setting one raises ``AttributeError``.
 
     ``ok``: the exchange would accept it. ``code`` / ``message``: the exchange's code and
-    message of the first rejection. ``field`` / ``value``: what was rejected. ``items``: one
-    verdict per ``dataArray`` entry of a batch, else ``()``. ``response``: the failure reply
-    the exchange would send. ``warnings``: :class:`Notice` objects, never rejections.
+    message of the first rejection; ``rule``: the name of the row that rejected it.
+    ``field`` / ``value``: what was rejected. ``items``: one verdict per ``dataArray`` entry
+    of a batch, else ``()``. ``response``: the failure reply the exchange would send. ``warnings``: :class:`Notice` objects, never rejections.
     """
 
     __slots__ = ("_ok", "_code", "_message", "_field", "_value", "_items", "_warnings",
-                 "_response", "_index", "_reply")
+                 "_response", "_index", "_reply", "_rule")
 
     def __init__(self, ok: bool, code: Optional[str] = None, message: Optional[str] = None,
                  field: Optional[str] = None, value: Any = None, items: tuple[Verdict, ...] = (),
                  warnings: tuple[Notice, ...] = (), response: Optional[dict[str, Any]] = None,
                  index: Optional[int] = None,
-                 reply: Optional[Reply] = None) -> None:
+                 reply: Optional[Reply] = None, rule: Optional[str] = None) -> None:
         self._ok = ok
         self._code = code
         self._message = message
@@ -87,6 +96,7 @@ class Verdict:
         # builds the response on first use, so rejections stay cheap: a callable, or a
         # (function, arguments) pair (cheaper to make than a closure)
         self._reply = reply
+        self._rule = rule
 
     @property
     def ok(self) -> bool:
@@ -102,6 +112,12 @@ class Verdict:
     def message(self) -> Optional[str]:
         """The exchange's message for ``code``, word for word."""
         return self._message
+
+    @property
+    def rule(self) -> Optional[str]:
+        """The name of the row that rejected the frame (``limit-price-required``, ...; the
+        first failing item's for a batch); ``None`` when accepted."""
+        return self._rule
 
     @property
     def field(self) -> Optional[str]:
@@ -147,26 +163,28 @@ class Verdict:
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled with its reply built (the builder may be a compiled plan's function)."""
         return Verdict, (self._ok, self._code, self._message, self._field, self._value,
-                         self._items, self._warnings, self.response, self._index)
+                         self._items, self._warnings, self.response, self._index, None,
+                         self._rule)
 
     def __repr__(self) -> str:
         if self._ok:
             extra = f", warnings={len(self._warnings)}" if self._warnings else ""
             return f"Verdict(ok=True{extra})"
         where = f", field={self._field!r}" if self._field else ""
-        return f"Verdict(ok=False, code={self._code!r}, message={self._message!r}{where})"
+        return (f"Verdict(ok=False, code={self._code!r}, rule={self._rule!r}, "
+                f"message={self._message!r}{where})")
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (what ``oxpreflight check --json`` prints)."""
         out: dict[str, Any] = {"ok": self._ok, "code": self._code, "message": self._message,
-                               "field": self._field}
+                               "field": self._field, "rule": self._rule}
         if self._index is not None:
             out["index"] = self._index
         if self._items:
             out["items"] = [item.as_dict() for item in self._items]
         if self._warnings:
-            out["warnings"] = [{"code": w.code, "field": w.field, "message": w.message}
-                               for w in self._warnings]
+            out["warnings"] = [{"code": w.code, "field": w.field, "message": w.message,
+                                "rule": w.rule} for w in self._warnings]
         return out
 
 

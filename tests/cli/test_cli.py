@@ -77,7 +77,7 @@ def test_check_when_all_frames_pass_then_exit_0(capsys, write):
 def test_check_when_a_frame_is_rejected_then_line_code_message_and_exit_1(capsys, write):
     code, out, _ = run(capsys, "check", write(jsonl(LIMIT, NO_PRICE)))
     assert code == 1
-    assert "line 2: 20022 price is required for LIMIT order (field price)" in out
+    assert "line 2: 20022 price is required for LIMIT order (field price) [limit-price]" in out
     assert "20022           1  price is required for LIMIT order" in out
 
 
@@ -98,6 +98,7 @@ def test_check_when_warnings_flag_then_each_warning_line_is_printed(capsys):
     _, shown, _ = run(capsys, "check", str(FRAMES), "--warnings")
     assert "warning W002" not in plain.split("\n\n")[0]
     assert "line 12: warning W002 price 3800.05 is not a multiple of the tick size" in shown
+    assert "(field price) [price-off-tick]" in shown
     assert "line 12: warning W001" in shown
 
 
@@ -188,9 +189,12 @@ def test_check_when_json_then_one_parsable_verdict_per_line_and_summary_on_stder
     assert [v["line"] for v in verdicts] == list(range(1, 14))
     by_line = {v["line"]: v for v in verdicts}
     assert by_line[3] == {"line": 3, "ok": False, "code": "20022",
-                          "message": "price is required for LIMIT order", "field": "price"}
+                          "message": "price is required for LIMIT order", "field": "price",
+                          "rule": "limit-price"}
     assert by_line[2] == {"line": 2, **Preflight().check(LIMIT).as_dict()}
-    assert by_line[7]["items"][1]["code"] == "20016"
+    assert (by_line[7]["items"][1]["code"], by_line[7]["items"][1]["rule"]) == (
+        "20016", "order-side-enum")
+    assert by_line[7]["rule"] == "order-side-enum"
     assert [w["code"] for w in by_line[12]["warnings"]] == ["W001", "W002", "W008"]
     assert "frames checked" in err
 
@@ -374,8 +378,8 @@ def test_audit_when_example_capture_then_two_disagreements_grouped_by_code(capsy
     assert code == 1
     assert ("line 6: placeorder tag 3: local accepted, exchange rejected 710003 The price is "
             "higher than the maximum (reply line 7)") in out
-    assert ("line 17: placeorder tag 8: local rejected 20018 timeInForce is invalid, exchange "
-            "accepted (reply line 18)") in out
+    assert ("line 17: placeorder tag 8: local rejected 20018 timeInForce is invalid "
+            "[order-time-in-force], exchange accepted (reply line 18)") in out
     assert "710003                1  The price is higher than the maximum  (lines 6)" in out
     assert "20018                 1  timeInForce is invalid  (lines 17)" in out
     assert counts(out)["agreements"] == 7  # incl. the batch matched by clientOrderId
@@ -403,7 +407,8 @@ def test_audit_when_codes_differ_then_reported_local_to_exchange(capsys, write):
                     received(reply(2, "20021")))
     code, out, _ = run(capsys, "audit", write(capture))
     assert code == 1
-    assert "local rejected 20022 price is required for LIMIT order, exchange rejected 20021" \
+    assert "local rejected 20022 price is required for LIMIT order [limit-price], exchange " \
+           "rejected 20021" \
         in out
     assert "20022 -> 20021" in out
 

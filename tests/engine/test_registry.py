@@ -35,7 +35,7 @@ def _id(rule):
 def test_rule_bad_example_is_rejected_with_its_code(rule):
     verdict = PF.check(frame_of(rule, rule.bad))
     assert not verdict.ok
-    assert verdict.code == rule.code, verdict
+    assert (verdict.code, verdict.rule) == (rule.code, rule.name), verdict
     template = CODES[rule.code].message
     if "xxx" in template:
         head, tail = template.split("xxx")
@@ -57,7 +57,7 @@ def test_rule_good_example_passes(rule):
 def test_warning_bad_example_warns_without_rejecting(rule):
     verdict = pf_for(rule).check(frame_of(rule, rule.bad))
     assert verdict.ok, verdict
-    assert rule.code in {w.code for w in verdict.warnings}
+    assert (rule.code, rule.name) in {(w.code, w.rule) for w in verdict.warnings}
 
 
 def test_every_rule_is_documented_and_named_once():

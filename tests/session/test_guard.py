@@ -205,10 +205,11 @@ def test_guard_when_rejected_then_one_warning_with_code_op_tag_field(pf, caplog)
         pf.guard(Recorder())(json.dumps(frame))
     [record] = _blocked(caplog)
     assert record.levelno == logging.WARNING
-    assert (record.code, record.op, record.tag, record.field) == (
-        "20015", "placeorder", "order-17", "marketCode")
+    assert (record.code, record.op, record.tag, record.field, record.rule) == (
+        "20015", "placeorder", "order-17", "marketCode", "order-market-unknown")
     text = record.getMessage()
-    assert all(part in text for part in ("20015", "placeorder", "order-17", "marketCode"))
+    assert all(part in text for part in ("20015", "placeorder", "order-17", "marketCode",
+                                         "[order-market-unknown]"))
     assert "NOPE" not in text  # values and the frame itself are not logged
 
 

@@ -192,8 +192,8 @@ def test_login_when_signature_hex_then_20000_with_hint(pf):
     digest = hmac.new(SECRET.encode(), f"{NOW}GET/auth/self/verify".encode(),
                       hashlib.sha256).hexdigest()
     verdict = pf.session(api_secret=SECRET).submit(login(signature=digest))
-    assert verdict.code == "20000"
-    assert [w.code for w in verdict.warnings] == ["W101"]
+    assert (verdict.code, verdict.rule) == ("20000", "login-signature-mismatch")
+    assert [(w.code, w.rule) for w in verdict.warnings] == [("W101", "login-signature-mismatch")]
 
 
 def test_login_when_signed_over_seconds_then_20000_with_hint(pf):

@@ -76,6 +76,7 @@ def test_order_closed_failure_push_closes_the_order(session, event, command):
     verdict = session.submit(command(BIG_ID))
     assert verdict.ok and notices(verdict) == ["W104"]
     assert "100004" in verdict.warnings[0].message
+    assert verdict.warnings[0].rule == "open-order-not-found"
 
 
 def test_cancel_of_an_order_seen_closed_is_accepted_with_a_notice_by_either_id(session):

@@ -51,7 +51,7 @@ def _id(row: StateRule) -> str:
 @pytest.mark.parametrize("row", STATE_RULES, ids=_id)
 def test_state_rule_bad_scenario_gets_exactly_its_code(row):
     verdict = run(row.bad)
-    assert (verdict.ok, verdict.code) == (False, row.code), verdict
+    assert (verdict.ok, verdict.code, verdict.rule) == (False, row.code, row.name), verdict
     head, _, tail = CODES[row.code].message.partition("xxx")
     assert verdict.message.startswith(head) and verdict.message.endswith(tail)
     assert verdict.response["code"] == row.code

@@ -111,7 +111,7 @@ def test_wrong_code(preflight):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([
         "E*AssertionError: expected rejection 20015 'marketCode is invalid', got:",
-        "E*20016 side is invalid",
+        "E*20016 order-side-enum: side is invalid",
         "E*field: side = 'BOO'",
         "E*frame: {'op': 'placeorder', 'tag': 3, *'side': 'BOO'*",
     ])
@@ -140,7 +140,7 @@ def test_batch(preflight):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([
         "E*frame would be rejected:",
-        "E*item 1: 20015 marketCode is invalid",
+        "E*item 1: 20015 order-market-unknown: marketCode is invalid",
         "E*field: marketCode = 'NOPE'",
     ])
 
@@ -209,7 +209,7 @@ def test_clean_client(preflight_send):
     result.stdout.fnmatch_lines([
         "*1 frame(s) sent through preflight_send would be rejected:",
         "- {'op': 'placeorder', 'tag': 3, *",
-        "    20016 side is invalid",
+        "    20016 order-side-enum: side is invalid",
         "      field: side = 'BOO'",
     ])
     assert "pytest_plugin.py" not in result.stdout.str()
@@ -236,7 +236,7 @@ def test_async_client(preflight_send):
 ''')
     result = run(pytester)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*20015 marketCode is invalid"])
+    result.stdout.fnmatch_lines(["*20015 order-market-unknown: marketCode is invalid"])
 
 
 def test_preflight_send_when_rejected_at_teardown_then_error(pytester):
@@ -254,7 +254,7 @@ def test_body_is_fine(client):
 ''')
     result = run(pytester)
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*20015 marketCode is invalid"])
+    result.stdout.fnmatch_lines(["*20015 order-market-unknown: marketCode is invalid"])
 
 
 def test_preflight_send_when_test_fails_itself_then_its_failure_kept_and_frames_listed(pytester):
@@ -269,7 +269,7 @@ def test_fails_itself(preflight_send):
         "*assert 1 == 2",
         "*Captured preflight call*",
         "1 frame(s) sent through preflight_send would be rejected:",
-        "*20015 marketCode is invalid",
+        "*20015 order-market-unknown: marketCode is invalid",
     ])
 
 
