@@ -136,8 +136,11 @@ class Engine:
                 if run is not None:
                     S = [0]
                     result = run(frame, self.markets, _X, self._read, S)
-                    if result is None and S[0] <= self._room and len(frame) <= 2 + ("tag" in frame):
-                        return ACCEPTED
+                    if S[0] <= self._room and len(frame) <= 2 + ("tag" in frame):
+                        if result is None:
+                            return ACCEPTED
+                        if result.__class__ is list:  # warnings: notices built when read
+                            return Verdict(True, None, None, None, None, (), [_notices, result])
                     return self._finish(frame, result, S, False, None)
                 return self._object(frame, self.markets, True, False, None)
             if frame.__class__ is str or frame.__class__ is bytes:
@@ -210,7 +213,11 @@ class Engine:
         if run is not None:  # the hot path, as in check()
             S = [0]
             result = run(obj, markets, _X, self._read, S)
-            return (ACCEPTED if result is None else self._finish(obj, result, S, True, text)), obj
+            if result is None:
+                return ACCEPTED, obj
+            if result.__class__ is list:
+                return Verdict(True, None, None, None, None, (), [_notices, result]), obj
+            return self._finish(obj, result, S, True, text), obj
         return self._object(obj, markets, fast, True, text), obj
 
     def _object(self, frame: dict[str, Any], markets: dict[str, MarketRecord], fast: bool,
@@ -241,8 +248,8 @@ class Engine:
                     return verdict
         if result is None:
             return ACCEPTED
-        if result.__class__ is list:
-            return Verdict(True, warnings=self._notices(result))
+        if result.__class__ is list:  # the notices are built when first read
+            return Verdict(True, None, None, None, None, (), [_notices, result])
         rule, value, fill = result
         return self._reject(rule, value, fill, frame.get("data"), frame.get("op"),
                             frame.get("tag"), text=text)
@@ -286,7 +293,7 @@ class Engine:
             if item is None:
                 items.append(ACCEPTED)
             elif item.__class__ is list:
-                items.append(Verdict(True, warnings=self._notices(item), index=index))
+                items.append(Verdict(True, warnings=_notices(item), index=index))
             else:
                 rule, value, fill = item
                 items.append(self._reject(rule, value, fill, data[index], op, tag, now,
@@ -299,15 +306,6 @@ class Engine:
         return Verdict(False, first.code, first.message, first.field, first.value, done,
                        warnings, None, first.index, partial(getattr, first, "response"),
                        first.rule)
-
-    @staticmethod
-    def _notices(found: list[tuple[Rule, Any, Any]]) -> tuple[Notice, ...]:
-        out = []
-        for rule, value, fill in found:
-            message = (rule.warning or "").format(value=value,
-                                                  fill=", ".join(fill) if fill else "")
-            out.append(Notice(rule.code, rule.field, value, message, rule.name))
-        return tuple(out)
 
     def _reject(self, rule: Rule, value: Any, fill: Any, data: Any, op: Any, tag: Any,
                 now: Optional[int] = None, index: Optional[int] = None, text: Any = None
@@ -336,6 +334,20 @@ class Engine:
 
     def _stamp(self) -> int:
         return self._clock() if self._clock is not None else system_clock()
+
+
+def _notices(found: list[tuple[Rule, Any, Any]]) -> tuple[Notice, ...]:
+    """The notices of a plan's warning findings ``(rule, value, fill)`` (never raises: a value
+    that cannot be shown leaves the message unfilled)."""
+    out = []
+    for rule, value, fill in found:
+        try:
+            message = (rule.warning or "").format(value=value,
+                                                  fill=", ".join(fill) if fill else "")
+        except Exception:
+            message = rule.warning or ""
+        out.append(Notice(rule.code, rule.field, value, message, rule.name))
+    return tuple(out)
 
 
 def _reply(now: Any, rule: Rule, op: Any, tag: Any, fill: Any, value: Any,
