@@ -104,6 +104,24 @@ def written_by_orjson(obj: Any, text: Any) -> bool:
     return raw == text if text.__class__ is bytes else raw == text.encode("utf-8", "surrogatepass")
 
 
+def lossy(obj: dict[str, Any], text: Any) -> bool:
+    """True when a float of ``obj`` (decoded from ``text``) may not be the decimal its text
+    says; False for a text orjson itself would write (its floats are their shortest texts)."""
+    return not written_by_orjson(obj, text) and may_lose_digits(text)
+
+
+def has_float(obj: dict[str, Any]) -> bool:
+    """A float where a verdict can depend on its digits: the tag or an order's field."""
+    if obj.get("tag").__class__ is float:
+        return True
+    data = obj.get("data")
+    if data.__class__ is dict:
+        return float in map(type, data.values())
+    items = obj.get("dataArray")
+    return items.__class__ is list and any(
+        item.__class__ is dict and float in map(type, item.values()) for item in items)
+
+
 def text_of(frame: Any) -> Any:
     """``frame`` as str or bytes (memoryview and bytearray copied once)."""
     cls = frame.__class__
@@ -220,5 +238,5 @@ def _true_depth_over(text: str) -> bool:
 
 
 __all__ = ["decode", "decode_exact", "read_decimal", "may_lose_digits", "written_by_orjson",
-           "depth_bound", "depth_over", "has_lone_surrogate", "text_of", "Refusal",
+           "lossy", "has_float", "depth_bound", "depth_over", "has_lone_surrogate", "text_of", "Refusal",
            "NOT_JSON", "NOT_UTF8", "TOO_DEEP"]

@@ -11,7 +11,8 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, Callable, Optional, TypeVar
 
-from orjson import JSONDecodeError, loads as _loads
+import orjson
+from orjson import JSONDecodeError
 
 from ..rules import FIELDS, RULES
 from ..rules.catalogue import CODES
@@ -20,8 +21,8 @@ from ..rules.language import Envelope, Rule
 from . import exact
 from .clock import checked_clock, system_clock
 from .decoder import (
-    NOT_JSON, NOT_UTF8, TOO_DEEP, Refusal, depth_bound, decode, decode_exact, depth_over,
-    has_lone_surrogate, may_lose_digits, text_of, written_by_orjson,
+    NOT_JSON, NOT_UTF8, TOO_DEEP, Refusal, decode, decode_exact, depth_bound, depth_over,
+    has_float, has_lone_surrogate, lossy, text_of,
 )
 from .internal import internal_error
 from .markets import MarketRecord, index_markets, load_markets, unlisted_market
@@ -33,18 +34,6 @@ from .verdict import ACCEPTED, Notice, Verdict
 _X = exact.exact_from_float
 _SHALLOW = 2 * MAX_DEPTH  # a text this short cannot nest deeper than MAX_DEPTH
 _ROWS = {r.fails.name: r for r in RULES if isinstance(r.fails, Envelope)}
-
-
-def _has_float(obj: dict[str, Any]) -> bool:
-    """A float where a verdict can depend on its digits: the tag or an order's field."""
-    if obj.get("tag").__class__ is float:
-        return True
-    data = obj.get("data")
-    if data.__class__ is dict:
-        return float in map(type, data.values())
-    items = obj.get("dataArray")
-    return items.__class__ is list and any(
-        item.__class__ is dict and float in map(type, item.values()) for item in items)
 
 
 _COMPILED: dict[bool, dict[str, CommandPlan]] = {}
@@ -134,7 +123,7 @@ class Engine:
                 op = frame.get("op")
                 run = self._single.get(op) if op.__class__ is str else None
                 if run is not None:
-                    S = [0]
+                    S = [0, 0]
                     result = run(frame, self.markets, _X, self._read, S)
                     if S[0] <= self._room and len(frame) <= 2 + ("tag" in frame):
                         if result is None:
@@ -195,7 +184,7 @@ class Engine:
             if chars > limit:
                 return self._oversize(text), None
         try:  # decoder.decode, inline: this is the hot path of text
-            obj = _loads(text)
+            obj = orjson.loads(text)
         except JSONDecodeError:
             if text == "ping" or text == b"ping":
                 return ACCEPTED, None  # the keep-alive
@@ -206,18 +195,24 @@ class Engine:
         if obj.__class__ is not dict:
             row = self._refused[obj if isinstance(obj, Refusal) else NOT_JSON]
             return self._reject(row, None, None, None, None, None), None
-        if _has_float(obj) and not written_by_orjson(obj, text) and may_lose_digits(text):
-            obj = decode_exact(text)  # refuses nothing decode accepted
         op = obj.get("op")
         run = self._single.get(op) if fast and op.__class__ is str else None
         if run is not None:  # the hot path, as in check()
-            S = [0]
+            S = [0, 0]
             result = run(obj, markets, _X, self._read, S)
+            # A number read as a float (S[1]) may have lost digits; so may any float a verdict
+            # other than a clean accept reports (an integer beyond 64 bits reads as one).
+            if (S[1] or result is not None and has_float(obj)) and lossy(obj, text):
+                obj = decode_exact(text)  # refuses nothing orjson accepted
+                S = [0, 0]
+                result = run(obj, markets, _X, self._read, S)
             if result is None:
                 return ACCEPTED, obj
             if result.__class__ is list:
                 return Verdict(True, None, None, None, None, (), [_notices, result]), obj
             return self._finish(obj, result, S, True, text), obj
+        if has_float(obj) and lossy(obj, text):
+            obj = decode_exact(text)
         return self._object(obj, markets, fast, True, text), obj
 
     def _object(self, frame: dict[str, Any], markets: dict[str, MarketRecord], fast: bool,
@@ -230,7 +225,7 @@ class Engine:
             return self._reject(self._unknown_op, op, op, None, op, frame.get("tag"))
         if plan.batch:
             return self._batch(plan, frame, markets, fast, measured, text)
-        S = [0]
+        S = [0, 0]
         result = (plan.run if fast else plan.general)(frame, markets, _X, self._read, S)
         return self._finish(frame, result, S, measured, text)
 
@@ -241,7 +236,7 @@ class Engine:
         if not measured:
             bounded = S[0] <= self._room and len(frame) <= 2 + ("tag" in frame)
             if result.__class__ is tuple:  # a rejection is proven only where its path says so
-                bounded = bounded and len(S) == 2 and S[0] + size_bound(result[1]) <= self._room
+                bounded = bounded and len(S) == 3 and S[0] + size_bound(result[1]) <= self._room
             if not bounded and not fits(frame, self._limit):
                 verdict = self._measure(frame)
                 if verdict is not None:
@@ -272,7 +267,7 @@ class Engine:
             if items.__class__ is list and len(items) * MIN_ITEM > self.max_message_length:
                 # each item takes at least `{}` and a comma: too long, proven without reading
                 return self._oversize(frame)
-        S = [0]
+        S = [0, 0]
         result = (plan.run if fast else plan.general)(frame, markets, _X, self._read, S)
         if not measured and (result.__class__ is tuple or S[0] > self._room
                              or len(frame) > 2 + ("tag" in frame)

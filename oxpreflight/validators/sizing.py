@@ -98,8 +98,9 @@ def _decimal_default(value: Any) -> Any:
 
 
 def proven(size: list[int], result: Any) -> Any:
-    """``result`` (a fast path's rejection), with ``size`` marked as complete: every value of
-    the frame is in the bound but the rejected one, which the engine adds."""
+    """``result`` (a fast path's rejection), with ``size`` (the plan's ``S``: the bound, and
+    a flag set when a float was read) marked as complete by a third item: every value of the
+    frame is in the bound but the rejected one, which the engine adds."""
     size.append(1)
     return result
 

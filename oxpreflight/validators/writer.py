@@ -146,7 +146,9 @@ class Body:
         """Read ``field`` once as a number (``kind`` float) or integer (``kind`` int): the
         general plan takes values of that class that pass ``fits`` as they are and hands the
         rest to ``exact``; a fast path takes them, or a ``plain`` string through ``convert``,
-        and returns the general item function's result for anything else."""
+        or (``also``: test, value) another typed value, and returns the general item
+        function's result for anything else. A float read sets ``S[1]``: from text, the
+        engine then makes sure no float lost digits before it trusts the result."""
         var = prefix + _name(field)
         if field in self.absent:
             return "None"
@@ -157,12 +159,16 @@ class Body:
         typed = f"{r}.__class__ is {kind} and " + fits.format(r=r)
         if not self.documented_only:
             self.assign(var, f"{r} if {r} is None or ({typed}) else {exact.format(r=r)}")
+            if kind == "float":
+                self.line(f"if {var}.__class__ is float: S[1] = 1")
             return var
         if optional_first:  # optional fields are mostly absent: test that first
             self.line(f"if {r} is None:")
             self.line(f"    {var} = None")
         self.line(f"{'elif' if optional_first else 'if'} {typed}:")
         self.line(f"    {var} = {r}")
+        if kind == "float":
+            self.line("    S[1] = 1")
         self.lines += wrap("    " * self.depth, "elif ", plain.format(r=r), ":")
         self.line(f"    {var} = {convert}({r})")
         if also is not None:
