@@ -28,7 +28,7 @@ from .internal import internal_error
 from .markets import MarketRecord, index_markets, load_markets, unlisted_market
 from .compiler import CommandPlan, compile_plans
 from .replies import rejection
-from .sizing import ENVELOPE_ROOM, MIN_ITEM, TAG_ROOM, fits, measure, size_bound
+from .sizing import ENVELOPE_ROOM, MIN_ITEM, TAG_ROOM, UNBOUNDED, fits, measure, size_bound
 from .verdict import ACCEPTED, Notice, Verdict
 
 _X = exact.exact_from_float
@@ -269,17 +269,21 @@ class Engine:
                 return self._oversize(frame)
         S = [0, 0]
         result = (plan.run if fast else plan.general)(frame, markets, _X, self._read, S)
-        if not measured and (result.__class__ is tuple or S[0] > self._room
-                             or len(frame) > 2 + ("tag" in frame)
-                             or tuple in map(type, result)) \
-                and not fits(frame, self._limit):
-            verdict = self._measure(frame)
-            if verdict is not None:
-                return verdict
+        clean = result.__class__ is list and result.count(None) == len(result)
+        if not measured:
+            # Every item accepted: each value was sized (an unsized one nests too deep to
+            # bound), so only the length is left to measure, not the nesting.
+            sized = (clean or not (result.__class__ is tuple or tuple in map(type, result))) \
+                and len(frame) <= 2 + ("tag" in frame)
+            if not (sized and S[0] <= self._room) and \
+                    not fits(frame, self._limit, shallow=sized and S[0] < UNBOUNDED):
+                verdict = self._measure(frame)
+                if verdict is not None:
+                    return verdict
         if result.__class__ is tuple:  # frame-level: dataArray missing, not a list, empty
             rule, value, fill = result
             return self._reject(rule, value, fill, None, op, tag)
-        if result.count(None) == len(result):
+        if clean:
             return Verdict(True, items=(ACCEPTED,) * len(result))
         data = frame["dataArray"]
         now = self._now()

@@ -105,16 +105,18 @@ def proven(size: list[int], result: Any) -> Any:
     return result
 
 
-def fits(frame: Any, limit: int) -> bool:
+def fits(frame: Any, limit: int, shallow: bool = False) -> bool:
     """True when ``frame`` certainly encodes within ``limit`` characters, nested within
     ``MAX_DEPTH`` and as UTF-8 (its bytes bound its characters; nesting deeper than
-    ``MAX_DEPTH`` needs more than ``2 * MAX_DEPTH`` brackets). False: ask :func:`measure`."""
+    ``MAX_DEPTH`` needs more than ``2 * MAX_DEPTH`` brackets). ``shallow``: the caller knows
+    the nesting is within ``MAX_DEPTH`` (a plan sized every value below it), so the brackets
+    are not counted. False: ask :func:`measure`."""
     try:
         raw = orjson.dumps(frame, default=_decimal_default)
     except (TypeError, orjson.JSONEncodeError):
         return False
     size = len(raw)
-    return size <= limit and (size <= 2 * MAX_DEPTH
+    return size <= limit and (shallow or size <= 2 * MAX_DEPTH
                               or raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH)
 
 
