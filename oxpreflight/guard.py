@@ -20,40 +20,49 @@ import functools
 import inspect
 import logging
 from typing import (
-    TYPE_CHECKING, Any, Awaitable, Callable, ContextManager, Coroutine, Optional, ParamSpec,
-    TypeVar, overload,
+    TYPE_CHECKING, Any, Awaitable, Callable, ContextManager, Coroutine, Literal, Optional,
+    ParamSpec, TypeVar, overload,
 )
 
+from .batches import held_replies, failing_replies, is_partial, valid_part
 from .errors import error_for
+from .validators.clock import system_clock
 from .validators.verdict import Verdict
 
 if TYPE_CHECKING:
     from .session import Session
     from .preflight import Preflight
 
-__all__ = ["guard", "failure_replies", "log_blocked"]
+__all__ = ["guard", "failure_replies", "log_blocked", "Batches"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
 Reply = dict[str, Any]
+#: What a send path does with a batch some of whose items fail: ``"hold"`` it whole (every item
+#: answered locally), or send the ``"valid"`` items as a batch of their own.
+Batches = Literal["hold", "valid"]
 
 log = logging.getLogger("oxpreflight")
 _SHOWN = 40  # characters of an op or tag shown in a log line (a 20034 tag may be 4000)
 
 
-def failure_replies(verdict: Verdict) -> list[Reply]:
-    """The replies the exchange would send for a rejected frame, in the order it would send them.
+def failure_replies(verdict: Verdict, frame: Any = None, now: Optional[int] = None
+                    ) -> list[Reply]:
+    """The local replies for a rejected frame, in the order the exchange would send them.
 
     One reply for a single command (or a batch rejected as a whole: no ``dataArray``, empty,
-    too long); one per failing item for a batch, since the exchange answers batch items one
-    reply each. Empty for an accepted verdict.
+    too long); for a batch whose items were checked, one per item, since the exchange answers
+    batch items one reply each: a failing item's failure reply and, when ``frame`` is given,
+    a ``W201`` "held back" reply for each passing item (without ``frame``, the failing items'
+    only). ``now``: the replies' timestamp (default: the system clock). Empty when accepted.
     """
     if verdict.ok:
         return []
     if verdict.items:
-        return [item.response for item in verdict.items
-                if not item.ok and item.response is not None]
+        if frame is None or not is_partial(verdict):
+            return failing_replies(verdict)
+        return held_replies(verdict, frame, system_clock() if now is None else now)
     return [verdict.response] if verdict.response is not None else []
 
 
@@ -77,10 +86,11 @@ def log_blocked(verdict: Verdict) -> None:
     except Exception:  # a reply that cannot be built must not stop the answer
         reply = {}
     op, tag = _short(reply.get("event")), _short(reply.get("tag"))
-    log.warning("blocked %s (tag %s): %s %s (field %s) [%s]", op, tag, verdict.code,
-                verdict.message, verdict.field, verdict.rule,
-                extra={"code": verdict.code, "op": op, "tag": tag, "field": verdict.field,
-                       "rule": verdict.rule})
+    where = "" if tag is None else f" (tag {tag})"
+    what = "" if verdict.field is None else f" (field {verdict.field})"
+    log.warning("blocked %s%s: %s %s%s [%s]", op, where, verdict.code, verdict.message, what,
+                verdict.rule, extra={"code": verdict.code, "op": op, "tag": tag,
+                                     "field": verdict.field, "rule": verdict.rule})
 
 
 def _is_async(send: Callable[..., Any]) -> bool:
@@ -109,32 +119,35 @@ def admission(pf: Optional["Preflight"], session: Optional["Session"]
 @overload
 def guard(pf: Optional["Preflight"], send: Callable[P, Coroutine[Any, Any, R]], *,
           on_reject: Callable[[Reply], Awaitable[T]],
-          session: Optional["Session"] = None) -> Callable[P, Coroutine[Any, Any, R | T | list[T]]]:
+          session: Optional["Session"] = None, batches: Batches = "hold"
+          ) -> Callable[P, Coroutine[Any, Any, R | T | list[T]]]:
     ...
 
 
 @overload
 def guard(pf: Optional["Preflight"], send: Callable[P, Coroutine[Any, Any, R]], *,
           on_reject: Callable[[Reply], T],
-          session: Optional["Session"] = None) -> Callable[P, Coroutine[Any, Any, R | T | list[T]]]:
+          session: Optional["Session"] = None, batches: Batches = "hold"
+          ) -> Callable[P, Coroutine[Any, Any, R | T | list[T]]]:
     ...
 
 
 @overload
 def guard(pf: Optional["Preflight"], send: Callable[P, R], *, on_reject: Callable[[Reply], T],
-          session: Optional["Session"] = None) -> Callable[P, R | T | list[T]]:
+          session: Optional["Session"] = None, batches: Batches = "hold"
+          ) -> Callable[P, R | T | list[T]]:
     ...
 
 
 @overload
 def guard(pf: Optional["Preflight"], send: Callable[P, R], *, on_reject: None = None,
-          session: Optional["Session"] = None) -> Callable[P, R]:
+          session: Optional["Session"] = None, batches: Batches = "hold") -> Callable[P, R]:
     ...
 
 
 def guard(pf: Optional["Preflight"], send: Callable[..., Any], *,
           on_reject: Optional[Callable[[Reply], Any]] = None,
-          session: Optional["Session"] = None) -> Callable[..., Any]:
+          session: Optional["Session"] = None, batches: Batches = "hold") -> Callable[..., Any]:
     """Wrap ``send`` (sync or async) so that only frames the exchange would accept reach it.
 
     An accepted frame is passed to ``send`` unchanged (the same object) and ``send``'s result
@@ -142,7 +155,16 @@ def guard(pf: Optional["Preflight"], send: Callable[..., Any], *,
     the :class:`~oxpreflight.Rejected` subclass its code's rule rows name is raised
     (``.code``, ``.message``, ``.field``, ``.response``, ``.retryable``, ``.verdict``); with
     ``on_reject`` the callback gets the exchange-shaped failure reply instead and its result
-    is returned, a list of results (one per failing item) for a batch whose items were checked.
+    is returned, a list of results (one per item, in item order: the failing items' failure
+    replies, and a ``W201`` "held back" reply for each passing item) for a batch whose items
+    were checked.
+
+    ``batches="valid"``: a batch some of whose items fail is not held whole: its passing items
+    are sent as a batch of their own (the same frame, same kind, with only those items in
+    ``dataArray``, checked again), ``send``'s result is returned, and each failing item is
+    refused: ``on_reject`` is called once per failing item, or (without ``on_reject``) the
+    exception is raised after the send, its ``field`` naming the item (``dataArray[1].price``)
+    and ``sent`` the indices that were sent.
 
     ``session``: check with the session (login, rate, open orders) through
     ``session.sending(frame)``, so a ``send`` that raises leaves the session as if the frame
@@ -157,23 +179,33 @@ def guard(pf: Optional["Preflight"], send: Callable[..., Any], *,
         raise TypeError(f"send must be callable, not {type(send).__name__}")
     if on_reject is not None and not callable(on_reject):
         raise TypeError("on_reject must be callable (it receives the failure reply)")
+    if batches not in ("hold", "valid"):
+        raise ValueError('batches must be "hold" or "valid"')
     admit = admission(pf, session)
+    clock = getattr(pf, "clock", None) or system_clock
 
-    def refuse(verdict: Verdict) -> Any:
+    def refuse(verdict: Verdict, frame: Any, sent: tuple[int, ...] = ()) -> Any:
         log_blocked(verdict)
         if on_reject is None:
-            raise error_for(verdict)
-        replies = failure_replies(verdict)
+            exc = error_for(verdict)
+            exc.sent = sent
+            raise exc
+        if sent:
+            return [on_reject(reply) for reply in failing_replies(verdict)]
+        replies = failure_replies(verdict, frame, clock())
         if verdict.items:
             return [on_reject(reply) for reply in replies]
         first: Any = replies[0] if replies else verdict.response
         return on_reject(first)
 
-    async def refuse_async(verdict: Verdict) -> Any:
-        result = refuse(verdict)
+    async def refuse_async(verdict: Verdict, frame: Any, sent: tuple[int, ...] = ()) -> Any:
+        result = refuse(verdict, frame, sent)
         if verdict.items:
             return [await r if inspect.isawaitable(r) else r for r in result]
         return await result if inspect.isawaitable(result) else result
+
+    def split(verdict: Verdict, frame: Any) -> Optional[tuple[Any, tuple[int, ...]]]:
+        return valid_part(verdict, frame) if batches == "valid" else None
 
     if _is_async(send):
         @functools.wraps(send, updated=())
@@ -181,14 +213,21 @@ def guard(pf: Optional["Preflight"], send: Callable[..., Any], *,
             with admit(frame) as verdict:
                 if verdict.ok:
                     return await send(frame, *args, **kwargs)
-            return await refuse_async(verdict)
+            part = split(verdict, frame)
+            if part is not None:
+                with admit(part[0]) as again:
+                    if again.ok:
+                        result = await send(part[0], *args, **kwargs)
+                        await refuse_async(verdict, frame, part[1])
+                        return result
+            return await refuse_async(verdict, frame)
 
         return guarded_async
 
     returns_awaitables = False
 
-    @functools.wraps(send, updated=())
-    def guarded(frame: Any, *args: Any, **kwargs: Any) -> Any:
+    def attempt(frame: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+                ) -> tuple[Verdict, bool, Any]:
         nonlocal returns_awaitables
         with contextlib.ExitStack() as stack:
             verdict = stack.enter_context(admit(frame))
@@ -197,13 +236,34 @@ def guard(pf: Optional["Preflight"], send: Callable[..., Any], *,
                 if inspect.isawaitable(result):
                     returns_awaitables = True
                     if session is not None:  # keep the session's record open until awaited
-                        return _settle(stack.pop_all(), result)
+                        return verdict, True, _settle(stack.pop_all(), result)
+                return verdict, True, result
+        return verdict, False, None
+
+    @functools.wraps(send, updated=())
+    def guarded(frame: Any, *args: Any, **kwargs: Any) -> Any:
+        verdict, sent, result = attempt(frame, args, kwargs)
+        if sent:
+            return result
+        part = split(verdict, frame)
+        if part is not None:
+            _, sent, result = attempt(part[0], args, kwargs)
+            if sent:
+                if returns_awaitables:
+                    return _then(result, refuse_async(verdict, frame, part[1]))
+                refuse(verdict, frame, part[1])
                 return result
         if not returns_awaitables:
-            return refuse(verdict)
-        return refuse_async(verdict)
+            return refuse(verdict, frame)
+        return refuse_async(verdict, frame)
 
     return guarded
+
+
+async def _then(result: Awaitable[T], after: Awaitable[Any]) -> T:
+    value = await result
+    await after
+    return value
 
 
 async def _settle(stack: contextlib.ExitStack, result: Awaitable[T]) -> T:

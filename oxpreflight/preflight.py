@@ -2,13 +2,28 @@
 ``guard()``). It sits above the session and the guard, so nothing below imports it."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping, TypedDict, Union, Unpack
 
 from .validators.engine import Engine
 
 if TYPE_CHECKING:
     from .guard import guard as _guard
-    from .session import Session
+    from .session import Account, Session
+
+
+class SessionOptions(TypedDict, total=False):
+    """The keyword arguments of :class:`oxpreflight.Session` (and ``Preflight.session``)."""
+
+    api_key: str | None
+    api_secret: str | bytes | None
+    rate_limit: int
+    rate_window_ms: int
+    login_skew_ms: int
+    auction_window: tuple[int, int] | Callable[[int], bool] | None
+    account: Union["Account", Mapping[str, Any], None, bool]
+    track_orders: bool
+    rate_ops: tuple[str, ...]
+    ack_timeout_ms: int
 
 
 class Preflight(Engine):
@@ -20,10 +35,13 @@ class Preflight(Engine):
     ``max_message_length``: the exchange's frame limit in characters.
     """
 
-    def session(self, **options: Any) -> Session:
+    def session(self, **options: Unpack[SessionOptions]) -> Session:
         """A :class:`oxpreflight.session.Session` on this Preflight (state: login, rate, orders)."""
         from .session import Session
+        from .session.auth import Secret
 
+        if "api_secret" in options:  # wrapped before anything can fail and show it in locals
+            options["api_secret"] = Secret.hide(options["api_secret"])
         return Session(self, **options)
 
     if TYPE_CHECKING:  # type checkers see the guard's own overloads, ``self`` as its ``pf``
@@ -37,4 +55,4 @@ class Preflight(Engine):
             return guard(self, send, **options)
 
 
-__all__ = ["Preflight"]
+__all__ = ["Preflight", "SessionOptions"]

@@ -51,9 +51,13 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("oxpreflight.websocket needs websockets>=13: "
                       "pip install 'oxpreflight[websocket]'") from exc
 
-from .errors import error_for
-from .guard import admission, failure_replies, log_blocked
+from .batches import decoded, exact_json, valid_part
+from .rules.language import BATCH_OF
+from .errors import error_for, raise_for_reply
+from .guard import Batches, admission, failure_replies, log_blocked
+from .validators.clock import system_clock
 from .validators.verdict import Verdict
+from .waiting import Waiters, expected
 
 if TYPE_CHECKING:
     from .session import Session
@@ -69,6 +73,7 @@ LOCAL_HIGH = 1024
 OnReject = Literal["reply", "raise"]
 Data = Union[str, bytes]
 _TEXT_TYPES = (str, bytes, bytearray, memoryview)
+BATCH_OPS = frozenset(BATCH_OF)
 
 
 def _decimal(value: Any) -> Any:
@@ -97,16 +102,21 @@ class GuardedConnection:
     preflight: "Preflight"
     session: Optional["Session"]
     on_reject: OnReject
+    raise_replies: bool
+    batches: Batches
 
     def __init__(self, connection: ClientConnection, preflight: "Preflight",
-                 session: Optional["Session"] = None, *, on_reject: OnReject = "reply"):
-        if on_reject not in ("reply", "raise"):
-            raise ValueError('on_reject must be "reply" or "raise"')
+                 session: Optional["Session"] = None, *, on_reject: OnReject = "reply",
+                 raise_replies: bool = False, batches: Batches = "hold"):
+        _options(on_reject, raise_replies, batches)
         self.connection = connection
         self.preflight = preflight
         self.session = session
         self.on_reject = on_reject
+        self.raise_replies = raise_replies
+        self.batches = batches
         self._admit = admission(preflight, session)
+        self._waiters = Waiters()
         self._inbox: deque[tuple[Data, bool]] = deque()  # (message, is_local)
         self._unread = 0  # messages from the socket in the inbox
         self._local = 0  # local replies in the inbox
@@ -153,29 +163,88 @@ class GuardedConnection:
                    text: Optional[bool] = None) -> Optional[Verdict]:
         """Send ``message`` (str or bytes) when the exchange would accept it; ``None`` then.
 
-        A rejected frame is not sent: with ``on_reject="reply"`` its failure reply (or one per
-        failing batch item) is queued for ``recv`` and its verdict returned; with
-        ``on_reject="raise"`` the :class:`~oxpreflight.Rejected` subclass is raised.
+        A rejected frame is not sent: with ``on_reject="reply"`` its local replies (one per
+        item of a batch: the failing items' failure replies, ``W201`` "held back" for the
+        others) are queued for ``recv`` and its verdict returned; with ``on_reject="raise"``
+        the :class:`~oxpreflight.Rejected` subclass is raised. With ``batches="valid"`` the
+        passing items of such a batch are sent as a batch of their own and only the failing
+        items are answered locally (or raised, after the send).
         """
+        verdict, local = await self._submit(message, text)
+        if local:
+            await self._queue([reply for _, reply in local])
+        return verdict
+
+    async def request(self, frame: Union[Data, dict[str, Any]], *,
+                      timeout: Optional[float] = None) -> Any:
+        """Send ``frame`` through the guard and return the reply to it: the local rejection
+        reply, or the exchange's reply matched by ``event`` and ``tag`` (a batch, or a
+        subscription to several channels, gets a list: one reply per item, in item order).
+
+        The frame needs a ``tag``. Replies given to a request are not queued for ``recv``.
+        Same tag twice: replies go to the requests in the order they were sent. No reply
+        within ``timeout`` seconds: ``asyncio.TimeoutError``. With ``raise_replies`` a
+        failure reply from the exchange raises its :class:`~oxpreflight.Rejected` subclass.
+        """
+        obj = decoded(frame)
+        if obj is None:
+            raise ValueError("request needs a JSON object frame")
+        event, tag, count = expected(obj)
+        waiter = self._waiters.add((event, tag), count)
+        try:
+            text = frame if not isinstance(frame, dict) else exact_json(frame).decode()
+            _, local = await self._submit(text, None)
+            for index, reply in local:
+                waiter.place(index, reply)
+            replies = await asyncio.wait_for(asyncio.shield(waiter.future), timeout)
+        finally:
+            self._waiters.remove(waiter)
+        if self.raise_replies:
+            for reply in replies:
+                raise_for_reply(reply)
+        many = count > 1 or obj.get("op") in BATCH_OPS
+        return replies if many else replies[0]
+
+    async def _submit(self, message: Any, text: Optional[bool]
+                      ) -> tuple[Optional[Verdict], list[tuple[int, dict[str, Any]]]]:
+        """Check and send; the verdict of a refused frame and its local replies by item."""
         if not isinstance(message, _TEXT_TYPES):
             raise TypeError("send a whole frame as str or bytes (json.dumps a dict first), "
                             f"not {type(message).__name__}")
         with self._admit(message) as verdict:
             if verdict.ok:
-                if text is None:
-                    await self.connection.send(message)
-                else:
-                    await self.connection.send(message, text=text)
-                return None
+                await self._write(message, text)
+                return None, []
+        part = valid_part(verdict, message) if self.batches == "valid" else None
+        if part is not None:
+            with self._admit(part[0]) as again:
+                if again.ok:
+                    await self._write(part[0], text)
+        sent = part[1] if part is not None and again.ok else ()
         state = self.connection.state
-        if state is not State.OPEN:  # the exchange would never see it: fail as send would
+        if not sent and state is not State.OPEN:  # never seen by the exchange: fail as send
             if state is State.CLOSING:
                 await self.connection.wait_closed()
             raise self.connection.protocol.close_exc
         log_blocked(verdict)
         if self.on_reject == "raise":
-            raise error_for(verdict)
-        replies = failure_replies(verdict)
+            exc = error_for(verdict)
+            exc.sent = sent
+            raise exc
+        if sent:
+            return verdict, [(i, item.response) for i, item in enumerate(verdict.items)
+                             if not item.ok and item.response is not None]
+        clock = self.preflight.clock or system_clock
+        replies = failure_replies(verdict, message, clock())
+        return verdict, list(enumerate(replies))
+
+    async def _write(self, message: Any, text: Optional[bool]) -> None:
+        if text is None:
+            await self.connection.send(message)
+        else:
+            await self.connection.send(message, text=text)
+
+    async def _queue(self, replies: list[dict[str, Any]]) -> None:
         while self._local and self._local + len(replies) > LOCAL_HIGH:
             self._local_room.clear()
             await self._local_room.wait()
@@ -183,7 +252,6 @@ class GuardedConnection:
             self._inbox.append((reply_text(reply), True))
         self._local += len(replies)
         self._ready.set()
-        return verdict
 
     # -- receiving -----------------------------------------------------------------------------
     async def _read(self) -> None:
@@ -194,13 +262,16 @@ class GuardedConnection:
                     self._room.clear()
                     await self._room.wait()
                 message = await connection.recv()
+                if session is not None:
+                    session.observe(message)
+                if self._waiters and self._waiters.offer(message):
+                    continue  # a request's reply: returned by request, not by recv
                 self._inbox.append((message, False))
                 self._unread += 1
                 self._ready.set()
-                if session is not None:
-                    session.observe(message)
         except Exception as exc:  # ConnectionClosed, or a bug: raised by recv in turn
             self._end = exc
+            self._waiters.fail(exc)
             self._ready.set()
 
     async def recv(self, decode: Optional[bool] = None) -> Data:
@@ -226,6 +297,8 @@ class GuardedConnection:
         else:
             self._unread -= 1
             self._room.set()
+            if self.raise_replies:
+                raise_for_reply(message)
         return _decoded(message, decode)
 
     async def __aiter__(self) -> AsyncIterator[Data]:
@@ -266,6 +339,15 @@ class GuardedConnection:
             await self._stop_reader()
 
 
+def _options(on_reject: Any, raise_replies: Any, batches: Any) -> None:
+    if on_reject not in ("reply", "raise"):
+        raise ValueError('on_reject must be "reply" or "raise"')
+    if raise_replies not in (True, False):
+        raise TypeError("raise_replies must be True or False")
+    if batches not in ("hold", "valid"):
+        raise ValueError('batches must be "hold" or "valid"')
+
+
 def _decoded(message: Data, decode: Optional[bool]) -> Data:
     if decode is False and isinstance(message, str):
         return message.encode()
@@ -284,15 +366,14 @@ class connect:
     Other keyword arguments go to ``websockets``.
 
     ``async with connect(url) as ws:``, ``ws = await connect(url)``, or the reconnect loop
-    ``async for ws in connect(url):`` (websockets' backoff; each new connection starts logged
-    out: the session's ``reset_login`` is called before it is yielded).
+    ``async for ws in connect(url):`` (websockets' backoff). Each new connection, however
+    opened, starts logged out: the session's ``reset_login`` is called before it is returned.
     """
 
     def __init__(self, uri: str, *, preflight: Optional["Preflight"] = None,
                  session: Optional["Session"] = None, on_reject: OnReject = "reply",
-                 **kwargs: Any):
-        if on_reject not in ("reply", "raise"):
-            raise ValueError('on_reject must be "reply" or "raise"')
+                 raise_replies: bool = False, batches: Batches = "hold", **kwargs: Any):
+        _options(on_reject, raise_replies, batches)
         if preflight is None and session is not None:
             preflight = getattr(session, "preflight", None)
         if preflight is None:
@@ -302,18 +383,29 @@ class connect:
         self.preflight: "Preflight" = preflight
         self.session = session
         self.on_reject: OnReject = on_reject
+        self.raise_replies, self.batches = raise_replies, batches
         self._connect = _ws_connect(uri, **kwargs)
         self._connection: Optional[GuardedConnection] = None
 
     def _guard(self, connection: ClientConnection) -> GuardedConnection:
         return GuardedConnection(connection, self.preflight, self.session,
-                                 on_reject=self.on_reject)
+                                 on_reject=self.on_reject, raise_replies=self.raise_replies,
+                                 batches=self.batches)
 
     def __await__(self) -> Generator[Any, None, GuardedConnection]:
         return self._open().__await__()
 
     async def _open(self) -> GuardedConnection:
-        return self._guard(await self._connect)
+        connection = await self._connect
+        self._logged_out()
+        return self._guard(connection)
+
+    def _logged_out(self) -> None:
+        """A new connection starts logged out, however it was opened (a session-like object
+        without ``reset_login`` keeps no login)."""
+        reset = getattr(self.session, "reset_login", None)
+        if reset is not None:
+            reset()
 
     async def __aenter__(self) -> GuardedConnection:
         if self._connection is not None:
@@ -332,8 +424,7 @@ class connect:
         connections = self._connect.__aiter__()
         try:
             async for connection in connections:
-                if self.session is not None:
-                    self.session.reset_login()
+                self._logged_out()
                 guarded = self._guard(connection)
                 try:
                     yield guarded

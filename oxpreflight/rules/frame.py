@@ -1,5 +1,5 @@
 """Frame and envelope rules: what the exchange checks before it looks at any order."""
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 from .language import COMMANDS, SUBSCRIPTION_COMMANDS, Envelope, Rule
 
@@ -81,3 +81,7 @@ RULES = (
          "and nothing unchecked is sent.",
          bad=_BrokenMapping(op="placeorder"), good=_ORDER, name="internal-error", error="BadRequest"),
 )
+
+#: The code whose violating frames are JSON text (str or bytes), not dicts: it types
+#: ``oxpreflight.strategies.violating``.
+TextFrameCode = Literal["20009"]

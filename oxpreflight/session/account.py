@@ -76,6 +76,16 @@ class Account:
         raise TypeError("account must be an Account, a dict of its fields, None or False")
 
 
+def account_key(value: Any) -> Optional[str]:
+    """A well-formed accountId (ASCII digits, as text or a non-negative int, at most 20
+    digits) as its digits; ``None`` for anything else (a push's ``{}``, ``true``, ``"x"``)."""
+    if value.__class__ is int and 0 <= value < 10**20:
+        return str(value)
+    if value.__class__ is str and 0 < len(value) <= 20 and value.isascii() and value.isdigit():
+        return value
+    return None
+
+
 def decimal(value: Any, what: str = "value") -> Optional[Decimal]:
     """A number (int, float via its shortest text, Decimal, numeric string) as Decimal."""
     parsed = exact.number(value)
@@ -86,10 +96,21 @@ def decimal(value: Any, what: str = "value") -> Optional[Decimal]:
     return exact.to_decimal(parsed)
 
 
+#: Largest power of ten of a figure the account layer reads (balances, positions, prices):
+#: beyond it the figure is unknown, so no product of figures can overflow.
+_MAX_EXP = 40
+
+
 def loose(value: Any) -> Optional[Decimal]:
-    """A number as Decimal, or ``None`` when absent or not a number (for observed data)."""
+    """A number as Decimal, or ``None`` when absent, not a number or past ``1e40`` in
+    magnitude (for observed data and the figures of a frame)."""
     parsed = exact.number(value)
-    return None if parsed is None or parsed is exact.BAD else exact.to_decimal(parsed)
+    if parsed is None or parsed is exact.BAD:
+        return None
+    number = exact.to_decimal(parsed)
+    if not number.is_finite() or (number and abs(number.adjusted()) > _MAX_EXP):
+        return None
+    return number
 
 
 def _decimals(values: Mapping[str, Any], what: str) -> dict[str, Decimal]:

@@ -21,22 +21,39 @@ SIGNED_PATH = "GET/auth/self/verify"
 
 
 class Secret:
-    """An API secret kept out of every repr, message, log line and pickle."""
+    """An API secret kept out of every repr, message, log line, pickle and traceback.
 
-    __slots__ = ("_key", "_text")
+    Wrapping never raises, so the plain text is held by no frame once wrapped, even when a
+    later check fails; :meth:`usable` raises (without the value) for one of the wrong type or
+    empty."""
+
+    __slots__ = ("_key", "_text", "_problem")
 
     def __init__(self, value: Any):
+        problem: Optional[Exception] = None
         if isinstance(value, str):
             key, text = _encoded(value), str(value)
         elif isinstance(value, (bytes, bytearray)):
             key = bytes(value)
             text = key.decode("utf-8", "surrogateescape")
         else:  # the value is deliberately left out of the message
-            raise TypeError("api_secret must be a str or bytes")
-        if not key:
-            raise ValueError("api_secret must not be empty")
+            key, text, problem = b"", "", TypeError("api_secret must be a str or bytes")
+        if problem is None and not key:
+            problem = ValueError("api_secret must not be empty")
         self._key = key
         self._text = text
+        self._problem = problem
+
+    @classmethod
+    def hide(cls, value: Any) -> Any:
+        """``value`` wrapped (a Secret or ``None`` as it is); never raises."""
+        return value if value is None or isinstance(value, cls) else cls(value)
+
+    def usable(self) -> "Secret":
+        """This secret, or ``TypeError``/``ValueError`` (not naming it) when it is unusable."""
+        if self._problem is not None:
+            raise self._problem.__class__(*self._problem.args)
+        return self
 
     def __repr__(self) -> str:
         return "Secret(<hidden>)"

@@ -78,13 +78,14 @@ class Session:
     """
 
     def __init__(self, preflight: Preflight, *, api_key: Optional[str] = None,
-                 api_secret: Union[str, bytes, None] = None, rate_limit: int = 50,
+                 api_secret: Union[str, bytes, Secret, None] = None, rate_limit: int = 50,
                  rate_window_ms: int = 1000, login_skew_ms: int = 30_000,
                  auction_window: Union[tuple[int, int], Callable[[int], bool], None]
                  = AUCTION_WINDOW,
                  account: Union[Account, Mapping[str, Any], None, bool] = None,
                  track_orders: bool = True, rate_ops: tuple[str, ...] = RATE_OPS,
                  ack_timeout_ms: int = ACK_TIMEOUT_MS) -> None:
+        api_secret = Secret.hide(api_secret)  # first: no failure below leaves it in a frame
         if api_key is not None and (not isinstance(api_key, str) or not api_key):
             raise TypeError("api_key must be a non-empty str or None")
         unknown_ops = set(rate_ops) - _ORDER_OPS
@@ -94,7 +95,7 @@ class Session:
             raise TypeError("track_orders must be True or False")
         self._pf = preflight
         self._api_key = api_key
-        self._secret = None if api_secret is None else Secret(api_secret)
+        self._secret = None if api_secret is None else api_secret.usable()
         self._rate = SlidingWindow(_positive_int("rate_limit", rate_limit),
                                    _positive_int("rate_window_ms", rate_window_ms))
         self._rate_ops = frozenset(rate_ops)

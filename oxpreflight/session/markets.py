@@ -8,9 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Optional
 
-from pydantic import ValidationError
-
-from ..validators.markets import Market, MarketError, MarketRecord, index_markets
+from ..validators.markets import Market, MarketError, MarketRecord, valid_market
 
 log = logging.getLogger("oxpreflight.session")
 
@@ -104,10 +102,10 @@ class LiveMarkets:
         merged.update(fields)
         if merged == base and old is not None:
             return None
-        try:
-            record = next(iter(index_markets([Market.model_validate(merged)]).values()))
-        except ValidationError as exc:
-            log.debug("market update for %s ignored: %s", code, exc.errors()[0]["msg"])
+        try:  # checked like a catalogue: a hostile figure never reaches the record
+            record = MarketRecord(valid_market(merged, f"market {code[:64]}"))
+        except MarketError as exc:
+            log.warning("market update skipped, the old record kept: %s", exc)
             return None
         self._raw[code] = merged
         return record

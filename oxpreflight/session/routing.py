@@ -14,6 +14,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from ..rules.session import ORDER_GONE_CODE
+from .account import account_key
 from .orders import fully_filled, order_key
 
 if TYPE_CHECKING:
@@ -49,10 +50,10 @@ def _on_event(s: Session, msg: dict[str, Any]) -> None:
     with s._lock:
         if event == "login" and msg.get("success") is True:
             s._logged_in = True
-            found = msg.get("accountId") or (data.get("accountId")
-                                             if isinstance(data, dict) else None)
+            found = account_key(msg.get("accountId")) or account_key(
+                data.get("accountId") if isinstance(data, dict) else None)
             if found is not None and s._own is None:
-                s._own = str(found)
+                s._own = found
             log.debug("login confirmed")
         elif event == "placeorder" and isinstance(data, dict):
             s._orders.replied(data, msg.get("submitted") is True)
@@ -77,8 +78,7 @@ def _on_orders(s: Session, rows: Any) -> None:
     for row in rows if isinstance(rows, list) else [rows]:
         if not isinstance(row, dict):
             continue
-        notice, owner = row.get("notice"), row.get("accountId")
-        owner = None if owner is None else str(owner)
+        notice, owner = row.get("notice"), account_key(row.get("accountId"))
         if owner is not None and s._own is None \
                 and order_key(row.get("orderId")) in s._orders.placed_ids:
             s._own = owner  # an order this session placed names its account
@@ -123,7 +123,7 @@ def _on_rest(s: Session, msg: dict[str, Any]) -> None:
 
 def _on_account_rows(s: Session, rows: list[Any]) -> None:
     row = next((r for r in rows if isinstance(r, dict) and s._own is not None
-                and str(r.get("accountId")) == s._own), None)
+                and account_key(r.get("accountId")) == s._own), None)
     if row is None:
         row = rows[0] if s._own is None and isinstance(rows[0], dict) else None
     if row is None or not _is_own(s, row.get("accountId")):
@@ -140,10 +140,14 @@ def _on_account_rows(s: Session, rows: list[Any]) -> None:
 
 
 def _is_own(s: Session, account_id: Any) -> bool:
-    """True for the session's own account (learning it when still unknown)."""
+    """True for the session's own account (learning it when still unknown); a malformed
+    accountId is nobody's."""
     if account_id is None:
         return True
+    key = account_key(account_id)
+    if key is None:
+        return False
     if s._own is None:
-        s._own = str(account_id)
+        s._own = key
         return True
-    return str(account_id) == s._own
+    return key == s._own

@@ -2,10 +2,14 @@
 redaction pass that keeps the API secret out of anything returned."""
 from __future__ import annotations
 
+import re
 from functools import partial
-from typing import Any, NamedTuple, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
-from ..rules.language import StateRule
+from ..rules import RULES
+from ..rules.catalogue import CODES
+from ..rules.language import COMMANDS, StateRule
+from ..rules.orders import TRIGGER_TYPES
 from ..validators.verdict import Notice, Verdict
 
 #: ``Problem.value`` when the offending value is the item's ``field``.
@@ -33,20 +37,94 @@ def with_items(verdict: Verdict, rejected: dict[int, Verdict]) -> Verdict:
 
 
 def redact(verdict: Verdict, secret: str, raw: bytes) -> Verdict:
-    """``verdict`` with every occurrence of ``secret`` (as text, or ``raw`` in bytes) replaced
-    (a copy only when needed)."""
+    """``verdict`` with the secret (as text, or ``raw`` in bytes) replaced wherever the user put
+    it: the offending value, the echoed ``tag`` and ``data``, the parts of a message filled
+    from the frame, a notice's value. What the library writes (keys, event, submitted, code,
+    timestamp, the catalogue's and the rules' text) is never altered. A copy only when
+    needed."""
     if verdict.ok and not verdict.warnings and not verdict.items:
         return verdict
     if not _contains(_parts(verdict), secret, raw):
         return verdict
+
     def clean(value: Any) -> Any:
         return _replace(value, secret, raw)
 
-    return Verdict(verdict.ok, verdict.code, clean(verdict.message), verdict.field,
-                   clean(verdict.value), tuple(redact(i, secret, raw) for i in verdict.items),
-                   tuple(Notice(w.code, w.field, clean(w.value), clean(w.message), w.rule)
-                         for w in verdict.warnings),
-                   clean(verdict.response), verdict.index, None, verdict.rule)
+    return Verdict(verdict.ok, verdict.code,
+                   _message(verdict.message, _CATALOGUE.get(verdict.code), clean,
+                            verdict.value),
+                   verdict.field, clean(verdict.value),
+                   tuple(redact(i, secret, raw) for i in verdict.items),
+                   tuple(_notice(w, clean) for w in verdict.warnings),
+                   _response(verdict.response, clean, verdict.value), verdict.index, None,
+                   verdict.rule)
+
+
+#: Echo values the exchange fills in itself (``source`` 0, the stops' derived fields).
+_DEFAULTS: dict[str, Any] = {"source": 0, "triggerType": TRIGGER_TYPES[0], "timeInForce": "IOC"}
+_NONE = object()
+_HOLE = re.compile(r"\{(?:value|fill)\}")
+#: code -> the catalogue's message cut at its ``xxx`` placeholders.
+_CATALOGUE: dict[Any, tuple[tuple[str, ...], ...]] = {
+    c: (tuple(entry.message.split("xxx")),) for c, entry in CODES.items()}
+#: warning code -> each warning text of its rules, cut at its ``{value}``/``{fill}`` holes.
+_WARNINGS: dict[str, tuple[tuple[str, ...], ...]] = {}
+for _rule in RULES:
+    if _rule.warning:
+        _WARNINGS[_rule.code] = _WARNINGS.get(_rule.code, ()) + (
+            tuple(_HOLE.split(_rule.warning)),)
+
+
+def _message(message: Any, templates: Optional[tuple[tuple[str, ...], ...]],
+             clean: Callable[[Any], Any], value: Any = None, holes: bool = False) -> Any:
+    """``message`` with only what the user wrote cleaned: what was filled into its template
+    when ``holes`` (a rule's warning: its holes are the frame's), else only a hole holding
+    ``value``'s text (a catalogue message may be filled from a market's figures too). A
+    message of no known template is the library's own text around ``value``."""
+    if not isinstance(message, str):
+        return clean(message)
+    text = value if isinstance(value, str) else None if value is None else _text(value)
+    for pieces in templates or ():
+        if len(pieces) == 1:
+            if message == pieces[0]:
+                return message
+            continue
+        match = re.fullmatch("(.*?)".join(map(re.escape, pieces)), message, re.S)
+        if match is not None:
+            out = [pieces[0]]
+            for hole, piece in zip(match.groups(), pieces[1:]):
+                out += [clean(hole) if holes or hole == text else hole, piece]
+            return "".join(out)
+    if text and clean(text) != text:
+        return message.replace(text, clean(text))
+    return message
+
+
+def _notice(notice: Notice, clean: Callable[[Any], Any]) -> Notice:
+    return Notice(notice.code, notice.field, clean(notice.value),
+                  _message(notice.message, _WARNINGS.get(notice.code), clean, notice.value,
+                           holes=True), notice.rule)
+
+
+def _response(response: Any, clean: Callable[[Any], Any], value: Any) -> Any:
+    """The failure reply: only the echoed ``tag`` and ``data``, the filled part of its message
+    and an ``event`` that is no command's name (the user's ``op`` as sent) are the user's."""
+    if not isinstance(response, dict):
+        return clean(response)
+    out = dict(response)
+    if "tag" in out:
+        out["tag"] = clean(out["tag"])
+    data = out.get("data")
+    if isinstance(data, dict):  # the echo keeps the exchange's field names only
+        out["data"] = {k: v if _DEFAULTS.get(k, _NONE) == v else clean(v)
+                       for k, v in data.items()}
+    elif data is not None:
+        out["data"] = clean(data)
+    if "message" in out:
+        out["message"] = _message(out["message"], _CATALOGUE.get(out.get("code")), clean, value)
+    if "event" in out and out["event"] not in COMMANDS:
+        out["event"] = clean(out["event"])
+    return out
 
 
 def _parts(verdict: Verdict) -> list[Any]:

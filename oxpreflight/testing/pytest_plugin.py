@@ -12,11 +12,11 @@ import json
 from os import PathLike
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Protocol
 
 import pytest
 
-from .. import Preflight, Verdict
+from .. import Preflight, Session, Verdict
 from ..guard import guard
 from ..rules.catalogue import CODES
 
@@ -190,6 +190,14 @@ class RecordingSend:
         return fresh
 
 
+class PreflightSend(Protocol):
+    """The type of the ``preflight_send`` fixture: ``preflight_send(send=None, *, session=None)``."""
+
+    def __call__(self, send: Optional[Callable[..., Any]] = None, *,
+                 session: Any = None) -> RecordingSend:
+        ...
+
+
 def _nothing(*args: Any, **kwargs: Any) -> None:
     return None
 
@@ -271,14 +279,14 @@ def _marked(request: pytest.FixtureRequest, marker: pytest.Mark) -> PreflightFor
 
 
 @pytest.fixture
-def preflight_session(preflight: PreflightForTests) -> Any:
+def preflight_session(preflight: PreflightForTests) -> Session:
     """``preflight.session()``: a fresh session (login, rate, open orders) for each test."""
     return preflight.session()
 
 
 @pytest.fixture
 def preflight_send(request: pytest.FixtureRequest, preflight: PreflightForTests
-                   ) -> Callable[..., RecordingSend]:
+                   ) -> PreflightSend:
     """``preflight_send(send=None, *, session=None)``: a recording guarded send.
 
     Frames the exchange would reject are not sent, and fail the test after its body runs
@@ -287,7 +295,8 @@ def preflight_send(request: pytest.FixtureRequest, preflight: PreflightForTests
     recorders: list[RecordingSend] = []
     request.node.stash[_SENDS] = recorders
 
-    def make(send: Optional[Callable] = None, *, session: Any = None) -> RecordingSend:
+    def make(send: Optional[Callable[..., Any]] = None, *, session: Any = None
+             ) -> RecordingSend:
         recorder = RecordingSend(preflight, send, session)
         recorders.append(recorder)
         return recorder

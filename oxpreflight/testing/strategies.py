@@ -24,13 +24,14 @@ Only ``oxpreflight.testing`` imports hypothesis.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Union, overload
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from ..models import CancelOrder, Login, ModifyOrder, PlaceOrder
 from ..rules import RULES
+from ..rules.frame import TextFrameCode
 from ..rules.language import Rule
 from .book import book, check_op
 from .derived import Breaker, derive
@@ -46,7 +47,7 @@ def enforced_codes() -> tuple:
 
 
 def frames(op: str = "placeorder", *, markets: Any = None, now: Optional[int] = None,
-           decimals: bool = False) -> st.SearchStrategy:
+           decimals: bool = False) -> st.SearchStrategy[dict[str, Any]]:
     """Frames (dicts) that ``Preflight(markets, clock=now)`` accepts, for any of the nine ops.
 
     ``markets``: what :class:`~oxpreflight.Preflight` accepts (``None``: the embedded
@@ -77,9 +78,23 @@ def _breakers() -> dict:
     return _BREAKERS
 
 
+@overload
+def violating(code: TextFrameCode, *, rule: Optional[str] = None, op: Optional[str] = None,
+              markets: Any = None, now: Optional[int] = None, decimals: bool = False
+              ) -> st.SearchStrategy[Union[str, bytes]]:
+    ...
+
+
+@overload
 def violating(code: str, *, rule: Optional[str] = None, op: Optional[str] = None,
               markets: Any = None, now: Optional[int] = None, decimals: bool = False
-              ) -> st.SearchStrategy:
+              ) -> st.SearchStrategy[dict[str, Any]]:
+    ...
+
+
+def violating(code: str, *, rule: Optional[str] = None, op: Optional[str] = None,
+              markets: Any = None, now: Optional[int] = None, decimals: bool = False
+              ) -> st.SearchStrategy[Any]:
     """Frames that ``Preflight(markets, clock=now)`` rejects with exactly ``code``.
 
     Each frame is a valid frame with exactly one thing broken; for a batch, one item. Frames
@@ -117,6 +132,10 @@ def violating(code: str, *, rule: Optional[str] = None, op: Optional[str] = None
         options.append(st.sampled_from(ops).flatmap(lambda o, b=made: b.make(bk, o)))
     if not options:
         why = "; ".join(dict.fromkeys(reasons)) or f"no rule gives {code} for op={op!r}"
+        if markets is None and any("catalogue" in reason for reason in reasons):
+            why += (" (the embedded catalogue lists 8 markets without price bounds: pass "
+                    "markets=, a /v3/markets file or its data, e.g. from `oxpreflight markets "
+                    "pull`)")
         raise InvalidArgument(f"cannot build frames violating {code}: {why}")
     return st.one_of(options)
 

@@ -130,23 +130,29 @@ def _checked(market: Market, name: str) -> Market:
     return market
 
 
+def valid_market(entry: Any, name: str) -> Market:
+    """One catalogue entry validated as a catalogue's are (types, ranges, bounds); a bad entry
+    is a :class:`MarketError` starting with ``name``."""
+    try:
+        market = Market.model_validate(entry)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "entry"
+        raise MarketError(f"{name}: {where}: {first['msg']}") from None
+    return _checked(market, name)
+
+
 def parse_markets(source: Any) -> list[Market]:
     """Markets from a parsed ``/v3/markets`` reply, a ``market:all`` push, or a bare list."""
     markets: list[Market] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(_entries(source)):
-        name = _name(entry, index)
-        try:
-            market = Market.model_validate(entry)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "entry"
-            raise MarketError(f"{name}: {where}: {first['msg']}") from None
+        market = valid_market(entry, _name(entry, index))
         if market.marketCode in seen:
-            raise MarketError(f"{name}: marketCode listed twice (entries #{seen[market.marketCode]}"
-                              f" and #{index})")
+            raise MarketError(f"{_name(entry, index)}: marketCode listed twice (entries "
+                              f"#{seen[market.marketCode]} and #{index})")
         seen[market.marketCode] = index
-        markets.append(_checked(market, name))
+        markets.append(market)
     return markets
 
 

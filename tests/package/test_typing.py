@@ -55,3 +55,32 @@ async def main() -> None:
     result = mypy(tmp_path, bad)
     lines = {int(m.group(1)) for m in re.finditer(r"user\.py:(\d+): error", result.stdout)}
     assert lines == {5, 6, 9, 10, 11, 13}, result.stdout
+
+
+def test_session_options_strategies_and_fixture_types_are_precise(tmp_path):
+    """A misspelt session option, a strategy drawn as the wrong type and misused fixture and
+    reply types are errors under ``mypy --strict``, and the right uses pass."""
+    source = """
+from typing import Any
+from hypothesis.strategies import SearchStrategy
+from oxpreflight import Preflight, Rejected, Session, login_frame, raise_for_reply
+from oxpreflight.strategies import frames, violating
+from oxpreflight.testing.pytest_plugin import PreflightForTests, PreflightSend, RecordingSend
+pf = Preflight()
+good: Session = pf.session(api_key="k", rate_limit=5, track_orders=False)
+ok_frames: SearchStrategy[dict[str, Any]] = frames("placeorder")
+ok_bad: SearchStrategy[dict[str, Any]] = violating("20015")
+ok_text: SearchStrategy[str | bytes] = violating("20009")
+def use(preflight: PreflightForTests, preflight_send: PreflightSend) -> RecordingSend:
+    preflight.assert_accepted({"op": "ping"})
+    return preflight_send(print)
+code: str = Rejected(pf.check("x")).code
+frame: dict[str, Any] = login_frame("k", "s", tag=1)
+raise_for_reply({"event": "login", "success": True})
+pf.session(rate_limt=5)
+wrong: SearchStrategy[int] = frames()
+wrong_send: int = use
+"""
+    result = mypy(tmp_path, source)
+    lines = {int(m.group(1)) for m in re.finditer(r"user\.py:(\d+): error", result.stdout)}
+    assert lines == {18, 19, 20}, result.stdout

@@ -86,9 +86,13 @@ def test_guard_when_batch_has_two_bad_items_then_one_reply_per_item(pf):
     send, replies = Recorder(), []
     result = pf.guard(send, on_reject=lambda r: replies.append(r) or r["code"])(frame)
     assert send.frames == []
-    assert result == ["20015", "20016"]
-    assert [(r["event"], r["tag"], r["code"]) for r in replies] == [
-        ("placeorder", "3", "20015"), ("placeorder", "3", "20016")]
+    # every item answered, in item order: the good ones held back (W201), the bad ones refused
+    assert result == ["W201", "20015", "W201", "20016"]
+    assert [(r["event"], r["tag"], r["code"], r["submitted"]) for r in replies] == [
+        ("placeorder", "3", "W201", False), ("placeorder", "3", "20015", False),
+        ("placeorder", "3", "W201", False), ("placeorder", "3", "20016", False)]
+    assert "item 1 of this batch would be rejected (20015)" in replies[0]["message"]
+    assert replies[0]["data"]["marketCode"] == GOOD["data"]["marketCode"]
 
 
 def test_failure_replies_of_frame_level_batch_failure_is_one_reply(pf):
@@ -374,3 +378,12 @@ def test_guard_with_real_session_when_async_send_raises_then_nothing_counted(pf)
         assert session.submit(ORDER).ok  # not rate-limited by the failed send
 
     asyncio.run(main())
+
+
+def test_log_line_when_frame_has_no_field_or_tag_then_neither_printed_as_none(pf, caplog):
+    frame = {"op": "placeorder", "dataArray": []}  # no tag; the op itself is at fault
+    with caplog.at_level(logging.WARNING, logger="oxpreflight"):
+        pf.guard(Recorder(), on_reject=lambda reply: None)(frame)
+    (record,) = caplog.records
+    assert "None" not in record.getMessage()
+    assert record.field is None and record.tag is None

@@ -207,3 +207,114 @@ def test_observe_from_threads_while_submitting_is_consistent():
     for t in pool:
         t.join()
     assert s.open_orders == frozenset(str(i) for i in range(1, 500, 2))
+
+
+# -- a failing construction leaves the secret in no traceback local --------------------------
+BAD_OPTIONS = [{"rate_limit": 0}, {"rate_limit": "50"}, {"login_skew_ms": -1},
+               {"rate_ops": ("nope",)}, {"track_orders": "yes"}, {"ack_timeout_ms": 0},
+               {"api_key": 5}, {"account": {"nope": 1}}, {"auction_window": "x"}]
+
+
+def _locals_text(tb) -> str:
+    import traceback
+
+    seen = []
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename != __file__:  # the library's frames, not the test's
+            seen += [f"{k}={v!r}" for k, v in tb.tb_frame.f_locals.items()]
+        tb = tb.tb_next
+    return "\n".join(seen)
+
+
+@pytest.mark.parametrize("bad", BAD_OPTIONS, ids=lambda bad: next(iter(bad)))
+@pytest.mark.parametrize("how", ["preflight.session", "Session"])
+def test_failed_construction_shows_no_secret_in_traceback_locals(bad, how):
+    import traceback
+
+    from oxpreflight import Session
+
+    pf = Preflight(markets=MARKETS, clock=lambda: NOW)
+    build = pf.session if how == "preflight.session" else (lambda **o: Session(pf, **o))
+    with pytest.raises((TypeError, ValueError)) as caught:
+        build(api_secret=SECRET, **bad)
+    shown = _locals_text(caught.tb)
+    tb = caught.tb
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    shown += "".join(traceback.TracebackException(
+        caught.type, caught.value, tb, capture_locals=True).format())
+    assert "api_secret" in shown or "options" in shown  # the locals were looked at
+    assert SECRET not in shown
+    assert SECRET not in str(caught.value)
+
+
+def test_a_secret_of_the_wrong_type_fails_without_naming_it():
+    pf = Preflight(markets=MARKETS, clock=lambda: NOW)
+    for value, error in ((12345, TypeError), ("", ValueError), (b"", ValueError)):
+        with pytest.raises(error) as caught:
+            pf.session(api_secret=value)
+        assert "12345" not in _locals_text(caught.tb) + str(caught.value)
+
+
+# -- redaction alters only what the user wrote ------------------------------------------------
+def _library_parts(verdict) -> list:
+    """What the library writes: the reply's keys and own fields, codes, the message."""
+    reply = verdict.response or {}
+    own = {k: v for k, v in reply.items() if k not in ("tag", "data")}
+    data = reply.get("data")
+    keys = sorted(data) if isinstance(data, dict) else None
+    return [verdict.code, verdict.rule, verdict.message, verdict.field, own, keys,
+            [(w.code, w.field, w.rule) for w in verdict.warnings],
+            [_library_parts(i) for i in verdict.items]]
+
+
+SHORT_FRAMES = [
+    {"op": "placeorder", "tag": 1, "data": order(marketCode="NOPE")},
+    {"op": "placeorder", "tag": 1, "data": order(side="buy")},
+    {"op": "placeorder", "tag": "tag-1", "data": order(quantity="0.00001")},
+    {"op": "placeorders", "tag": 1, "dataArray": [order(), order(side="nope")]},
+    {"op": "cancelorder", "tag": 1, "data": {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1}},
+    {"op": "placeorder", "tag": 1, "data": dict(order(price="68000.5"), extra=1)},
+    login(signature="wrong"), login(timestamp=NOW - 99_999),
+]
+
+
+@pytest.mark.parametrize("secret", ["e", "1", "0", "r", "-", "o"])
+@pytest.mark.parametrize("at", range(len(SHORT_FRAMES)))
+def test_a_short_secret_never_alters_what_the_library_writes(secret, at):
+    frame = SHORT_FRAMES[at]
+    plain = Preflight(markets=MARKETS, clock=lambda: NOW).session(
+        api_key=KEY, api_secret="a-long-unrelated-secret")
+    hidden = Preflight(markets=MARKETS, clock=lambda: NOW).session(api_key=KEY,
+                                                                   api_secret=secret)
+    if frame["op"] != "login":
+        plain.observe(LOGIN_OK)
+        hidden.observe(LOGIN_OK)
+    expected, verdict = plain.submit(frame), hidden.submit(frame)
+    assert not expected.ok or expected.warnings
+    assert _library_parts(verdict) == _library_parts(expected)
+    if verdict.response is not None:
+        assert verdict.response["submitted" if frame["op"] != "login" else "success"] is False
+
+
+@pytest.mark.parametrize("secret", ["e", "1", "zz-long-secret-zz"])
+def test_the_secret_is_still_hidden_wherever_the_user_put_it(secret):
+    s = Preflight(markets=MARKETS, clock=lambda: NOW).session(api_secret=secret)
+    s.observe(LOGIN_OK)
+    frames = [{"op": "placeorder", "tag": secret, "data": order(marketCode=secret)},
+              {"op": "placeorder", "tag": 1, "data": order(clientOrderId=secret)},
+              {"op": "placeorder", "tag": 1, "data": dict(order(side="x"), note=secret)},
+              {"op": "placeorder", "tag": 1, "data": dict(order(), **{secret: 1})},
+              {"op": secret, "data": {}}]
+    for frame in frames:
+        verdict = s.submit(frame)
+        user = [verdict.value, [w.value for w in verdict.warnings]]
+        reply = verdict.response or {}
+        data = reply.get("data")
+        user += [reply.get("tag"), list(data.values()) if isinstance(data, dict) else data]
+        if reply.get("event") not in ("placeorder", "login", "cancelorder"):
+            user.append(reply.get("event"))
+        shown = json.dumps(user, default=str).replace("<redacted>", "")
+        assert secret not in shown, frame
+        if len(secret) > 2:
+            assert secret not in _everything(verdict), frame

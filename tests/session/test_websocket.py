@@ -156,7 +156,7 @@ def test_connect_when_local_replies_queued_then_served_in_send_order(pf):
     assert [r["data"]["marketCode"] for r in replies] == [f"NOPE-{i}" for i in range(5)]
 
 
-def test_connect_when_batch_has_two_bad_items_then_whole_batch_held_and_two_replies(pf):
+def test_connect_when_batch_has_two_bad_items_then_whole_batch_held_and_every_item_answered(pf):
     exchange = Exchange(answer=False)
     batch = json.dumps({"op": "placeorders", "tag": 9,
                         "dataArray": [MARKET, BAD, MARKET, dict(MARKET, side="BOO")]})
@@ -171,7 +171,8 @@ def test_connect_when_batch_has_two_bad_items_then_whole_batch_held_and_two_repl
     replies = [json.loads(m) for m in run(main())]
     assert exchange.received == [BYE]
     assert [(r["event"], r["tag"], r["code"]) for r in replies] == [
-        ("placeorder", "9", "20015"), ("placeorder", "9", "20016")]
+        ("placeorder", "9", "W201"), ("placeorder", "9", "20015"),
+        ("placeorder", "9", "W201"), ("placeorder", "9", "20016")]
 
 
 def test_connect_when_server_closes_then_unread_messages_first_then_connection_closed(pf):
@@ -481,3 +482,33 @@ def test_connect_with_real_session_when_send_fails_then_session_unchanged(pf):
     run(main())
     assert session.submit(cancel).code == "100005"  # the order never went out
     assert session.submit(order).ok  # and took no rate slot
+
+
+@pytest.mark.parametrize("how", ["async with", "await"])
+def test_hand_written_reconnect_starts_logged_out_so_the_new_login_is_sent(pf, how):
+    exchange = Exchange()
+    session = pf.session()
+    login = json.dumps({"op": "login", "tag": 7, "data": {
+        "apiKey": "k", "timestamp": int(time.time() * 1000), "signature": "c2ln"}})
+
+    async def once(url: str) -> None:
+        if how == "async with":
+            async with connect(url, session=session) as ws:
+                await ws.send(login)
+                session.observe(await ws.recv())
+        else:
+            ws = await connect(url, session=session)
+            try:
+                await ws.send(login)
+                session.observe(await ws.recv())
+            finally:
+                await ws.close()
+
+    async def main():
+        async with exchange.running() as url:
+            await once(url)
+            assert session.logged_in
+            await once(url)  # the old login belongs to the closed connection
+
+    run(main())
+    assert exchange.received == [login, login]

@@ -241,3 +241,12 @@ def test_decimals_must_be_a_bool():
 def test_strategies_import_in_a_fresh_process_in_any_order(code):
     # importing the strategies imports hypothesis, which runs our hypothesis entry point
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_violating_when_embedded_catalogue_cannot_reach_code_then_message_points_at_markets():
+    from hypothesis.errors import InvalidArgument
+
+    from oxpreflight.strategies import violating
+
+    with pytest.raises(InvalidArgument, match="pass markets="):
+        violating("710003")
