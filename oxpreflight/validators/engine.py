@@ -175,7 +175,7 @@ class Engine:
 
     def _text(self, text: Any, markets: dict[str, MarketRecord], fast: bool
               ) -> tuple[Verdict, Optional[dict[str, Any]]]:
-        limit = self.max_message_length
+        limit = self._limit
         if len(text) > limit:
             try:
                 chars = len(text) if text.__class__ is str else len(text.decode("utf-8"))

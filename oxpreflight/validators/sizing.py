@@ -15,8 +15,8 @@ its quotes, colon and comma, plus the value's text. The plans bound each term:
   measured);
 - a value the plan has typed: an enumeration value or market code that passed its rule (a
   market code is at most 64 characters, see ``Market``), a float (at most 24 characters in
-  shortest form), an int inside +-10**18 (at most 19 digits and a sign), a numeric string of
-  at most 15 characters or a digit string of at most 18, with their quotes, fit ``VALUE_ROOM``;
+  shortest form), an int within 64 bits (at most 19 digits and a sign), a numeric string of
+  at most 15 characters or a digit string of at most 19, with their quotes, fit ``VALUE_ROOM``;
   every other value (strings, big ints, Decimals, lists, unknown fields) is added by
   :func:`size_bound`, an upper bound of its compact text (every character of a string counted
   as the 6 of a ``\\uXXXX`` escape).
@@ -30,7 +30,10 @@ frame has fields besides op/tag/payload) the frame is measured: :func:`fits` fir
 encoding), then exactly by :func:`measure` (orjson's compact encoding, the reference).
 
 A batch is bounded item by item the same way; a batch whose items cannot fit even at their
-smallest (``{}`` and a comma, 3 characters each) is refused without reading them.
+smallest (``{}`` and a comma, 3 characters each) is refused without reading them. A batch
+whose bound is over the limit but whose items all passed had every value sized (a value
+nested past ``MAX_DEPTH`` is sized ``UNBOUNDED``), so its one measurement need not count
+brackets (``fits(..., shallow=True)``).
 """
 from __future__ import annotations
 
