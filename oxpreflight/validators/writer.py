@@ -252,8 +252,7 @@ class Body:
         pad = "    " * self.depth + indent
         out = [f"{pad}# {rule.code} {rule.name}"]
         if rule.is_warning:
-            found = f"({ref}, {value}, {fill})"
-            action = f"w = [{found}] if w is None else w + [{found}]"
+            action = f"w = (w or []) + [({ref}, {value}, {fill})]"
         elif self.proven(rule):  # marks S: the engine need not encode the frame to size it
             action = f"return PROVEN(S, ({ref}, {value}, {fill}))"
         else:
