@@ -17,17 +17,21 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .errors import (
-        AuthenticationError, BadRequest, BadSymbol, InsufficientFunds, InvalidOrder,
-        OrderNotFound, RateLimitExceeded, Rejected, raise_for_reply,
+        AccountNotEnabled, ArgumentsRequired, AuthenticationError, BadRequest, BadSymbol,
+        ExchangeError, InsufficientFunds, InvalidOrder, MarketClosed, NetworkError,
+        NotSupported, OperationFailed, OperationRejected, OrderNotFound, PermissionDenied,
+        RateLimitExceeded, Rejected, RequestTimeout, raise_for_reply,
     )
     from .login import login_frame
     from .preflight import Preflight
     from .session import Session
     from .validators.verdict import Notice, Verdict
 
-__all__ = ["Preflight", "Session", "Verdict", "Notice", "Rejected", "BadRequest", "BadSymbol",
-           "AuthenticationError", "InvalidOrder", "OrderNotFound", "InsufficientFunds",
-           "RateLimitExceeded", "raise_for_reply", "login_frame"]
+__all__ = ["Preflight", "Session", "Verdict", "Notice", "Rejected", "ExchangeError",
+           "AuthenticationError", "PermissionDenied", "AccountNotEnabled", "ArgumentsRequired",
+           "BadRequest", "BadSymbol", "OperationRejected", "MarketClosed", "InsufficientFunds",
+           "InvalidOrder", "OrderNotFound", "NotSupported", "OperationFailed", "NetworkError",
+           "RateLimitExceeded", "RequestTimeout", "raise_for_reply", "login_frame"]
 __version__ = "0.1.0"
 
 #: public name -> the module defining it

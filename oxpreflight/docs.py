@@ -3,7 +3,8 @@
 
 Everything here is derived from ``oxpreflight.rules.RULES`` (rows ``check`` enforces),
 ``oxpreflight.rules.STATE_RULES`` (rows a session enforces), the code catalogue
-(``oxpreflight.rules.catalogue.CODES``) and ``rules/server.py``; nothing is written by hand, so
+(``oxpreflight.rules.catalogue.KNOWN``: the exchange's table, then the observed codes) and
+``rules/server.py``; nothing is written by hand, so
 a test can regenerate the README tables and compare.
 """
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any, Optional
 
 import orjson
 
-from .rules import RULES, SERVER_CODES, SESSION_CODES, STATE_RULES
-from .rules.catalogue import CODES
+from .rules import OBSERVED_CODES, RULES, SERVER_CODES, SESSION_CODES, STATE_RULES
+from .rules.catalogue import KNOWN
+from .rules.ccxt import CCXT, KEPT
 from .rules.language import (
     CANCEL_COMMANDS, COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Rule,
 )
@@ -52,7 +54,7 @@ def rule_message(rule: Rule) -> str:
     """The exchange's message for a rule's code, or the warning text of a warning rule."""
     if rule.is_warning:
         return rule.warning.replace("{value}", "xxx").replace("{fill}", "xxx")
-    return CODES[rule.code].message
+    return KNOWN[rule.code].message
 
 
 def rules_for(code: str) -> tuple:
@@ -80,7 +82,7 @@ def enforced_by(code: str) -> Optional[str]:
         return "check"
     if state_rules_for(code) or session_reason(code):
         return "session"
-    if code in SERVER_CODES:
+    if code in SERVER_CODES or code in OBSERVED_CODES:
         return "server"
     return None
 
@@ -108,6 +110,7 @@ class CodeRow:
     ``status``: ``"enforced"`` (by ``rules``, and by the session too when ``session`` is set),
     ``"session"`` (only a session can tell; ``reason`` says what it needs), ``"server"`` (a
     failure inside the exchange) or ``"missing"`` (a defect: a test asserts there is none).
+    ``source`` is set for an observed code (not in the exchange's table): where it was seen.
     """
 
     code: str
@@ -115,6 +118,7 @@ class CodeRow:
     status: str
     rules: tuple
     reason: str
+    source: str = ""
 
     @property
     def what(self) -> str:
@@ -128,21 +132,30 @@ class CodeRow:
             return f"server-only: {self.reason}"
         return "NOT ACCOUNTED FOR"
 
+    @property
+    def observed(self) -> bool:
+        """A code of the observed catalogue, not of the exchange's table."""
+        return bool(self.source)
+
 
 def code_rows() -> list[CodeRow]:
-    """One :class:`CodeRow` per code of the exchange's table, in the table's order."""
+    """One :class:`CodeRow` per code of the exchange's table, in the table's order, then one
+    per observed code."""
     rows = []
-    for code, entry in CODES.items():
+    for code, entry in KNOWN.items():
         rules = rules_for(code)
         session = session_reason(code)
+        server = SERVER_CODES.get(code) or OBSERVED_CODES.get(code)
         if rules:
-            rows.append(CodeRow(code, entry.message, "enforced", rules, session))
+            row = CodeRow(code, entry.message, "enforced", rules, session)
         elif session:
-            rows.append(CodeRow(code, entry.message, "session", (), session))
-        elif code in SERVER_CODES:
-            rows.append(CodeRow(code, entry.message, "server", (), SERVER_CODES[code]))
+            row = CodeRow(code, entry.message, "session", (), session)
+        elif server:
+            row = CodeRow(code, entry.message, "server", (), server)
         else:
-            rows.append(CodeRow(code, entry.message, "missing", (), ""))
+            row = CodeRow(code, entry.message, "missing", (), "")
+        rows.append(CodeRow(row.code, row.message, row.status, row.rules, row.reason,
+                            entry.source))
     return rows
 
 
@@ -153,6 +166,8 @@ def codes_table() -> str:
     for row in code_rows():
         out.append(f"{row.code:<7} {row.message}")
         out.append(f"{'':<7} {row.what}")
+        if row.observed:
+            out.append(f"{'':<7} observed, not in the exchange's table: {row.source}")
     return "\n".join(out) + "\n"
 
 
@@ -160,7 +175,9 @@ def codes_table_markdown() -> str:
     """:func:`codes_table` as a markdown table (for the README)."""
     lines = ["| code | message | what oxpreflight does |", "|---|---|---|"]
     for row in code_rows():
-        lines.append(f"| {row.code} | {_cell(row.message)} | {_cell(row.what)} |")
+        what = row.what + (f" (observed, not in the exchange's table: {row.source})"
+                           if row.observed else "")
+        lines.append(f"| {row.code} | {_cell(row.message)} | {_cell(what)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -223,16 +240,20 @@ def explain(code: str, preflight: Optional[Any] = None) -> str:
     """The code, its message, and each rule reporting it with its condition and examples run
     through ``Preflight(markets=rules.examples.MARKETS, clock=lambda: NOW)``."""
     rules = rules_for(code)
-    if code not in CODES and not rules:
+    if code not in KNOWN and not rules:
         raise UnknownCode(code)
-    message = CODES[code].message if code in CODES else rule_message(rules[0])
+    message = KNOWN[code].message if code in KNOWN else rule_message(rules[0])
     out = [f"{code}  {message}", ""]
+    if code in KNOWN and KNOWN[code].observed:
+        out += [f"Observed, not in the exchange's table. Source: {KNOWN[code].source}", ""]
     session = session_reason(code)
     if not rules:
         if session:
             out.append(f"No frame-only rule: a session enforces it ({session}).")
         elif code in SERVER_CODES:
             out.append(f"No rule: server-only, {SERVER_CODES[code]}.")
+        elif code in OBSERVED_CODES:
+            out.append(f"No rule: {OBSERVED_CODES[code]}.")
         else:
             out.append("Not accounted for by any rule, the session or the server list.")
         return "\n".join(out + [""] + _state_rows_text(code))
@@ -247,7 +268,7 @@ def explain(code: str, preflight: Optional[Any] = None) -> str:
         if rule.why:
             out.append(f"  why:        {rule.why}")
         if rule.error:
-            out.append(f"  raises:     {rule.error} (from a guarded send)")
+            out.append(f"  raises:     {rule.error} (from a guarded send){_ccxt_note(code)}")
         out.append(f"  commands:   {', '.join(rule.commands)}")
         out.append(f"  fails when: {rule.fails.describe()}")
         for label, example in (("failing example", rule.bad), ("passing example", rule.good)):
@@ -258,6 +279,15 @@ def explain(code: str, preflight: Optional[Any] = None) -> str:
             out.append(f"    -> {verdict_text(runner.check(frame))}")
         out.append("")
     return "\n".join(out + _state_rows_text(code))
+
+
+def _ccxt_note(code: str) -> str:
+    theirs = CCXT.get(code)
+    if theirs is None:
+        return "; ccxt 4.4 has no class for it"
+    if code in KEPT:
+        return f"; ccxt 4.4 raises {theirs}, kept here: {KEPT[code]}"
+    return "; as ccxt 4.4"
 
 
 def _state_rows_text(code: str) -> list:
@@ -291,11 +321,18 @@ def _rows_data(code: str) -> list:
 
 
 def codes_data() -> list:
-    """``oxpreflight codes --json``: one object per code of the exchange's table, in its order:
-    ``{"code", "message", "enforced_by": "check" | "session" | "server", "rules": [...]}``
-    (``rules``: :func:`rule_data` of each row reporting the code, check rows first)."""
-    return [{"code": code, "message": entry.message, "enforced_by": enforced_by(code),
-             "rules": _rows_data(code)} for code, entry in CODES.items()]
+    """``oxpreflight codes --json``: one object per code of the exchange's table, in its order,
+    then per observed code: ``{"code", "message", "enforced_by": "check" | "session" |
+    "server", "rules": [...], "observed": bool}`` (``rules``: :func:`rule_data` of each row
+    reporting the code, check rows first; an observed code also has ``"source"``)."""
+    out = []
+    for code, entry in KNOWN.items():
+        row = {"code": code, "message": entry.message, "enforced_by": enforced_by(code),
+               "rules": _rows_data(code), "observed": entry.observed}
+        if entry.observed:
+            row["source"] = entry.source
+        out.append(row)
+    return out
 
 
 def explain_data(code: str) -> dict:
@@ -303,16 +340,23 @@ def explain_data(code: str) -> dict:
     "reason"}``; ``reason`` says why no row checks the code locally (server-only codes, and
     session codes without a row), else ``None``. :class:`UnknownCode` for an unknown code."""
     rules, state = rules_for(code), state_rules_for(code)
-    if code not in CODES and not rules:
+    if code not in KNOWN and not rules:
         raise UnknownCode(code)
-    message = CODES[code].message if code in CODES else rule_message(rules[0])
+    message = KNOWN[code].message if code in KNOWN else rule_message(rules[0])
     reason = None
     if code in SERVER_CODES and not rules and not state:
         reason = SERVER_CODES[code]
+    elif code in OBSERVED_CODES and not rules and not state:
+        reason = OBSERVED_CODES[code]
     elif not rules and not state:
         reason = session_reason(code) or None
-    return {"code": code, "message": message, "enforced_by": enforced_by(code),
-            "rules": _rows_data(code), "reason": reason}
+    entry = KNOWN.get(code)
+    data = {"code": code, "message": message, "enforced_by": enforced_by(code),
+            "rules": _rows_data(code), "reason": reason,
+            "observed": entry is not None and entry.observed}
+    if entry is not None and entry.observed:
+        data["source"] = entry.source
+    return data
 
 
 # -- text for terminals and JSON lines ------------------------------------------------------------

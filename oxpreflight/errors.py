@@ -1,17 +1,31 @@
-"""Exceptions for rejected frames, named as ccxt names them (without depending on ccxt).
+"""Exceptions for rejected frames, named and arranged as ccxt 4.4 names and arranges them
+(without depending on ccxt), so an ``except`` written for ccxt catches the same codes.
 
-    Rejected                  any frame the exchange would reject (the base)
-    ├── BadRequest            malformed: frame, envelope, missing or ill-typed fields, enums
-    │   └── BadSymbol         the market: unknown, or not active
-    ├── AuthenticationError   login and authority
-    ├── InvalidOrder          well formed, but the order's values or timing are refused
-    │   └── OrderNotFound     no such open order
-    ├── InsufficientFunds     balance, margin, position
-    └── RateLimitExceeded     too many orders too fast
+    Rejected                      any frame the exchange would reject (ccxt's BaseError)
+    ├── ExchangeError
+    │   ├── AuthenticationError   login and authority
+    │   │   └── PermissionDenied
+    │   │       └── AccountNotEnabled   the account's status
+    │   ├── ArgumentsRequired     a required field missing
+    │   ├── BadRequest            malformed or invalid: frame, fields, enums, values, bounds
+    │   │   └── BadSymbol         the market: unknown, or not active
+    │   ├── OperationRejected
+    │   │   └── MarketClosed      the market closed for trading temporarily
+    │   ├── InsufficientFunds     balance, margin, position
+    │   ├── InvalidOrder          refused for the order's state: auction window, ownership
+    │   │   └── OrderNotFound     no such open order
+    │   └── NotSupported          an operation the exchange does not know
+    └── OperationFailed           the exchange failed (server-side codes)
+        └── NetworkError
+            ├── RateLimitExceeded   too many orders too fast
+            └── RequestTimeout
 
-Each rule row names its class (``Rule.error``); :func:`error_for` picks the class by the
-verdict's code. ``retryable`` is true for the codes whose frame may pass when sent again
-later: the rate limit, and an expired ``recvWindow`` (re-stamped).
+Each rule row names its class (``Rule.error``), ccxt's own wherever it is sound
+(:mod:`oxpreflight.rules.ccxt` lists the differences and why); :data:`BY_CODE` is the one
+code-to-class table, the rows' classes plus those of the codes no row reports.
+:func:`error_for` picks the class by the verdict's code. ``retryable`` is true for the codes
+whose frame may pass when sent again later: the rate limit, and an expired ``recvWindow``
+(re-stamped).
 """
 from __future__ import annotations
 
@@ -20,12 +34,15 @@ from typing import Any, Optional, Union
 import orjson
 
 from .rules import RULES, STATE_RULES
+from .rules.ccxt import NO_ROW
 from .rules.language import Expired
 from .validators.verdict import Verdict
 
-__all__ = ["Rejected", "BadRequest", "BadSymbol", "AuthenticationError", "InvalidOrder",
-           "OrderNotFound", "InsufficientFunds", "RateLimitExceeded", "error_for",
-           "raise_for_reply"]
+__all__ = ["Rejected", "ExchangeError", "AuthenticationError", "PermissionDenied",
+           "AccountNotEnabled", "ArgumentsRequired", "BadRequest", "BadSymbol",
+           "OperationRejected", "MarketClosed", "InsufficientFunds", "InvalidOrder",
+           "OrderNotFound", "NotSupported", "OperationFailed", "NetworkError",
+           "RateLimitExceeded", "RequestTimeout", "BY_CODE", "error_for", "raise_for_reply"]
 
 #: A reply as received: the decoded JSON object, or its text.
 ReplyLike = Union[dict[str, Any], str, bytes, bytearray, memoryview]
@@ -76,39 +93,82 @@ class Rejected(Exception):
         return type(self), (self.verdict,)  # picklable: crosses process pools intact
 
 
-class BadRequest(Rejected):
-    """The frame is malformed: length, JSON, ``op``, ``tag``, payload, a required field
-    missing, a field of the wrong type, a value outside its enumeration."""
+class ExchangeError(Rejected):
+    """The exchange refuses the command (ccxt's ExchangeError): every rejection of a frame."""
+
+
+class AuthenticationError(ExchangeError):
+    """Login or authority: bad apiKey or signature, not logged in, already logged in."""
+
+
+class PermissionDenied(AuthenticationError):
+    """The account may not do this."""
+
+
+class AccountNotEnabled(PermissionDenied):
+    """The account's status does not allow trading."""
+
+
+class ArgumentsRequired(ExchangeError):
+    """A required field is missing: marketCode, side, orderType, an order id, a LIMIT price,
+    a login timestamp."""
+
+
+class BadRequest(ExchangeError):
+    """The frame is malformed or a value is invalid: length, JSON, ``tag``, payload, a field
+    of the wrong type, a value outside its enumeration, a quantity, a price, a bound."""
 
 
 class BadSymbol(BadRequest):
     """The ``marketCode`` is unknown, or its market is not active."""
 
 
-class AuthenticationError(Rejected):
-    """Login or authority: bad apiKey or signature, not logged in, already logged in."""
+class OperationRejected(ExchangeError):
+    """The exchange refuses the operation in its present state."""
 
 
-class InvalidOrder(Rejected):
-    """A well-formed order the exchange refuses for its values or timing: quantity, prices
-    and their order, bounds and increments, an expired ``recvWindow``, a closed market."""
+class MarketClosed(OperationRejected):
+    """The market is closed for trading temporarily."""
+
+
+class InsufficientFunds(ExchangeError):
+    """Not enough balance, margin or position for the order."""
+
+
+class InvalidOrder(ExchangeError):
+    """An order refused for its circumstances: the repo auction window, an order that is not
+    the user's."""
 
 
 class OrderNotFound(InvalidOrder):
     """A cancel or modify of an order that is not open."""
 
 
-class InsufficientFunds(Rejected):
-    """Not enough balance, margin or position for the order."""
+class NotSupported(ExchangeError):
+    """An operation the exchange does not recognise."""
 
 
-class RateLimitExceeded(Rejected):
+class OperationFailed(Rejected):
+    """The exchange failed to carry the command out (its own failures and timeouts)."""
+
+
+class NetworkError(OperationFailed):
+    """The command may succeed later: the same frame, or one re-stamped."""
+
+
+class RateLimitExceeded(NetworkError):
     """More orders than the exchange's rate allows; the same frame may pass a moment later."""
 
 
+class RequestTimeout(NetworkError):
+    """The exchange timed out."""
+
+
 _CLASSES: dict[str, type[Rejected]] = {cls.__name__: cls for cls in (
-    Rejected, BadRequest, BadSymbol, AuthenticationError, InvalidOrder, OrderNotFound,
-    InsufficientFunds, RateLimitExceeded)}
+    Rejected, ExchangeError, AuthenticationError, PermissionDenied, AccountNotEnabled,
+    ArgumentsRequired, BadRequest, BadSymbol, OperationRejected, MarketClosed,
+    InsufficientFunds, InvalidOrder, OrderNotFound, NotSupported, OperationFailed, NetworkError,
+    RateLimitExceeded, RequestTimeout)}
 
 
 def _rows() -> tuple[Any, ...]:
@@ -120,10 +180,14 @@ def _by_code(rows: tuple[Any, ...]) -> dict[str, type[Rejected]]:
     for row in rows:
         if row.error:
             table.setdefault(row.code, _CLASSES[row.error])
+    for code, name in NO_ROW.items():
+        table.setdefault(code, _CLASSES[name])
     return table
 
 
-#: code -> exception class, as the rule rows declare it (a code without a row: ``Rejected``).
+#: code -> exception class: as the rule rows declare it, and for the codes no row reports
+#: (server-side and observed codes) as ``rules.ccxt.NO_ROW`` does; any other code:
+#: ``Rejected``.
 BY_CODE: dict[str, type[Rejected]] = _by_code(_rows())
 _RETRYABLE = frozenset(
     {row.code for row in RULES if isinstance(row.fails, Expired)}

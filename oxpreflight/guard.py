@@ -31,7 +31,7 @@ from .validators.verdict import Verdict
 
 if TYPE_CHECKING:
     from .session import Session
-    from .preflight import Preflight
+    from .validators.engine import Engine  # what a Preflight is to the guard
 
 __all__ = ["guard", "failure_replies", "log_blocked", "Batches"]
 
@@ -100,7 +100,7 @@ def _is_async(send: Callable[..., Any]) -> bool:
     return call is not None and inspect.iscoroutinefunction(call)
 
 
-def admission(pf: Optional["Preflight"], session: Optional["Session"]
+def admission(pf: Optional["Engine"], session: Optional["Session"]
               ) -> Callable[[Any], ContextManager[Verdict]]:
     """``frame -> context manager yielding the verdict``: ``session.sending`` (a send that
     raises inside it is undone), else the plain check."""
@@ -117,7 +117,7 @@ def admission(pf: Optional["Preflight"], session: Optional["Session"]
 
 
 @overload
-def guard(pf: Optional["Preflight"], send: Callable[P, Coroutine[Any, Any, R]], *,
+def guard(pf: Optional["Engine"], send: Callable[P, Coroutine[Any, Any, R]], *,
           on_reject: Callable[[Reply], Awaitable[T]],
           session: Optional["Session"] = None, batches: Batches = "hold"
           ) -> Callable[P, Coroutine[Any, Any, R | T | list[T]]]:
@@ -125,7 +125,7 @@ def guard(pf: Optional["Preflight"], send: Callable[P, Coroutine[Any, Any, R]], 
 
 
 @overload
-def guard(pf: Optional["Preflight"], send: Callable[P, Coroutine[Any, Any, R]], *,
+def guard(pf: Optional["Engine"], send: Callable[P, Coroutine[Any, Any, R]], *,
           on_reject: Callable[[Reply], T],
           session: Optional["Session"] = None, batches: Batches = "hold"
           ) -> Callable[P, Coroutine[Any, Any, R | T | list[T]]]:
@@ -133,19 +133,19 @@ def guard(pf: Optional["Preflight"], send: Callable[P, Coroutine[Any, Any, R]], 
 
 
 @overload
-def guard(pf: Optional["Preflight"], send: Callable[P, R], *, on_reject: Callable[[Reply], T],
+def guard(pf: Optional["Engine"], send: Callable[P, R], *, on_reject: Callable[[Reply], T],
           session: Optional["Session"] = None, batches: Batches = "hold"
           ) -> Callable[P, R | T | list[T]]:
     ...
 
 
 @overload
-def guard(pf: Optional["Preflight"], send: Callable[P, R], *, on_reject: None = None,
+def guard(pf: Optional["Engine"], send: Callable[P, R], *, on_reject: None = None,
           session: Optional["Session"] = None, batches: Batches = "hold") -> Callable[P, R]:
     ...
 
 
-def guard(pf: Optional["Preflight"], send: Callable[..., Any], *,
+def guard(pf: Optional["Engine"], send: Callable[..., Any], *,
           on_reject: Optional[Callable[[Reply], Any]] = None,
           session: Optional["Session"] = None, batches: Batches = "hold") -> Callable[..., Any]:
     """Wrap ``send`` (sync or async) so that only frames the exchange would accept reach it.

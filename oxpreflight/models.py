@@ -34,14 +34,14 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .rules import ENUMS, FIELDS, RULES
 from .rules import language as L
-from .rules.catalogue import CODES
+from .rules.catalogue import KNOWN
 from .validators.exact import BAD, compare, integer, number
 
 _INTEGER_TEXT = r"^[+-]?[0-9]+$"
 _NUMBER_TEXT = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 #: Condition classes that need a market, the clock or the whole frame: left to ``check``.
-_NOT_HERE = (L.UnknownMarket, L.MarketType, L.PriceMarket, L.Inactive, L.BelowIncrement,
-             L.OutOfBound, L.Expired, L.OffGrid, L.UnknownFields, L.Envelope)
+_NOT_HERE = (L.UnknownMarket, L.MarketType, L.NotPerpetual, L.PriceMarket, L.Inactive,
+             L.BelowIncrement, L.OutOfBound, L.Expired, L.OffGrid, L.UnknownFields, L.Envelope)
 
 
 def _long(value: Any) -> int:
@@ -154,12 +154,12 @@ class _Request(BaseModel):
             return data
         for rule, fails in cls._rows:
             if fails(data):
-                raise _error(rule, CODES[rule.code].message, rule.field,
+                raise _error(rule, KNOWN[rule.code].message, rule.field,
                              data.get(rule.field) if rule.field else data)
         for field, kind, rule in cls._by_type:
             value = data.get(field)
             if value is not None and not _accepts(kind, value):
-                raise _error(rule, CODES[rule.code].message, field, value)
+                raise _error(rule, KNOWN[rule.code].message, field, value)
         fields = FIELDS[cls.op]
         if not data.keys() <= fields.keys() and cls._unknown is not None:
             extra = sorted(map(str, data.keys() - fields.keys()))

@@ -39,8 +39,8 @@ def _register() -> None:
         module = sys.modules.get(_MODULE)
         if module is None:
             importlib.import_module(_MODULE)
-        elif hasattr(module, "_register_models"):
-            module._register_models()
+        elif hasattr(module, "register_models"):
+            module.register_models()
     except Exception:
         pass
 

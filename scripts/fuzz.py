@@ -13,7 +13,7 @@ session and through ``guard`` with a fake send. Invariants (each counted by fami
 - ``mutated``: the input is unchanged afterwards (structural deep compare);
 - ``unstable``: two calls give the same verdict (ok, code, field, message, warnings, items,
   response minus its timestamp);
-- ``unknown_code``: every code (verdict, items, reply) is in the exchange's table;
+- ``unknown_code``: every code (verdict, items, reply) is in the exchange's table or the observed one;
 - ``bad_response``: ``.response`` of every verdict and item reads and encodes as JSON
   (``oxpreflight.websocket.reply_text``, then strict ``json.loads``);
 - ``sent_rejected``: a rejected frame never reaches the guard's fake send;
@@ -45,7 +45,7 @@ if __package__ in (None, ""):  # run as a script from a checkout
 
 from oxpreflight import Preflight, Rejected  # noqa: E402
 from oxpreflight.guard import failure_replies  # noqa: E402
-from oxpreflight.rules.catalogue import CODES  # noqa: E402
+from oxpreflight.rules.catalogue import KNOWN as CODES  # noqa: E402  (observed codes too)
 from oxpreflight.rules.examples import MARKETS, NOW  # noqa: E402
 from oxpreflight.rules.frame import MAX_DEPTH  # noqa: E402
 from oxpreflight.rules.language import COMMANDS  # noqa: E402

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
 from ..docs import json_text, location, printable
-from ..rules.catalogue import CODES
+from ..rules.catalogue import KNOWN
 from ..preflight import Preflight
 from ..validators.verdict import ACCEPTED, Verdict
 from .lines import close_input, is_blank, numbered_blocks, open_input, split_lines
@@ -120,7 +120,7 @@ def summary_text(tally: Tally, elapsed: Optional[float] = None) -> str:
     if tally.rejected:
         out += ["", "rejected by code:"]
         for code, count in sorted(tally.rejected.items(), key=lambda kv: (-kv[1], kv[0])):
-            message = CODES[code].message if code in CODES else ""
+            message = KNOWN[code].message if code in KNOWN else ""
             out.append(f"  {code:<7} {count:>9,}  {message}")
     if tally.warnings:
         out += ["", "warnings by code (first message seen):"]

@@ -5,13 +5,16 @@ each is read (anything else draws the unknown-field warning); ``ENUMS`` gives, p
 field, the values its rows allow (read off the rows' ``NotOneOf`` conditions).
 """
 from .language import Cond as _Cond, FieldSpec as _F, NotOneOf as _NotOneOf
-from . import advice, cancels, frame, login, markets, modifies, orders, server, timing
+from . import (
+    acknowledged, advice, cancels, channels, frame, login, markets, modifies, orders, server, timing,
+)
 from .session import STATE_RULES
 
 #: Check order: frame, envelope, login, order fields, cancels, modifies, market, time; then
-#: warnings (which never decide a verdict).
+#: warnings (which never decide a verdict), those of rejections after acknowledgement last.
 RULES = (frame.RULES + login.RULES + orders.RULES + cancels.RULES + modifies.RULES
-         + markets.RULES + timing.RULES + advice.RULES)
+         + markets.RULES + timing.RULES + timing.BATCH_RULES + advice.RULES
+         + acknowledged.RULES + channels.RULES)
 
 _ENUM, _MARKET = _F("enum"), _F("market")
 _NUMBER, _INTEGER, _ANY = _F("number"), _F("integer"), _F("any")
@@ -57,3 +60,5 @@ ENUMS = _enums(RULES)
 #: code -> what a session needs to decide it: the session rows' reasons, then codes no row decides.
 SESSION_CODES = {**{row.code: row.reason for row in STATE_RULES}, **server.SESSION}
 SERVER_CODES = server.SERVER
+#: observed code -> why no row answers it (codes of ``observed-codes.md`` without a row).
+OBSERVED_CODES = server.OBSERVED

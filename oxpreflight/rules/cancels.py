@@ -8,11 +8,11 @@ _CANCEL = {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1000001}
 
 RULES = (
     Rule("20011", CANCEL, Absent("marketCode", empty=True), "`marketCode` missing or empty.",
-         bad={"orderId": 1000001}, good=_CANCEL, field="marketCode", name="cancel-market-code", error="BadRequest"),
+         bad={"orderId": 1000001}, good=_CANCEL, field="marketCode", name="cancel-market-code", error="ArgumentsRequired"),
     Rule("20010", CANCEL, NoneOf(("orderId", "clientOrderId")),
          "Neither `orderId` nor `clientOrderId`.",
          bad={"marketCode": "BTC-USD-SWAP-LIN"},
-         good={"marketCode": "BTC-USD-SWAP-LIN", "clientOrderId": 7}, name="cancel-order-id", error="BadRequest"),
+         good={"marketCode": "BTC-USD-SWAP-LIN", "clientOrderId": 7}, name="cancel-order-id", error="ArgumentsRequired"),
     Rule("20019", CANCEL, NotPositiveLong("orderId"),
          "`orderId` given but not a positive 64-bit integer (integer-valued strings pass).",
          bad=dict(_CANCEL, orderId="abc"), good=dict(_CANCEL, orderId="1000001"),

@@ -14,6 +14,13 @@ MAX_DEPTH = 128
 _ORDER = '{"op":"placeorder","tag":1,"data":{"marketCode":"BTC-USD-SWAP-LIN","side":"BUY",' \
          '"orderType":"MARKET","quantity":"0.001"}}'
 _WITH_DATA = tuple(op for op in COMMANDS if op not in SUBSCRIPTION_COMMANDS)
+#: Why the 20009 rows answer in the command's failure shape when its op can be read.
+_SHAPE = ("The one recorded reply for text that is not JSON (ccxt 4.4, js/src/pro/oxfun.js, "
+          "handlePlaceOrders) is {\"event\":\"placeorder\",\"submitted\":false,\"message\":"
+          "...,\"code\":...,\"timestamp\":...}: no tag, no data. So when a top-level op "
+          "naming a command is read whole before the frame breaks, the reply is that command's "
+          "failure shape without tag and data (validators/readable.py); else "
+          "{\"success\":false,...}.")
 
 
 class _BrokenMapping(dict):  # type: ignore[type-arg]
@@ -35,7 +42,8 @@ RULES = (
     Rule("20009", COMMANDS, Envelope("not_json", "not JSON, or not a JSON object"),
          "The frame is not JSON, or not a JSON object (the text `ping` is the keep-alive and "
          "passes).",
-         bad='{"op": "placeorder", "data": {', good=_ORDER, name="not-json", error="BadRequest"),
+         bad='{"op": "placeorder", "data": {', good=_ORDER, name="not-json", error="BadRequest",
+         why=_SHAPE),
     Rule("20009", COMMANDS, Envelope("not_utf8", "text that is not UTF-8 JSON text"),
          "Bytes that are not UTF-8 (UTF-16, UTF-32), text starting with a byte-order mark, or "
          "a string with an unpaired surrogate (`\\ud800`), in text or in a dict. Websocket "
@@ -43,16 +51,17 @@ RULES = (
          "forbids unpaired surrogates (RFC 7493 2.1); decided here: such a frame cannot be "
          "sent as it is, so it is answered like text that is not JSON.",
          bad='{"op":"placeorder","tag":"\\ud800","data":{}}', good=_ORDER,
-         name="not-utf8-text", error="BadRequest"),
+         name="not-utf8-text", error="BadRequest", why=_SHAPE),
     Rule("20009", COMMANDS, Envelope("too_deep", f"objects and arrays nested over {MAX_DEPTH}"),
          f"Objects and arrays nested more than {MAX_DEPTH} levels deep (the frame is level 1), "
          "in text or in a dict. Decided here (see MAX_DEPTH in this module for the evidence).",
          bad='{"op":"placeorder","tag":1,"data":{"source":' + "[" * MAX_DEPTH
-         + "]" * MAX_DEPTH + "}}", good=_ORDER, name="too-deep", error="BadRequest"),
+         + "]" * MAX_DEPTH + "}}", good=_ORDER, name="too-deep", error="BadRequest",
+         why=_SHAPE),
     Rule("20003", COMMANDS, Envelope("unknown_op", "`op` missing or not one of the nine"),
          "`op` missing, or not one of the nine commands (case-sensitive).",
          bad={"op": "placeOrder", "data": {}}, good={"op": "subscribe", "args": ["order:all"]},
-         field="op", name="unknown-op", error="BadRequest"),
+         field="op", name="unknown-op", error="NotSupported"),
     Rule("20034", COMMANDS, Envelope("tag_too_long", "`tag` text longer than 32"),
          "`tag` (int or string) whose text is longer than 32 characters; 32 is allowed, as "
          "the parameter table says.",

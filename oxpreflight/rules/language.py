@@ -192,6 +192,15 @@ class MarketType(Cond):
 
 
 @dataclass(frozen=True)
+class NotPerpetual(Cond):
+    """The order's market (found in the catalogue) is not a perpetual: not a FUTURE, or a
+    FUTURE whose code is not of the form BASE-QUOTE-SWAP-... (a dated future)."""
+
+    def describe(self) -> str:
+        return "market not a perpetual (`-SWAP-LIN`)"
+
+
+@dataclass(frozen=True)
 class PriceMarket(Cond):
     """The market's prices must be positive (not a REPO or SPREAD market)."""
 
@@ -356,16 +365,14 @@ class FieldSpec:
     kind: str  # "enum", "market", "number", "integer", "any"
 
 
-#: The kinds of state a :class:`StateRule` may need; the session has one check per kind.
-STATE_KINDS = ("login", "credentials", "rate", "orders", "account", "markets", "auction")
-
-
 @dataclass(frozen=True)
 class StateRule:
     """One row of the session's table: a code that only the connection's state can decide.
 
-    ``needs`` is the kind of state the row reads (one of :data:`STATE_KINDS`); the session
-    checks the rows of a command in table order and answers with the first that fails.
+    ``test`` names the row's predicate, a function of that name in
+    :mod:`oxpreflight.session.rows` (``(state, context, item, index) -> Problem | None``);
+    the session runs the rows of a command in table order and answers with the first that
+    fails.
     ``reason`` says, in a few words, what the check needs (shown by ``oxpreflight codes``).
     ``bad`` and ``good`` are scenarios, run by the registry test on a fresh session:
     ``{"options": Session keyword arguments, "clock": epoch ms (optional), "steps": [{"observe":
@@ -376,7 +383,7 @@ class StateRule:
     code: str
     name: str
     commands: tuple[str, ...]
-    needs: str
+    test: str
     doc: str
     bad: Any
     good: Any
@@ -389,5 +396,6 @@ class StateRule:
     def __post_init__(self) -> None:
         if not self.where:
             object.__setattr__(self, "where", defined_at(3))
-        if self.needs not in STATE_KINDS:
-            raise ValueError(f"{self.code} {self.name}: unknown state kind {self.needs!r}")
+        if not self.test.isidentifier():
+            raise ValueError(f"{self.code} {self.name}: test must name a predicate, not "
+                             f"{self.test!r}")

@@ -20,7 +20,7 @@ RULES = (
          field="apiKey", name="login-api-key", error="AuthenticationError"),
     Rule("20023", ("login",), Absent("timestamp", empty=True),
          "`timestamp` missing (or null, or the empty string).",
-         bad=_login(timestamp=None), good=_login(), field="timestamp", name="login-timestamp", error="BadRequest"),
+         bad=_login(timestamp=None), good=_login(), field="timestamp", name="login-timestamp", error="ArgumentsRequired"),
     Rule("20002", ("login",), NotLong("timestamp"),
          "`timestamp` given but not an integer of milliseconds (an integer-valued string "
          "counts). Decided here: the exchange signs the timestamp's text, so only digits make "
@@ -28,5 +28,7 @@ RULES = (
          field="timestamp", name="login-timestamp-type", error="BadRequest"),
     Rule("20000", ("login",), Absent("signature", empty=True),
          "`signature` missing or empty.", bad=_login(signature=""), good=_login(),
-         field="signature", name="login-signature", error="AuthenticationError"),
+         field="signature", name="login-signature", error="AuthenticationError",
+         why="Raises AuthenticationError, not ccxt 4.4's BadRequest (rules/ccxt.py KEPT): a "
+             "signature that does not verify is a credential failure."),
 )

@@ -2,7 +2,8 @@
 
 ``SESSION`` lists the codes that depend on the connection's state but that no session row
 (:mod:`oxpreflight.rules.session`) can decide; the session rows give their own reasons.
-``SERVER`` codes are failures inside the exchange.
+``SERVER`` codes are failures inside the exchange. ``OBSERVED`` lists the observed codes
+(``observed-codes.md``) that no row answers, and why.
 """
 
 SESSION = {
@@ -15,4 +16,9 @@ SERVER = {
     "710001": "an exception inside the exchange",
     "000101": "the exchange's internal service is unavailable",
     "000201": "the exchange's trade service is busy",
+}
+
+OBSERVED = {
+    "100004": "pushed on the order channel for a cancel or modify of an order already closed; "
+              "a session reads it, never answers it",
 }

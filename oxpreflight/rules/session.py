@@ -4,8 +4,9 @@ order (the first failing row of a command is its verdict).
 For one command the rows that apply run in this order: login 20005, 20025, 20024, 20000;
 order, cancel and modify commands 05001, 20007, then cancels and modifies 100005, 100006,
 then placeorders and modifies 300001, 20031, 300011 (placeorder), 300012, and placeorders
-710007, 710004, 710006, 710005. Each row's ``bad`` and ``good`` scenario is run by the registry
-test on a fresh session (format in :class:`~oxpreflight.rules.language.StateRule`).
+710007, 710004, 710006, 710005. Each row names its predicate (``test``, a function of
+:mod:`oxpreflight.session.rows`); its ``bad`` and ``good`` scenario is run by the registry test
+on a fresh session (format in :class:`~oxpreflight.rules.language.StateRule`).
 """
 from __future__ import annotations
 
@@ -73,19 +74,19 @@ def _account(frame: dict[str, Any], **account: Any) -> dict[str, Any]:
 
 
 LOGIN_AGAIN = StateRule(
-    "20005", "login-again", ("login",), "login",
+    "20005", "login-again", ("login",), "logged_in_again",
     "A login on a connection whose login reply was already observed.",
     bad=scenario(_login(), _LOGGED_IN), good=scenario(_login()),
     reason="needs the login state: a second login on the same connection",
-    error="BadRequest")
+    error="AuthenticationError")
 API_KEY = StateRule(
-    "20025", "login-api-key-mismatch", ("login",), "credentials",
+    "20025", "login-api-key-mismatch", ("login",), "api_key_mismatch",
     "With `api_key` given: a login whose `apiKey` differs (or holds the API secret, W103).",
     bad=scenario(_login(apiKey="other-key"), api_key=KEY),
     good=scenario(_login(), api_key=KEY), field="apiKey",
     reason="needs the account's API key", error="AuthenticationError")
 SKEW = StateRule(
-    "20024", "login-timestamp-skew", ("login",), "credentials",
+    "20024", "login-timestamp-skew", ("login",), "timestamp_skew",
     "A login `timestamp` further than `login_skew_ms` (30 s) from the clock (W102 when it "
     "looks like seconds).",
     bad=scenario(_login(timestamp=NOW - 60_000)), good=scenario(_login()), field="timestamp",
@@ -93,21 +94,21 @@ SKEW = StateRule(
     why="The exchange does not publish its threshold; 30 s is the default, configurable.",
     error="AuthenticationError")
 SIGNATURE = StateRule(
-    "20000", "login-signature-mismatch", ("login",), "credentials",
+    "20000", "login-signature-mismatch", ("login",), "signature_mismatch",
     "With `api_secret` given: the signature is not Base64(HMAC-SHA256(secret, timestamp + "
     "`GET/auth/self/verify`)) (W101 hex, W102 seconds, W103 key and secret swapped).",
     bad=scenario(_login(signature="bm90IGl0"), api_key=KEY, api_secret=SECRET),
     good=scenario(_login(), api_key=KEY, api_secret=SECRET), field="signature",
     reason="needs the API secret", error="AuthenticationError")
 NOT_LOGGED_IN = StateRule(
-    "05001", "order-before-login", _ORDERS, "login",
+    "05001", "order-before-login", _ORDERS, "not_logged_in",
     "An order, cancel or modify command before a successful login reply was observed (a "
     "login sent but not answered does not count).",
     bad=scenario(_place()), good=scenario(_place(), _LOGGED_IN),
     reason="needs the login state: an order command before a successful login",
     error="AuthenticationError")
 RATE = StateRule(
-    "20007", "order-rate", _ORDERS, "rate",
+    "20007", "order-rate", _ORDERS, "over_rate",
     "More than `rate_limit` orders (50) in any `rate_window_ms` (1000 ms, half-open); each "
     "batch item counts, only placeorder(s) unless `rate_ops` names more commands.",
     bad=scenario(_place(), _LOGGED_IN, {"submit": _place()}, rate_limit=1),
@@ -117,7 +118,7 @@ RATE = StateRule(
     why="The documentation: one account may place at most 50 orders per second.",
     error="RateLimitExceeded")
 NOT_FOUND = StateRule(
-    "100005", "open-order-not-found", _LOOKUPS, "orders",
+    "100005", "open-order-not-found", _LOOKUPS, "order_not_found",
     "A cancel or modify of an order never seen open (by orderId, or by a clientOrderId neither "
     "open nor awaiting its placeorder reply), or open on another market.",
     bad=scenario(_cancel(), _LOGGED_IN), good=scenario(_cancel(), _LOGGED_IN, _opened()),
@@ -127,20 +128,20 @@ NOT_FOUND = StateRule(
         " the session passes it with the W104 notice.",
     error="OrderNotFound")
 NOT_OWNED = StateRule(
-    "100006", "open-order-not-owned", _LOOKUPS, "orders",
+    "100006", "open-order-not-owned", _LOOKUPS, "order_not_owned",
     "A cancel or modify of an order opened under another account (both owners known).",
     bad=scenario(_cancel(), _LOGGED_IN, {"observe": {"table": "balance", "accountId": "1001",
                                                      "data": []}}, _opened(account="2002")),
     good=scenario(_cancel(), _LOGGED_IN, {"observe": {"table": "balance", "accountId": "1001",
                                                       "data": []}}, _opened()),
-    field="orderId", reason="needs the owner of the open order", error="OrderNotFound")
+    field="orderId", reason="needs the owner of the open order", error="InvalidOrder")
 ACCOUNT_STATUS = StateRule(
-    "300001", "account-status", _CHANGES, "account",
+    "300001", "account-status", _CHANGES, "account_not_normal",
     "An account status other than NORMAL (`Account(status=...)`) for placeorder and modify.",
     bad=_account(_place(), status="SUSPENDED"), good=_account(_place(), status="NORMAL"),
-    reason="needs the account's status", error="InvalidOrder")
+    reason="needs the account's status", error="AccountNotEnabled")
 NOT_OPERATIONAL = StateRule(
-    "20031", "market-not-operational", _CHANGES, "markets",
+    "20031", "market-not-operational", _CHANGES, "market_not_operational",
     "An order or modify on a market last reported not operational (`/v3/markets/operational`, "
     "`market:all`).",
     bad=scenario(_place(), _LOGGED_IN, {"observe": {"marketCode": "BTC-USD-SWAP-LIN",
@@ -149,47 +150,47 @@ NOT_OPERATIONAL = StateRule(
                                                      "operational": True}}),
     field="marketCode",
     reason="needs the market's operational flag (GET /v3/markets/operational)",
-    error="InvalidOrder")
+    error="MarketClosed")
 AUCTION_MARKET_ORDER = StateRule(
-    "300011", "repo-auction-market-order", ORDER_COMMANDS, "auction",
+    "300011", "repo-auction-market-order", ORDER_COMMANDS, "auction_market_order",
     "A MARKET order on a REPO market inside the auction window (hh:59:00 to hh:01:00).",
     bad=scenario(_place(marketCode=REPO, orderType="MARKET", price=None), _LOGGED_IN,
                  clock=AUCTION_NOW),
     good=scenario(_place(marketCode=REPO, orderType="MARKET", price=None), _LOGGED_IN),
     field="orderType", reason="needs the repo auction schedule", error="InvalidOrder")
 AUCTION_PRICE = StateRule(
-    "300012", "repo-auction-price", _CHANGES, "auction",
+    "300012", "repo-auction-price", _CHANGES, "auction_price",
     "Inside the auction window, a REPO bid priced above 0 or offer below 0 (price, else "
     "limitPrice; a modify without side takes the open order's).",
     bad=scenario(_place(marketCode=REPO, price="0.0001"), _LOGGED_IN, clock=AUCTION_NOW),
     good=scenario(_place(marketCode=REPO, price="-0.0001"), _LOGGED_IN, clock=AUCTION_NOW),
     field="price", reason="needs the repo auction schedule", error="InvalidOrder")
 REDUCE_ONLY = StateRule(
-    "710007", "reduce-only-position", ORDER_COMMANDS, "account",
+    "710007", "reduce-only-position", ORDER_COMMANDS, "reduce_only",
     "On a market listed in `reduce_only`, an order that grows or flips the held position.",
     bad=_account(_place(), reduce_only=["BTC-USD-SWAP-LIN"],
                  positions={"BTC-USD-SWAP-LIN": "0.001"}),
     good=_account(_place(side="SELL"), reduce_only=["BTC-USD-SWAP-LIN"],
                   positions={"BTC-USD-SWAP-LIN": "0.001"}),
-    field="quantity", reason="needs the account's position", error="InvalidOrder")
+    field="quantity", reason="needs the account's position", error="InsufficientFunds")
 POSITION_LIMIT = StateRule(
-    "710004", "position-limit", ORDER_COMMANDS, "account",
+    "710004", "position-limit", ORDER_COMMANDS, "over_position_limit",
     "|position after the order| above the market's `position_limits` entry, growing it.",
     bad=_account(_place(), position_limits={"BTC-USD-SWAP-LIN": "0.01"},
                  positions={"BTC-USD-SWAP-LIN": "0.0095"}),
     good=_account(_place(quantity="0.0005"), position_limits={"BTC-USD-SWAP-LIN": "0.01"},
                   positions={"BTC-USD-SWAP-LIN": "0.0095"}),
     field="quantity", reason="needs the account's position and its limit",
-    error="InvalidOrder")
+    error="BadRequest")
 SPOT_BALANCE = StateRule(
-    "710006", "spot-balance", ORDER_COMMANDS, "account",
+    "710006", "spot-balance", ORDER_COMMANDS, "short_of_balance",
     "Spot only: a BUY costing more than the available counter asset (quantity x price, the "
     "mark price for MARKET, or amount), a SELL of more than the available base asset.",
     bad=_account(_place(marketCode="BTC-USDT", price="63000"), balances={"USDT": "50"}),
     good=_account(_place(marketCode="BTC-USDT", price="63000"), balances={"USDT": "100"}),
     field="quantity", reason="needs the account's balances", error="InsufficientFunds")
 MARGIN = StateRule(
-    "710005", "initial-margin", ORDER_COMMANDS, "account",
+    "710005", "initial-margin", ORDER_COMMANDS, "short_of_margin",
     "With collateral and a margin rate for every market involved: sum of |position| x mark x "
     "rate after the order above the collateral, while growing a position.",
     bad=_account(_place(), collateral="5", default_margin_rate="0.1"),
@@ -205,7 +206,8 @@ STATE_RULES = (LOGIN_AGAIN, API_KEY, SKEW, SIGNATURE, NOT_LOGGED_IN, RATE, NOT_F
                REDUCE_ONLY, POSITION_LIMIT, SPOT_BALANCE, MARGIN)
 
 #: The codes of the account layer (``Account(checks=...)`` picks among them).
-ACCOUNT_CODES = frozenset(row.code for row in STATE_RULES if row.needs == "account")
+ACCOUNT_CODES = frozenset(row.code for row in (ACCOUNT_STATUS, REDUCE_ONLY, POSITION_LIMIT,
+                                                SPOT_BALANCE, MARGIN))
 
 for _row in STATE_RULES:  # a row naming a code outside the exchange's table is a build error
     code(_row.code)

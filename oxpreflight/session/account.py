@@ -166,41 +166,67 @@ class AccountState:
         if collateral is not None:
             self.collateral = collateral
 
-    # -- the checks ----------------------------------------------------------------------------
-    def check_status(self) -> Optional[Problem]:
-        """The account-status problem, else ``None``."""
+    # -- the checks, one per row of :mod:`oxpreflight.rules.session` ----------------------------
+    def status_problem(self) -> Optional[Problem]:
+        """300001: a status set and not NORMAL."""
         if ACCOUNT_STATUS.code in self.checks and self.status is not None \
                 and str(self.status).upper() != NORMAL:
             return Problem(ACCOUNT_STATUS, None, fill=str(self.status))
         return None
 
-    def check_order(self, item: dict[str, Any], record: Any, markets: dict[str, Any]
-                    ) -> Optional[Problem]:
-        """The first account problem of a placeorder item (rows' order), else ``None``."""
+    def reduce_only_problem(self, item: dict[str, Any], record: Any) -> Optional[Problem]:
+        """710007: on a reduce-only market, an order that grows or flips the position."""
+        if REDUCE_ONLY.code not in self.checks or record is None \
+                or record.code not in self.reduce_only:
+            return None
+        move = self._move(item, record)
+        if move is None:
+            return None
+        held, after = move
+        if abs(after) > abs(held) or (held > 0 > after) or (held < 0 < after):
+            return Problem(REDUCE_ONLY, "quantity")
+        return None
+
+    def position_limit_problem(self, item: dict[str, Any], record: Any) -> Optional[Problem]:
+        """710004: |position after the order| above the market's limit, growing it."""
+        limit = None if record is None else self.limits.get(record.code)
+        if POSITION_LIMIT.code not in self.checks or limit is None:
+            return None
+        move = self._move(item, record)
+        if move is not None and abs(move[1]) > abs(move[0]) and abs(move[1]) > limit:
+            return Problem(POSITION_LIMIT, "quantity")
+        return None
+
+    def balance_problem(self, item: dict[str, Any], record: Any) -> Optional[Problem]:
+        """710006: a spot order costing more than the available asset."""
         side = item.get("side")
-        if side not in ("BUY", "SELL") or record is None:
+        if record is None or record.type != "SPOT" or side not in ("BUY", "SELL"):
+            return None
+        return self._spot(item, record, side, loose(item.get("quantity")))
+
+    def margin_problem(self, item: dict[str, Any], record: Any, markets: dict[str, Any]
+                       ) -> Optional[Problem]:
+        """710005: the initial margin after a growing order above the collateral."""
+        if MARGIN.code not in self.checks or self.collateral is None:
+            return None
+        move = self._move(item, record)
+        if move is None or abs(move[1]) <= abs(move[0]):
+            return None
+        required = self._required_margin(record.code, move[1], _order_price(item), markets)
+        if required is not None and self.collateral < required:
+            return Problem(MARGIN, "quantity")
+        return None
+
+    def _move(self, item: dict[str, Any], record: Any) -> Optional[tuple[Decimal, Decimal]]:
+        """``(position held, position after the order)`` on a futures market, else ``None``."""
+        side = item.get("side")
+        if record is None or record.type != "FUTURE" or side not in ("BUY", "SELL"):
             return None
         quantity = loose(item.get("quantity"))
-        if record.type == "SPOT":
-            return self._spot(item, record, side, quantity)
-        if record.type != "FUTURE" or quantity is None:
+        if quantity is None:
             return None
-        code = record.code
-        held = self.positions.get(code, _ZERO)
-        after = held + quantity if side == "BUY" else held - quantity
-        grows = abs(after) > abs(held)
-        flips = (held > 0 > after) or (held < 0 < after)
-        if REDUCE_ONLY.code in self.checks and code in self.reduce_only and (grows or flips):
-            return Problem(REDUCE_ONLY, "quantity")
-        limit = self.limits.get(code)
-        if POSITION_LIMIT.code in self.checks and limit is not None and grows \
-                and abs(after) > limit:
-            return Problem(POSITION_LIMIT, "quantity")
-        if MARGIN.code in self.checks and grows and self.collateral is not None:
-            required = self._required_margin(code, after, _order_price(item), markets)
-            if required is not None and self.collateral < required:
-                return Problem(MARGIN, "quantity")
-        return None
+        held = self.positions.get(record.code, _ZERO)
+        return held, held + quantity if side == "BUY" else held - quantity
 
     def _spot(self, item: dict[str, Any], record: Any, side: str, quantity: Optional[Decimal]
               ) -> Optional[Problem]:

@@ -118,14 +118,10 @@ def _as_bytes(value: Any) -> Optional[bytes]:
     return None
 
 
-def check_login(data: dict[str, Any], *, api_key: Optional[str], secret: Optional[Secret],
-                now: Optional[int], skew_ms: int) -> Optional[Problem]:
-    """The first credential problem of a login, else ``None``.
-
-    Order: apiKey, timestamp skew, signature (the rows' order). Hints are notices naming the
-    usual cause of a bad signature; they never contain the secret. Only the timestamp is
-    reported as the offending value (the others may hold the secret).
-    """
+def key_problem(data: dict[str, Any], api_key: Optional[str], secret: Optional[Secret]
+                ) -> Optional[Problem]:
+    """20025: an ``apiKey`` other than ``api_key``, or the secret itself (hint W103). The key
+    is never reported as the offending value (it may hold the secret)."""
     key = data.get("apiKey")
     if api_key is not None and key != api_key:
         return Problem(API_KEY, "apiKey", value=None)
@@ -133,14 +129,26 @@ def check_login(data: dict[str, Any], *, api_key: Optional[str], secret: Optiona
         return Problem(API_KEY, "apiKey", value=None, hints=(_hint(
             API_KEY, SWAPPED, "apiKey", "the apiKey field holds the API secret; the key and "
                                         "the secret look swapped"),))
+    return None
+
+
+def skew_problem(data: dict[str, Any], now: Optional[int], skew_ms: int) -> Optional[Problem]:
+    """20024: a timestamp further than ``skew_ms`` from ``now`` (hint W102 for seconds)."""
     stamp = data.get("timestamp")
     text = timestamp_text(stamp)
-    if now is not None and text is not None and abs(int(text) - now) > skew_ms:
-        hints: tuple[Any, ...] = ()
-        if abs(int(text) * 1000 - now) <= skew_ms:
-            hints = (_hint(SKEW, SECONDS, "timestamp", "the timestamp looks like seconds; "
-                                                       "the exchange expects milliseconds"),)
-        return Problem(SKEW, "timestamp", hints=hints, value=stamp)
+    if now is None or text is None or abs(int(text) - now) <= skew_ms:
+        return None
+    hints: tuple[Any, ...] = ()
+    if abs(int(text) * 1000 - now) <= skew_ms:
+        hints = (_hint(SKEW, SECONDS, "timestamp", "the timestamp looks like seconds; the "
+                                                   "exchange expects milliseconds"),)
+    return Problem(SKEW, "timestamp", hints=hints, value=stamp)
+
+
+def signature_problem(data: dict[str, Any], secret: Optional[Secret]) -> Optional[Problem]:
+    """20000: a signature other than the one ``secret`` makes for the timestamp text, with a
+    hint naming the usual cause (never the secret)."""
+    text = timestamp_text(data.get("timestamp"))
     if secret is None or text is None:
         return None
     given = _as_bytes(data.get("signature"))
@@ -148,7 +156,7 @@ def check_login(data: dict[str, Any], *, api_key: Optional[str], secret: Optiona
     if given is not None and hmac.compare_digest(given, expected):
         return None
     return Problem(SIGNATURE, "signature", value=None,
-                   hints=_signature_hints(given, text, secret, key))
+                   hints=_signature_hints(given, text, secret, data.get("apiKey")))
 
 
 def _signature_hints(given: Optional[bytes], text: str, secret: Secret, key: Any

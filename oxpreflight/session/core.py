@@ -3,8 +3,10 @@
 :meth:`Session.submit` checks a frame with the core rules against the session's live market
 table (``Preflight.judge``: the verdict and the decoded frame, from one decode), then with the
 session rows that apply to its command, in the order of :data:`oxpreflight.rules.STATE_RULES`
-(the first failing row is the verdict; each batch item alone). The pipeline lives in
-:mod:`.pipeline`, the reading of the exchange's messages in :mod:`.routing`.
+(the first failing row is the verdict; each batch item alone), each decided by its predicate
+in :mod:`.rows`. Everything the session knows is one :class:`~.state.State`, which this class
+owns and hands to the pipeline (:mod:`.pipeline`) and to the reading of the exchange's messages
+(:mod:`.routing`).
 
 A rejected frame changes no state. State lives behind one lock, held only for dictionary work
 (never while waiting), so ``submit`` and ``observe`` may be called from several threads and
@@ -13,26 +15,23 @@ straight from asyncio coroutines; nothing in them awaits or blocks on I/O.
 from __future__ import annotations
 
 import logging
-import threading
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Union
+from typing import Any, Callable, Iterator, Mapping, Optional, Union
 
 import orjson
 
 from ..rules.language import CANCEL_COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS
+from ..validators.engine import Engine
 from ..validators.markets import MarketError, MarketRecord
 from ..validators.verdict import Verdict
-from .account import Account, AccountState
+from .account import Account, AccountState, account_key
 from .auction import AUCTION_WINDOW, window_test
 from .auth import Secret
-from .markets import LiveMarkets
 from .orders import ACK_TIMEOUT_MS, OrderBook
-from .pipeline import Context, submission, take_back
+from .pipeline import submission, take_back
 from .rate import SlidingWindow
 from .routing import route
-
-if TYPE_CHECKING:
-    from ..preflight import Preflight
+from .state import State
 
 log = logging.getLogger("oxpreflight.session")
 
@@ -77,7 +76,7 @@ class Session:
     are awaited at once).
     """
 
-    def __init__(self, preflight: Preflight, *, api_key: Optional[str] = None,
+    def __init__(self, preflight: Engine, *, api_key: Optional[str] = None,
                  api_secret: Union[str, bytes, Secret, None] = None, rate_limit: int = 50,
                  rate_window_ms: int = 1000, login_skew_ms: int = 30_000,
                  auction_window: Union[tuple[int, int], Callable[[int], bool], None]
@@ -93,35 +92,27 @@ class Session:
             raise ValueError(f"rate_ops names unknown commands: {', '.join(sorted(unknown_ops))}")
         if not isinstance(track_orders, bool):
             raise TypeError("track_orders must be True or False")
-        self._pf = preflight
-        self._api_key = api_key
-        self._secret = None if api_secret is None else api_secret.usable()
-        self._rate = SlidingWindow(_positive_int("rate_limit", rate_limit),
-                                   _positive_int("rate_window_ms", rate_window_ms))
-        self._rate_ops = frozenset(rate_ops)
-        self._skew = _positive_int("login_skew_ms", login_skew_ms, zero=True)
-        self._in_auction: Optional[Callable[[int], bool]] = window_test(auction_window)
-        self._track = track_orders
-        self._account_off = account is False
+        in_auction = window_test(auction_window)
         given = None if account is None or account is False else Account.of(account)
-        self._account: Optional[AccountState] = None if given is None else AccountState(given)
-        self._lock = threading.Lock()
-        self._markets_lock = threading.Lock()
-        self._live = LiveMarkets(preflight.markets)
-        self._view: tuple[dict[str, MarketRecord], frozenset[str]] = (
-            self._live.table, self._live.closed)
-        self._logged_in = False
-        self._own: Optional[str] = None
+        own = None
         if given is not None and given.account_id is not None:
-            self._own = str(given.account_id)
-        self._orders = OrderBook(_positive_int("ack_timeout_ms", ack_timeout_ms))
-        self._context = Context()  # the pipeline's, refilled under the lock per submission
+            own = account_key(given.account_id) or str(given.account_id)
+        self._state = State(
+            preflight, api_key=api_key, secret=None if api_secret is None else api_secret.usable(),
+            skew_ms=_positive_int("login_skew_ms", login_skew_ms, zero=True),
+            in_auction=in_auction, track=track_orders,
+            rate=SlidingWindow(_positive_int("rate_limit", rate_limit),
+                               _positive_int("rate_window_ms", rate_window_ms)),
+            rate_ops=frozenset(rate_ops),
+            account=None if given is None else AccountState(given),
+            account_off=account is False, own=own,
+            orders=OrderBook(_positive_int("ack_timeout_ms", ack_timeout_ms)))
 
     # -- public --------------------------------------------------------------------------------
     def submit(self, frame: Frame) -> Verdict:
         """The verdict for ``frame`` (dict or JSON text) given the session's state; when it is
         ok the frame is recorded as sent (rate, pending orders). Never raises."""
-        return submission(self, frame)[0]
+        return submission(self._state, frame)[0]
 
     @contextmanager
     def sending(self, frame: Frame) -> Iterator[Verdict]:
@@ -129,12 +120,12 @@ class Session:
         ``verdict.ok``. The verdict is :meth:`submit`'s; if the block raises, what the
         submission recorded (rate slots, pending orders) is taken back and the exception
         propagates unchanged. Plain ``with``, usable around ``await send(...)``."""
-        verdict, record = submission(self, frame)
+        verdict, record = submission(self._state, frame)
         try:
             yield verdict
         except BaseException:
             if record is not None:
-                take_back(self, record)
+                take_back(self._state, record)
             raise
 
     def observe(self, message: Message) -> None:
@@ -148,36 +139,36 @@ class Session:
                 message = _decode(message)
             for one in message if isinstance(message, list) else [message]:
                 if isinstance(one, dict):
-                    route(self, one)
+                    route(self._state, one)
         except Exception as exc:
             log.debug("message ignored (%s)", type(exc).__name__)
 
     def update_markets(self, data: Union[Message, Mapping[str, Any]]) -> int:
         """Merge a ``market:all`` push, a ``/v3/markets`` or ``/v3/markets/operational`` reply
         (dict, list or JSON text) into the session's market table; fields of known markets are
-        merged, so a push carrying only bounds updates only bounds. Returns how many markets
+        merged, so a push carrying only bounds updates only bounds; an entry a catalogue would
+        refuse is skipped and logged, its market keeping its record. Returns how many markets
         changed; raises ``MarketError`` (a ValueError) for data of no known shape."""
         if isinstance(data, _TEXT):
             try:
                 data = _decode(data)
             except ValueError:
                 raise MarketError("market data text is not JSON") from None
-        with self._markets_lock:
-            changed = self._live.update(data)
-            self._view = (self._live.table, self._live.closed)
-        return changed
+        return self._state.update_markets(data)
 
     def update_account(self, **changes: Any) -> None:
         """Change account facts (any :class:`Account` field); turns the account layer on."""
-        if self._account_off:
+        st = self._state
+        if st.account_off:
             raise ValueError("the account layer is off (account=False)")
-        with self._lock:
-            current = self._account_state()
+        with st.lock:
+            current = st.account_state()
             fresh = AccountState(Account.of({k: v for k, v in changes.items()
                                              if k != "account_id"}))
             for name in changes:
                 if name == "account_id":
-                    self._own = None if changes[name] is None else str(changes[name])
+                    value = changes[name]
+                    st.own = None if value is None else account_key(value) or str(value)
                 elif name in ("balances", "positions"):
                     getattr(current, name).update(getattr(fresh, name))
                 elif name in ("position_limits", "margin_rates"):
@@ -192,46 +183,43 @@ class Session:
         """Forget the connection: call after reconnecting (a new connection must log in again,
         and replies to orders sent on the old one will never come). Open orders, the account
         and the rate window belong to the account and are kept."""
-        with self._lock:
-            self._logged_in = False
-            self._orders.forget_pending()
+        st = self._state
+        with st.lock:
+            st.logged_in = False
+            st.orders.forget_pending()
 
     @property
-    def preflight(self) -> Preflight:
-        """The :class:`~oxpreflight.Preflight` whose rules and clock this session uses."""
-        return self._pf
+    def preflight(self) -> Engine:
+        """The :class:`~oxpreflight.Preflight` whose rules and clock this session uses (typed
+        as the engine it extends, which the session needs)."""
+        return self._state.engine
 
     @property
     def logged_in(self) -> bool:
         """A successful login reply was observed."""
-        return self._logged_in
+        return self._state.logged_in
 
     @property
     def account_id(self) -> Optional[str]:
         """The session's own accountId, once given or learned."""
-        return self._own
+        return self._state.own
 
     @property
     def markets(self) -> dict[str, MarketRecord]:
         """The session's live market table (marketCode -> MarketRecord); read it, never edit."""
-        return self._view[0]
+        return self._state.view[0]
 
     @property
     def closed_markets(self) -> frozenset[str]:
         """Markets last reported not operational."""
-        return self._view[1]
+        return self._state.view[1]
 
     @property
     def open_orders(self) -> frozenset[str]:
         """The orderIds currently believed open."""
-        with self._lock:
-            return frozenset(self._orders.open)
-
-    def _account_state(self) -> AccountState:
-        """The account layer's state, turned on when first needed (lock held)."""
-        if self._account is None:
-            self._account = AccountState(Account())
-        return self._account
+        st = self._state
+        with st.lock:
+            return frozenset(st.orders.open)
 
     def __repr__(self) -> str:
         """A summary; never raises, not even on a half-built session."""
@@ -241,15 +229,18 @@ class Session:
             except Exception:
                 return f"{name}=?"
 
+        def state() -> State:
+            return self._state
+
         parts = (
-            part("logged_in", lambda: self._logged_in),
-            part("account_id", lambda: repr(self._own)),
-            part("open_orders", lambda: len(self._orders)),
-            part("markets", lambda: len(self._view[0])),
-            part("closed_markets", lambda: len(self._view[1])),
-            part("rate_limit", lambda: f"{self._rate.limit}/{self._rate.window_ms}ms"),
-            part("account_layer", lambda: "off" if self._account is None else "on"),
-            part("api_key", lambda: "set" if self._api_key else None),
-            part("api_secret", lambda: "set" if self._secret else None),
+            part("logged_in", lambda: state().logged_in),
+            part("account_id", lambda: repr(state().own)),
+            part("open_orders", lambda: len(state().orders)),
+            part("markets", lambda: len(state().view[0])),
+            part("closed_markets", lambda: len(state().view[1])),
+            part("rate_limit", lambda: f"{state().rate.limit}/{state().rate.window_ms}ms"),
+            part("account_layer", lambda: "off" if state().account is None else "on"),
+            part("api_key", lambda: "set" if state().api_key else None),
+            part("api_secret", lambda: "set" if state().secret else None),
         )
         return f"Session({', '.join(parts)})"

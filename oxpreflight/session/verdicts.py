@@ -8,6 +8,7 @@ from typing import Any, Callable, NamedTuple, Optional
 
 from ..rules import RULES
 from ..rules.catalogue import CODES
+from ..rules.channels import PRIVATE_BEFORE_LOGIN, PRIVATE_BEFORE_LOGIN_TEXT
 from ..rules.language import COMMANDS, StateRule
 from ..rules.orders import TRIGGER_TYPES
 from ..validators.verdict import Notice, Verdict
@@ -68,7 +69,8 @@ _HOLE = re.compile(r"\{(?:value|fill)\}")
 _CATALOGUE: dict[Any, tuple[tuple[str, ...], ...]] = {
     c: (tuple(entry.message.split("xxx")),) for c, entry in CODES.items()}
 #: warning code -> each warning text of its rules, cut at its ``{value}``/``{fill}`` holes.
-_WARNINGS: dict[str, tuple[tuple[str, ...], ...]] = {}
+_WARNINGS: dict[str, tuple[tuple[str, ...], ...]] = {
+    PRIVATE_BEFORE_LOGIN: (tuple(_HOLE.split(PRIVATE_BEFORE_LOGIN_TEXT)),)}
 for _rule in RULES:
     if _rule.warning:
         _WARNINGS[_rule.code] = _WARNINGS.get(_rule.code, ()) + (

@@ -183,6 +183,9 @@ def _walk(cond: L.Cond, shape: _Shape, rule: Rule, item_op: str) -> None:
     elif isinstance(cond, L.MarketType):
         shape.picks.append(lambda rec, c=cond: (rec.type in c.types) != c.negate)
         shape.any_market = True
+    elif isinstance(cond, L.NotPerpetual):
+        shape.picks.append(lambda rec: not rec.perpetual)
+        shape.any_market = True
     elif isinstance(cond, L.Either):
         options = [_leaf(part, rule, item_op) for part in cond.parts]
         if None in options:

@@ -13,7 +13,7 @@ from ..rules.frame import MAX_DEPTH
 from ..rules.language import BATCH_OF, COMMANDS, SUBSCRIPTION_COMMANDS, Rule
 from ..validators.markets import MarketRecord
 from .book import SPAN, Book, in_range, price_range, step, ticks, unit
-from .derived import Breaker
+from .derived import NOT_LONG, Breaker
 from .valid import CHANNELS, TAG_ALPHABET, frame, item, modify_item, needs_markets, place_item
 
 _DEFAULT_LIMIT = 4000
@@ -254,6 +254,34 @@ def _expired(rule: Rule) -> Breaker:
                                                    "the catalogue has no active market"))
 
 
+@st.composite
+def _batch_timestamp(draw, bk: Book, op: str) -> dict:
+    needs_markets(bk, op)
+    return {**draw(frame(bk, op)), "timestamp": draw(st.one_of(NOT_LONG, st.just(2**63)))}
+
+
+@st.composite
+def _batch_recv_window(draw, bk: Book, op: str) -> dict:
+    needs_markets(bk, op)
+    out = draw(frame(bk, op))
+    if draw(st.booleans()) and bk.now is not None:
+        out["timestamp"] = bk.now
+    return {**out, "recvWindow": draw(NOT_LONG)}
+
+
+def _batch_expired(rule: Rule) -> Breaker:
+    @st.composite
+    def make(draw, bk: Book, op: str) -> dict:
+        needs_markets(bk, op)
+        out = draw(frame(bk, op))
+        window = 1000
+        if draw(st.booleans()):
+            window = out["recvWindow"] = draw(st.integers(0, 60_000))
+        out["timestamp"] = bk.now - window - draw(st.integers(1, 10**9))
+        return out
+    return Breaker(rule.commands, make, _needs_clock)
+
+
 def _frame_level(make: Callable[[Book, str], st.SearchStrategy]) -> Callable[[Rule], Breaker]:
     return lambda rule: Breaker(rule.commands, make)
 
@@ -279,4 +307,7 @@ HANDWRITTEN: dict[str, Callable[[Rule], Breaker]] = {
     "modify-price-lower-bound": lambda rule: _out_of_bound(rule, None),
     "modify-price-upper-bound": lambda rule: _out_of_bound(rule, None),
     "recv-window": _expired,
+    "batch-timestamp-type": _frame_level(_batch_timestamp),
+    "batch-recv-window-type": _frame_level(_batch_recv_window),
+    "batch-recv-window": _batch_expired,
 }

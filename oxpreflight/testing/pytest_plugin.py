@@ -18,7 +18,7 @@ import pytest
 
 from .. import Preflight, Session, Verdict
 from ..guard import guard
-from ..rules.catalogue import CODES
+from ..rules.catalogue import KNOWN
 
 _MARKETS = pytest.StashKey[Any]()
 _SENDS = pytest.StashKey[list]()
@@ -113,9 +113,9 @@ def _describe(verdict: Verdict) -> list[str]:
 
 def _code(code: Any) -> str:
     text = str(code).strip()
-    if text not in CODES and text.isdigit() and text.zfill(5) in CODES:
+    if text not in KNOWN and text.isdigit() and text.zfill(5) in KNOWN:
         text = text.zfill(5)
-    if text not in CODES:
+    if text not in KNOWN:
         raise ValueError(f"{code!r} is not a code in the exchange's error table")
     return text
 
@@ -147,7 +147,7 @@ class PreflightForTests(Preflight):
         __tracebackhide__ = True
         expected = _code(code)
         verdict = session.submit(frame) if session is not None else self.check(frame)
-        head = f"expected rejection {expected} {CODES[expected].message!r}"
+        head = f"expected rejection {expected} {KNOWN[expected].message!r}"
         if verdict.ok:
             raise AssertionError(f"{head}, but the frame would be accepted\n"
                                  f"  frame: {_frame_text(frame)}")
@@ -185,7 +185,8 @@ class RecordingSend:
     def __call__(self, frame: Any, *args: Any, **kwargs: Any) -> Any:
         return self.send(frame, *args, **kwargs)
 
-    def _unreported(self) -> list[tuple[Any, Verdict]]:
+    def unreported(self) -> list[tuple[Any, Verdict]]:
+        """The rejections not reported yet (each is reported once)."""
         fresh, self._reported = self.rejected[self._reported:], len(self.rejected)
         return fresh
 
@@ -211,7 +212,7 @@ def _report(rejected: list[tuple[Any, Verdict]]) -> str:
 
 
 def _take_rejected(item: pytest.Item) -> list[tuple[Any, Verdict]]:
-    return [r for recorder in item.stash.get(_SENDS, []) for r in recorder._unreported()]
+    return [r for recorder in item.stash.get(_SENDS, []) for r in recorder.unreported()]
 
 
 @pytest.hookimpl(wrapper=True)
@@ -302,6 +303,6 @@ def preflight_send(request: pytest.FixtureRequest, preflight: PreflightForTests
         return recorder
 
     yield make
-    late = [r for recorder in recorders for r in recorder._unreported()]
+    late = [r for recorder in recorders for r in recorder.unreported()]
     if late:
         pytest.fail(_report(late), pytrace=False)

@@ -145,7 +145,7 @@ def _models_strategy(model: Any, op: str) -> st.SearchStrategy:
     return item(book(None, None), op).map(model.model_validate)
 
 
-def _register_models() -> None:
+def register_models() -> None:
     """Register the request models with ``st.register_type_strategy`` (run on import, and by
     the ``hypothesis`` entry point ``oxpreflight.strategies:_hypothesis_setup_hook``)."""
     for model in (PlaceOrder, CancelOrder, ModifyOrder, Login):
@@ -153,4 +153,4 @@ def _register_models() -> None:
             lambda m=model: _models_strategy(m, m.op)))
 
 
-_register_models()
+register_models()

@@ -62,7 +62,13 @@ def _extras(draw, bk: Book, rec: MarketRecord, item_op: str, item: dict,
             continue
         if draw(st.booleans()):
             item[field] = draw(value(bk, rec, item_op, field))
+            if field == "displayQuantity" and _above(item[field], item["quantity"]):
+                item[field] = item["quantity"]  # the matching engine rejects a larger one
     return item
+
+
+def _above(left: Any, right: Any) -> bool:
+    return Decimal(str(left)) > Decimal(str(right))
 
 
 @st.composite
@@ -77,12 +83,12 @@ def _timing(draw, bk: Book) -> dict:
 
 
 def order_types(rec: MarketRecord, any_market: bool = False) -> tuple:
-    """The order types a valid order may have on ``rec`` (STOP_MARKET: perpetuals and futures
-    only, unless ``any_market``)."""
+    """The order types a valid order may have on ``rec`` (STOP_MARKET: perpetuals only, unless
+    ``any_market``)."""
     types = ["MARKET"]
     if price_range(rec) is not None:
         types += ["LIMIT", "STOP_LIMIT"]
-    if rec.type == "FUTURE" or any_market:
+    if rec.perpetual or any_market:
         types.append("STOP_MARKET")
     return tuple(t for t in ENUMS["orderType"] if t in types)
 
@@ -106,7 +112,7 @@ def place_item(draw, bk: Book, markets: Optional[tuple] = None,
                any_market: bool = False) -> dict:
     """A placeorder item on one of ``markets`` (active ones by default), of one of ``types``
     that fits that market, with one of ``sides``; valid unless ``any_market`` lets a
-    STOP_MARKET order go to a market that is not a perpetual or future."""
+    STOP_MARKET order go to a market that is not a perpetual."""
     rec = draw(st.sampled_from(markets or bk.active))
     fitting = order_types(rec, any_market)
     order_type = draw(st.sampled_from([t for t in types or fitting if t in fitting]))

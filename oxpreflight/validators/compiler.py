@@ -28,6 +28,7 @@ from typing import Any, Callable, Optional
 
 from ..rules import language as D
 from ..rules.catalogue import CatalogueError, code as catalogue_code
+from ..rules.channels import CHANNEL
 from . import exact
 from .emitters import EMITTERS, RuleError, conditions
 from .writer import ENGINE_CHECKS, HEAD_CHECKS, Body, CommandPlan, const_name
@@ -73,6 +74,7 @@ def _head(op: str, rows: dict[str, D.Rule], consts: dict[str, Any], batch: bool)
             out += ["d = frame.get('args')", note,
                     "if d.__class__ is not list or not all(a.__class__ is str for a in d):",
                     f"    return ({bad}, d, None)", "S[0] += sum(size_bound(a) + 1 for a in d)"]
+            out += _channels(rows, ref, consts)
         elif batch:
             out += ["items = frame.get('dataArray')", note,
                     "if items.__class__ is not list or not items:",
@@ -80,6 +82,22 @@ def _head(op: str, rows: dict[str, D.Rule], consts: dict[str, Any], batch: bool)
         else:
             out += ["d = frame.get('data')", note, "if d.__class__ is not dict:",
                     f"    return ({bad}, d, None)"]
+    return out
+
+
+def _channels(rows: dict[str, D.Rule], ref: dict[str, str], consts: dict[str, Any]
+              ) -> list[str]:
+    """The subscription warnings: an empty ``args``, channel names the docs do not list."""
+    out: list[str] = []
+    if "no_channels" in rows:
+        rule = rows["no_channels"]
+        out += [f"# {rule.code} {rule.name}", "if not d:",
+                f"    return [({ref['no_channels']}, d, None)]"]
+    if "unknown_channel" in rows:
+        rule = rows["unknown_channel"]
+        consts["CHANNEL"] = CHANNEL
+        out += [f"# {rule.code} {rule.name}", "odd = [a for a in d if not CHANNEL(a)]",
+                "if odd:", f"    return [({ref['unknown_channel']}, odd[0], tuple(odd))]"]
     return out
 
 

@@ -150,6 +150,11 @@ def _market_type(b: Body, c: D.MarketType) -> str:
     return _and(b.has_market(m), f"{m}.type {op} {types}")
 
 
+def _not_perpetual(b: Body, c: D.NotPerpetual) -> str:
+    m = b.market()
+    return _and(b.has_market(m), f"not {m}.perpetual")
+
+
 def _price_market(b: Body, c: D.PriceMarket) -> str:
     m = b.market()
     return f"not {m}.rate" if "market" in b.facts else f"({m} is None or not {m}.rate)"
@@ -234,6 +239,7 @@ EMITTERS: dict[type, Callable[[Body, Any], str]] = {
     D.NotPositiveLong: _not_positive_long, D.LongAtMostZero: _long_at_most_zero,
     D.NotNumber: _not_number, D.AtMostZero: _at_most_zero, D.Greater: _greater,
     D.UnknownMarket: _unknown_market, D.MarketType: _market_type, D.PriceMarket: _price_market,
+    D.NotPerpetual: _not_perpetual,
     D.Inactive: _inactive, D.BelowIncrement: _below_increment, D.OutOfBound: _out_of_bound,
     D.Expired: _expired, D.NoneOf: _none_of, D.OffGrid: _off_grid,
     D.Unlisted: _unlisted, D.Unbounded: _unbounded, D.NoIncrement: _no_increment,

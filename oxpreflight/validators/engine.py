@@ -7,7 +7,6 @@ payload, fields, market, time).
 """
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import partial
 from typing import Any, Callable, Optional, TypeVar
 
@@ -15,21 +14,22 @@ import orjson
 from orjson import JSONDecodeError
 
 from ..rules import FIELDS, RULES
-from ..rules.catalogue import CODES
+from ..rules.catalogue import KNOWN
 from ..rules.frame import MAX_DEPTH
 from ..rules.language import Envelope, Rule
 from . import exact
 from .clock import checked_clock, system_clock
 from .decoder import (
-    NOT_JSON, NOT_UTF8, TOO_DEEP, Refusal, decode, decode_exact, depth_bound, depth_over,
-    has_float, has_lone_surrogate, lossy, text_of,
+    NOT_JSON, NOT_UTF8, TOO_DEEP, Refusal, decode_exact, depth_bound, depth_over, has_float,
+    lossy, text_of,
 )
 from .internal import internal_error
+from .lazy import notices, oversize_reply, reply
 from .markets import MarketRecord, index_markets, load_markets, unlisted_market
 from .compiler import CommandPlan, compile_plans
-from .replies import rejection
+from .readable import readable_op
 from .sizing import ENVELOPE_ROOM, MIN_ITEM, TAG_ROOM, UNBOUNDED, fits, measure, size_bound
-from .verdict import ACCEPTED, Notice, Verdict
+from .verdict import ACCEPTED, Verdict
 
 _X = exact.exact_from_float
 _SHALLOW = 2 * MAX_DEPTH  # a text this short cannot nest deeper than MAX_DEPTH
@@ -77,6 +77,8 @@ class Engine:
         self._single = {op: plan.run for op, plan in self.plans.items() if not plan.batch}
         self._refused = {NOT_JSON: _ROWS["not_json"], NOT_UTF8: _ROWS["not_utf8"],
                          TOO_DEEP: _ROWS["too_deep"]}
+        self._batch_rows = {name: _ROWS[name] for name in
+                            ("batch_timestamp_type", "batch_recv_window_type", "batch_expired")}
 
     @property
     def max_message_length(self) -> int:
@@ -129,7 +131,7 @@ class Engine:
                         if result is None:
                             return ACCEPTED
                         if result.__class__ is list:  # warnings: notices built when read
-                            return Verdict(True, None, None, None, None, (), [_notices, result])
+                            return Verdict(True, None, None, None, None, (), [notices, result])
                     return self._finish(frame, result, S, False, None)
                 return self._object(frame, self.markets, True, False, None)
             if frame.__class__ is str or frame.__class__ is bytes:
@@ -194,7 +196,8 @@ class Engine:
                 obj = TOO_DEEP
         if obj.__class__ is not dict:
             row = self._refused[obj if isinstance(obj, Refusal) else NOT_JSON]
-            return self._reject(row, None, None, None, None, None), None
+            # the command's failure shape when its op is read before the frame breaks
+            return self._reject(row, None, None, None, readable_op(text), None), None
         op = obj.get("op")
         run = self._single.get(op) if fast and op.__class__ is str else None
         if run is not None:  # the hot path, as in check()
@@ -209,7 +212,7 @@ class Engine:
             if result is None:
                 return ACCEPTED, obj
             if result.__class__ is list:
-                return Verdict(True, None, None, None, None, (), [_notices, result]), obj
+                return Verdict(True, None, None, None, None, (), [notices, result]), obj
             return self._finish(obj, result, S, True, text), obj
         if has_float(obj) and lossy(obj, text):
             obj = decode_exact(text)
@@ -244,7 +247,7 @@ class Engine:
         if result is None:
             return ACCEPTED
         if result.__class__ is list:  # the notices are built when first read
-            return Verdict(True, None, None, None, None, (), [_notices, result])
+            return Verdict(True, None, None, None, None, (), [notices, result])
         rule, value, fill = result
         return self._reject(rule, value, fill, frame.get("data"), frame.get("op"),
                             frame.get("tag"), text=text)
@@ -253,8 +256,10 @@ class Engine:
         """A frame row's verdict when the frame's encoding decides it, else ``None``."""
         length = measure(frame, self.max_message_length)
         if isinstance(length, Refusal):
-            # text the exchange cannot parse: no op or tag to answer with, as for the same text
-            return self._reject(self._refused[length], None, None, None, None, None)
+            # a frame the exchange cannot parse: no tag; the op when it is read before the
+            # break, as for the same text
+            return self._reject(self._refused[length], None, None, None, readable_op(frame),
+                                None)
         if length > self.max_message_length:
             return self._oversize(frame)
         return None
@@ -283,6 +288,11 @@ class Engine:
         if result.__class__ is tuple:  # frame-level: dataArray missing, not a list, empty
             rule, value, fill = result
             return self._reject(rule, value, fill, None, op, tag)
+        if "timestamp" in frame or "recvWindow" in frame:  # the batch's own, frame-level
+            found = self._batch_time(frame)
+            if found is not None:
+                rule, value, fill = found
+                return self._reject(rule, value, fill, None, op, tag)
         if clean:
             return Verdict(True, items=(ACCEPTED,) * len(result))
         data = frame["dataArray"]
@@ -292,7 +302,7 @@ class Engine:
             if item is None:
                 items.append(ACCEPTED)
             elif item.__class__ is list:
-                items.append(Verdict(True, warnings=_notices(item), index=index))
+                items.append(Verdict(True, warnings=notices(item), index=index))
             else:
                 rule, value, fill = item
                 items.append(self._reject(rule, value, fill, data[index], op, tag, now,
@@ -306,87 +316,48 @@ class Engine:
                        warnings, None, first.index, partial(getattr, first, "response"),
                        first.rule)
 
+    def _batch_time(self, frame: dict[str, Any]) -> Optional[tuple[Rule, Any, Any]]:
+        """The first batch-level row the frame fails (``(rule, value, fill)``), else ``None``:
+        a timestamp or recvWindow that is not an integer, then the batch's deadline."""
+        ts, window = frame.get("timestamp"), frame.get("recvWindow")
+        stamp, span = exact.integer(ts), exact.integer(window)
+        if stamp is exact.BAD:
+            return (self._batch_rows["batch_timestamp_type"], ts, None)
+        if span is exact.BAD:
+            return (self._batch_rows["batch_recv_window_type"], window, None)
+        now = self._now()
+        span = 1000 if span is None else span
+        if stamp is not None and now is not None and now > stamp + span:
+            return (self._batch_rows["batch_expired"], ts, span)
+        return None
+
     def _reject(self, rule: Rule, value: Any, fill: Any, data: Any, op: Any, tag: Any,
                 now: Optional[int] = None, index: Optional[int] = None, text: Any = None
                 ) -> Verdict:
         """A rejected verdict: the catalogue's message (filled only when the rule has a fill),
         the reply built on first use (``replies.rejection``) from a snapshot taken now."""
-        entry = CODES[rule.code]
+        entry = KNOWN[rule.code]
         message = entry.message if fill is None else entry.format(fill)
         if text is not None and data.__class__ is dict:
             source: Any = (text, data)  # echo the order as written, re-read when asked
         else:
             source = dict(data) if data.__class__ is dict else data  # a snapshot taken now
-        reply = (_reply, (self._stamp if now is None else now, rule, op, tag, fill, value, index,
+        built = (reply, (self._stamp if now is None else now, rule, op, tag, fill, value, index,
                           source, text is not None and data.__class__ is dict))
-        return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, reply,
+        return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, built,
                        rule.name)
 
     def _oversize(self, frame: Any) -> Verdict:
         """20027: its reply reads op and tag from the frame (dict or text) only when asked for,
         so a frame gets one reply shape whichever form it was held in."""
         rule = self._too_long
-        entry = CODES[rule.code]
+        entry = KNOWN[rule.code]
         op, tag = (frame.get("op"), frame.get("tag")) if isinstance(frame, dict) else (None, None)
         return Verdict(False, entry.code, entry.message, rule.field, None, (), (), None, None,
-                       (_oversize_reply, (self._stamp, rule, frame, op, tag)), rule.name)
+                       (oversize_reply, (self._stamp, rule, frame, op, tag)), rule.name)
 
     def _stamp(self) -> int:
         return self._clock() if self._clock is not None else system_clock()
-
-
-def _notices(found: list[tuple[Rule, Any, Any]]) -> tuple[Notice, ...]:
-    """The notices of a plan's warning findings ``(rule, value, fill)`` (never raises: a value
-    that cannot be shown leaves the message unfilled)."""
-    out = []
-    for rule, value, fill in found:
-        try:
-            message = (rule.warning or "").format(value=value,
-                                                  fill=", ".join(fill) if fill else "")
-        except Exception:
-            message = rule.warning or ""
-        out.append(Notice(rule.code, rule.field, value, message, rule.name))
-    return tuple(out)
-
-
-def _reply(now: Any, rule: Rule, op: Any, tag: Any, fill: Any, value: Any,
-           index: Optional[int], source: Any, from_text: bool) -> Optional[dict[str, Any]]:
-    """The failure reply (``replies.rejection``), built when first asked for. From text, the
-    order is re-read exactly (big integers and long decimals keep their digits)."""
-    data = source
-    if from_text:
-        text, data = source
-        try:
-            frame = decode_exact(text)
-            data = frame["data"] if index is None else frame["dataArray"][index]
-            tag = frame.get("tag")
-        except Exception:
-            pass
-    stamp = now() if callable(now) else now
-    return rejection(rule.code, op=op, tag=tag, data=data, now=stamp, fill=fill,
-                     field=rule.field, value=value, index=index).response
-
-
-def _oversize_reply(now: Any, rule: Rule, source: Any, op: Any, tag: Any
-                    ) -> Optional[dict[str, Any]]:
-    """The 20027 reply: with op and tag (a dict's, taken at check time) when the frame is a JSON
-    object the exchange can read (not nested too deep, no lone surrogate), else without; an
-    integer tag read exactly."""
-    if isinstance(source, dict):
-        if depth_over(source) or has_lone_surrogate(source):
-            op = tag = None
-        return _reply(now, rule, op, tag, None, None, None, None, False)
-    text = source
-    frame = decode(text)
-    op = tag = None
-    if frame.__class__ is dict:
-        op, tag = frame.get("op"), frame.get("tag")
-        if tag.__class__ is float:  # orjson reads integers beyond 64 bits as floats
-            exact = decode_exact(text)
-            tag = exact.get("tag") if exact.__class__ is dict else None
-        if tag.__class__ is Decimal and tag.as_tuple().exponent == 0:
-            tag = int(tag)  # an integer literal of 4,000+ digits (decode_exact's Decimal)
-    return _reply(now, rule, op, tag, None, None, None, None, False)
 
 
 __all__ = ["Engine", "system_clock"]

@@ -54,7 +54,7 @@ class MarketRecord:
 
     __slots__ = ("code", "type", "rate", "tick", "tick_num", "tick_den", "tick_lim", "step", "step_num", "step_den",
                  "step_lim", "step_f", "step_text", "lo", "lo_f", "hi",
-                 "hi_f", "listed", "settles", "market", "unlisted")
+                 "hi_f", "listed", "settles", "market", "unlisted", "perpetual")
 
     def __init__(self, market: Market, unlisted: bool = False):
         self.market = market
@@ -62,6 +62,9 @@ class MarketRecord:
         self.unlisted = unlisted
         self.code = market.marketCode
         self.type = market.type
+        #: A perpetual: a FUTURE whose code has the perpetual form BASE-QUOTE-SWAP-... (the
+        #: catalogue's type says FUTURE for dated futures too).
+        self.perpetual = market.type == "FUTURE" and market.marketCode.split("-")[2:3] == ["SWAP"]
         self.rate = market.type in RATE_TYPES
         self.tick = market.tickSize
         self.tick_num, self.tick_den = _ratio(market.tickSize)
@@ -111,6 +114,9 @@ def _entries(source: Any) -> list:
 #: figure (float shadows, grid ratios) is finite and cheap.
 _DECIMALS = ("tickSize", "minSize", "upperPriceBound", "lowerPriceBound", "markPrice")
 _MIN_EXP, _MAX_EXP = -30, 18
+#: Most significant digits a figure may have: real ticks, sizes and prices have a handful; a
+#: million-digit tick would cost the exact grid ratio seconds to build.
+_MAX_DIGITS = 40
 
 
 def _name(entry: Any, index: int) -> str:
@@ -124,6 +130,9 @@ def _checked(market: Market, name: str) -> Market:
         if value is not None and value != 0 and not _MIN_EXP <= value.adjusted() <= _MAX_EXP:
             raise MarketError(f"{name}: {field} {value} is out of range "
                               f"(1e{_MIN_EXP} .. 1e{_MAX_EXP + 1})")
+        if value is not None and _significant(value) > _MAX_DIGITS:
+            raise MarketError(f"{name}: {field} has more than {_MAX_DIGITS} significant "
+                              f"digits")
     lo, hi = market.lowerPriceBound, market.upperPriceBound
     if lo is not None and hi is not None and lo > hi:
         raise MarketError(f"{name}: lowerPriceBound {lo} is above upperPriceBound {hi}")
@@ -140,6 +149,15 @@ def valid_market(entry: Any, name: str) -> Market:
         where = ".".join(str(p) for p in first["loc"]) or "entry"
         raise MarketError(f"{name}: {where}: {first['msg']}") from None
     return _checked(market, name)
+
+
+def _significant(value: Decimal) -> int:
+    """How many digits ``value`` has, trailing zeros left out."""
+    digits = value.as_tuple().digits
+    end = len(digits)
+    while end > 1 and digits[end - 1] == 0:
+        end -= 1
+    return end
 
 
 def parse_markets(source: Any) -> list[Market]:

@@ -20,7 +20,7 @@ from ..rules import FIELDS, RULES
 from ..rules.language import (
     BATCH_OF, CANCEL_COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Absent, UnknownMarket,
 )
-from ..rules.catalogue import CODES
+from ..rules.catalogue import KNOWN
 from ..rules.orders import TRIGGER_TYPES
 from .exact import as_text
 from .verdict import Verdict
@@ -141,7 +141,7 @@ def rejection(code: str, *, op: Any, tag: Any, data: Any, now: int, fill: Any = 
     """A rejected verdict: the catalogue's message (``xxx`` filled with ``fill``) and the
     failure reply, built on first use from a snapshot of ``data`` taken now; ``rule`` names
     the row."""
-    entry = CODES[code]
+    entry = KNOWN[code]
     message = entry.format(fill)
     snapshot = dict(data) if data.__class__ is dict else data
     return Verdict(False, entry.code, message, field, value, (), warnings, None, index,

@@ -17,10 +17,12 @@ INT64_RANGE = "-9223372036854775808 <= {r} <= 9223372036854775807"
 #: An int a float holds exactly (|n| <= 2**53): compared to a float bound like a float, exactly.
 EXACT_INT_RANGE = "-9007199254740992 <= {r} <= 9007199254740992"
 #: Envelope checks the engine makes itself, before any plan runs.
-ENGINE_CHECKS = frozenset({"too_long", "not_json", "not_utf8", "too_deep", "unknown_op",
+ENGINE_CHECKS = frozenset({"batch_timestamp_type", "batch_recv_window_type", "batch_expired",
+                           "too_long", "not_json", "not_utf8", "too_deep", "unknown_op",
                            "internal_error"})
 #: Envelope checks at the head of every plan.
-HEAD_CHECKS = frozenset({"bad_tag", "tag_too_long", "bad_payload"})
+HEAD_CHECKS = frozenset({"bad_tag", "tag_too_long", "bad_payload", "no_channels",
+                         "unknown_channel"})
 
 
 @dataclass(frozen=True)

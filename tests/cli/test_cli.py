@@ -15,7 +15,7 @@ from oxpreflight import Preflight, cli, docs
 from oxpreflight.cli.progress import Progress
 from oxpreflight.rules import RULES
 from oxpreflight.rules.examples import NOW
-from oxpreflight.rules.catalogue import CODES
+from oxpreflight.rules.catalogue import CODES, KNOWN, OBSERVED
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAMES = ROOT / "examples" / "frames.jsonl"
@@ -295,7 +295,8 @@ def test_codes_when_run_then_every_code_in_table_order_is_accounted_for(capsys):
     code, out, _ = run(capsys, "codes")
     assert code == 0
     listed = [line.split()[0] for line in out.splitlines() if not line.startswith(" ")]
-    assert listed == list(CODES)
+    assert listed == list(KNOWN)  # the exchange's table in order, then the observed codes
+    assert listed[:len(CODES)] == list(CODES)
     assert "NOT ACCOUNTED FOR" not in out
     assert "enforced by stop-limit-buy-order" in out
     assert "server-only: a timeout inside the exchange" in out
@@ -305,7 +306,7 @@ def test_codes_when_run_then_every_code_in_table_order_is_accounted_for(capsys):
 def test_codes_when_markdown_then_one_row_per_code(capsys):
     _, out, _ = run(capsys, "codes", "--markdown")
     rows = [line for line in out.splitlines() if line.startswith("| ") and "---" not in line]
-    assert len(rows) == len(CODES) + 1
+    assert len(rows) == len(KNOWN) + 1
 
 
 def test_explain_when_20029_then_rule_condition_and_both_examples_run(capsys):
@@ -510,22 +511,42 @@ def test_codes_json_when_run_then_one_object_per_code_in_table_order(capsys):
     code, out, _ = run(capsys, "codes", "--json")
     rows = json.loads(out)
     assert code == 0
-    assert [row["code"] for row in rows] == list(CODES)
-    assert all(set(row) == {"code", "message", "enforced_by", "rules"} for row in rows)
-    assert all(row["message"] == CODES[row["code"]].message for row in rows)
+    assert [row["code"] for row in rows] == list(KNOWN)
+    keys = {"code", "message", "enforced_by", "rules", "observed"}
+    assert all(set(row) == keys | ({"source"} if row["observed"] else set()) for row in rows)
+    assert [row["code"] for row in rows if not row["observed"]] == list(CODES)
+    assert all(row["message"] == KNOWN[row["code"]].message for row in rows)
     assert {row["enforced_by"] for row in rows} == {"check", "session", "server"}
     by_code = {row["code"]: row for row in rows}
     assert [r["name"] for r in by_code["20029"]["rules"]] == ["stop-limit-buy-order"]
     assert all(set(r) == ROW_KEYS for row in rows for r in row["rules"])
     checked = {row["code"] for row in rows if row["enforced_by"] == "check"}
-    assert checked == {r.code for r in RULES} & set(CODES)
+    assert checked == {r.code for r in RULES} & set(KNOWN)
+
+
+def test_codes_json_when_observed_code_then_marked_with_its_source(capsys):
+    rows = {row["code"]: row for row in json.loads(run(capsys, "codes", "--json")[1])}
+    assert rows["20044"]["observed"] is True and "ccxt 4.4" in rows["20044"]["source"]
+    assert rows["20044"]["message"] == "Amount is not supported for this order type"
+    assert rows["20044"]["enforced_by"] == "check"
+    assert rows["20022"]["observed"] is False and "source" not in rows["20022"]
+
+
+def test_explain_when_observed_code_then_source_and_rule_shown(capsys):
+    code, out, _ = run(capsys, "explain", "20044")
+    assert code == 0
+    assert out.startswith("20044  Amount is not supported for this order type")
+    assert "Observed, not in the exchange's table. Source: ccxt 4.4" in out
+    assert "rule order-amount-sell" in out and "-> rejected 20044" in out
+    data = json.loads(run(capsys, "explain", "--json", "20044")[1])
+    assert data["observed"] is True and data["source"] == OBSERVED["20044"].source
 
 
 def test_explain_json_when_rule_code_then_rows_with_where_and_examples(capsys):
     code, out, _ = run(capsys, "explain", "--json", "20029")
     data = json.loads(out)
     assert code == 0
-    assert set(data) == {"code", "message", "enforced_by", "rules", "reason"}
+    assert set(data) == {"code", "message", "enforced_by", "rules", "reason", "observed"}
     assert (data["code"], data["enforced_by"], data["reason"]) == ("20029", "check", None)
     (row,) = data["rules"]
     assert set(row) == ROW_KEYS
@@ -540,7 +561,7 @@ def test_explain_json_when_server_code_then_reason_and_no_rows(capsys):
     data = json.loads(run(capsys, "explain", "--json", "20032")[1])
     assert data == {"code": "20032", "message": CODES["20032"].message,
                     "enforced_by": "server", "rules": [],
-                    "reason": "a timeout inside the exchange"}
+                    "reason": "a timeout inside the exchange", "observed": False}
 
 
 def test_explain_json_when_code_is_unknown_then_exit_2_with_one_line(capsys):

@@ -119,6 +119,7 @@ BTC = {"marketCode": "BTC-USD-SWAP-LIN", "type": "FUTURE", "tickSize": "1", "min
     ({"tickSize": "-1"}, "tickSize"), ({"minSize": "0"}, "minSize"),
     ({"qtyIncrement": "-0.1", "minSize": None}, "qtyIncrement"),  # named as written
     ({"lowerPriceBound": "80000"}, "lowerPriceBound"), ({"tickSize": "NaN"}, "tickSize"),
+    ({"tickSize": "0.0" + "1" * 100_000}, "tickSize"),  # digits the exact ratio chokes on
 ])
 def test_bad_market_entry_is_a_market_error_naming_market_and_field(change, field):
     entry = {k: v for k, v in dict(BTC, **change).items() if v is not None}

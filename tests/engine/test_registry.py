@@ -7,7 +7,7 @@ import pytest
 from oxpreflight import Preflight
 from oxpreflight.rules import FIELDS, RULES, SERVER_CODES, SESSION_CODES
 from oxpreflight.rules.examples import MARKETS, NOW
-from oxpreflight.rules.catalogue import CODES, CatalogueError, parse_table
+from oxpreflight.rules.catalogue import CODES, KNOWN, OBSERVED, CatalogueError, parse_observed, parse_table
 from oxpreflight.validators.compiler import RuleError, compile_plans
 from oxpreflight.rules.language import Absent, Rule
 from oxpreflight.rules.markets import Unlisted
@@ -36,7 +36,7 @@ def test_rule_bad_example_is_rejected_with_its_code(rule):
     verdict = PF.check(frame_of(rule, rule.bad))
     assert not verdict.ok
     assert (verdict.code, verdict.rule) == (rule.code, rule.name), verdict
-    template = CODES[rule.code].message
+    template = KNOWN[rule.code].message
     if "xxx" in template:
         head, tail = template.split("xxx")
         assert verdict.message.startswith(head) and verdict.message.endswith(tail)
@@ -68,7 +68,7 @@ def test_every_rule_is_documented_and_named_once():
 
 def test_every_code_of_the_exchange_table_is_accounted_for():
     enforced = {r.code for r in RULES if not r.is_warning}
-    assert enforced <= set(CODES)
+    assert enforced <= set(KNOWN)
     assert set(SESSION_CODES) <= set(CODES) and set(SERVER_CODES) <= set(CODES)
     assert not (set(SESSION_CODES) & set(SERVER_CODES))
     missing = set(CODES) - enforced - set(SESSION_CODES) - set(SERVER_CODES)
@@ -83,6 +83,18 @@ def test_catalogue_is_the_exchange_table_word_for_word():
     assert table["20022"].message == "price is required for LIMIT order"
     assert table["100015"].format(500) == "recvWindow 500 has expired"
     assert len(table) == 53  # 54 rows, 20034 repeated with the same message
+
+
+def test_observed_codes_are_outside_the_exchange_table_each_with_a_source():
+    assert set(OBSERVED) == {"20044", "100004"}
+    assert not set(OBSERVED) & set(CODES)
+    assert all(entry.observed and entry.source for entry in OBSERVED.values())
+    assert not any(entry.observed for entry in CODES.values())
+    assert OBSERVED["20044"].message == "Amount is not supported for this order type"
+    with pytest.raises(CatalogueError):
+        parse_observed("| 20022 | price is required for LIMIT order | somewhere |", CODES)
+    with pytest.raises(CatalogueError):
+        parse_observed("| 20044 | Amount is not supported for this order type |  |", CODES)
 
 
 def test_table_with_conflicting_duplicate_is_rejected():

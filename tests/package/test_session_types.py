@@ -17,6 +17,7 @@ from typing import Optional
 
 from oxpreflight import Preflight, Verdict
 from oxpreflight.session import Account, Session
+from oxpreflight.validators.engine import Engine
 from oxpreflight.validators.markets import MarketRecord
 
 
@@ -42,7 +43,8 @@ async def main(pf: Preflight) -> None:
     orders: frozenset[str] = s.open_orders
     closed: frozenset[str] = s.closed_markets
     markets: dict[str, MarketRecord] = s.markets
-    again: Preflight = s.preflight
+    again: Engine = s.preflight  # typed as the engine below the session (no import cycle)
+    assert isinstance(again, Preflight)
     print(verdict.ok, changed, logged, account, orders, closed, markets, again, repr(s))
 '''
 

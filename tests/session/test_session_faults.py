@@ -9,6 +9,7 @@ import logging
 import sys
 import traceback
 import tracemalloc
+import types
 
 import pytest
 
@@ -167,7 +168,7 @@ def test_orders_awaiting_a_reply_are_bounded_oldest_first():
     s = logged_in(rate_limit=10**9, ack_timeout_ms=10**9)
     for client_id in range(1, PENDING_MEMORY + 2):
         assert s.submit(place(clientOrderId=client_id)).ok
-    assert s._orders.pending_count() == PENDING_MEMORY
+    assert s._state.orders.pending_count() == PENDING_MEMORY
     assert s.submit(cancel(1)).code == "100005"  # the oldest went first
     assert s.submit(cancel(2)).ok and s.submit(cancel(PENDING_MEMORY + 1)).ok
 
@@ -198,7 +199,7 @@ def test_memory_stays_flat_over_a_long_session_of_unacknowledged_orders():
         grown = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
-    assert s._orders.pending_count() <= 100  # 1 s of orders at one per 10 ms
+    assert s._state.orders.pending_count() <= 100  # 1 s of orders at one per 10 ms
     assert grown < 20_000, grown  # ~180 B kept per order would be 3.6 MB
 
 
@@ -258,9 +259,8 @@ def test_repr_of_a_half_built_session_never_raises():
     bare = Session.__new__(Session)
     assert repr(bare).startswith("Session(")
     half = Session.__new__(Session)
-    half._logged_in = True
-    half._view = None
-    assert "logged_in=True" in repr(half)
+    half._state = types.SimpleNamespace(logged_in=True)  # the rest of its state missing
+    assert "logged_in=True" in repr(half) and "markets=?" in repr(half)
 
 
 def test_repr_when_the_constructor_failed_midway():

@@ -76,4 +76,4 @@ def test_submit_when_a_session_check_fails_then_the_engines_internal_error(monke
     assert [w.code for w in verdict.warnings] == [WARNING_CODE]
     assert "RuntimeError" in verdict.warnings[0].message
     monkeypatch.undo()
-    assert s.submit(frame).ok and s._orders.pending_count() == 1  # the lock was released
+    assert s.submit(frame).ok and s._state.orders.pending_count() == 1  # the lock was released

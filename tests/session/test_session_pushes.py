@@ -53,8 +53,9 @@ def _bounded(call, seconds: float = 30.0) -> None:
     {"markPrice": "1e999999999"},
     {"tickSize": "-1"},
     {"tickSize": "NaN"},
+    {"tickSize": "0.00001" + "1" * 1_000_000},  # 1 MB of digits: the exact ratio took ~1 min
 ], ids=["tick-1e-999999999", "tick-1e-40", "step-1e-999999999", "inverted", "inverted-merged",
-        "mark-huge", "tick-negative", "tick-nan"])
+        "mark-huge", "tick-negative", "tick-nan", "tick-million-digits"])
 def test_hostile_market_push_is_skipped_and_logged_and_the_old_record_kept(entry, caplog):
     s = _session()
     before = s.markets[SWAP]

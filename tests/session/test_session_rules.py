@@ -1,8 +1,9 @@
 """The session's rule rows, tested as a registry: every row's scenarios behave on a fresh
-session, every row is documented, every kind of state has its check, and session/ names no
-exchange code itself."""
+session, every row is documented and names its own predicate, and session/ names no exchange
+code itself."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -12,14 +13,15 @@ import pytest
 
 from oxpreflight import Preflight
 from oxpreflight.rules import RULES, SESSION_CODES, STATE_RULES
-from oxpreflight.rules.catalogue import CODES
+from oxpreflight import errors
+from oxpreflight.rules.catalogue import CODES, KNOWN
 from oxpreflight.rules.examples import MARKETS, NOW
-from oxpreflight.rules.language import STATE_KINDS, StateRule
-from oxpreflight.session.pipeline import KINDS, ROWS
+from oxpreflight.rules.language import StateRule
+from oxpreflight.session import rows as predicates
+from oxpreflight.session.pipeline import PLANS, ROWS, Plan
 
 SESSION_DIR = Path(__file__).resolve().parents[2] / "oxpreflight" / "session"
-ERRORS = {"BadRequest", "AuthenticationError", "BadSymbol", "InvalidOrder", "OrderNotFound",
-          "InsufficientFunds", "RateLimitExceeded"}
+ERRORS = set(errors.__all__) - {"BY_CODE", "error_for"}
 
 
 class Clock:
@@ -81,9 +83,25 @@ def test_state_rules_are_documented_named_once_and_placed():
         assert SESSION_CODES[row.code] == row.reason
 
 
-def test_every_kind_of_state_has_its_check_and_every_row_a_kind():
-    assert set(KINDS) == set(STATE_KINDS)
-    assert {r.needs for r in STATE_RULES} <= set(KINDS)
+def test_every_row_names_its_own_predicate_and_every_predicate_has_its_row():
+    named = [row.test for row in STATE_RULES]
+    assert len(named) == len(set(named))  # one predicate per row
+    for row in STATE_RULES:
+        assert predicates.predicate(row) is getattr(predicates, row.test)
+    defined = {name for name, value in vars(predicates).items()
+               if callable(value) and getattr(value, "__module__", None) == predicates.__name__
+               and not name.startswith("_") and name != "predicate"}
+    assert defined == set(named)
+    for op, plan in PLANS.items():  # the plan runs the rows' predicates in table order
+        assert plan.tests == tuple(getattr(predicates, row.test) for row in ROWS[op])
+
+
+def test_a_row_naming_no_predicate_fails_when_its_plan_is_built_and_names_the_row():
+    row = dataclasses.replace(STATE_RULES[0], test="no_such_predicate")
+    with pytest.raises(LookupError, match="20005 login-again: no predicate 'no_such_predicate'"):
+        Plan("login", (row,))
+    with pytest.raises(ValueError, match="must name a predicate"):
+        dataclasses.replace(STATE_RULES[0], test="not a name")
 
 
 def test_rows_of_one_code_name_one_exception_class_with_the_core_rows():
@@ -107,7 +125,7 @@ def test_session_package_names_no_exchange_code():
     literal = re.compile(r"""["'](\d{5,6})["']""")
     found = {}
     for path in SESSION_DIR.glob("*.py"):
-        hits = [m for m in literal.findall(path.read_text()) if m in CODES]
+        hits = [m for m in literal.findall(path.read_text()) if m in KNOWN]
         if hits:
             found[path.name] = hits
     assert not found

@@ -80,7 +80,7 @@ def test_secret_not_in_errors_or_pickles():
     pf = Preflight(markets=MARKETS, clock=lambda: NOW)
     s = pf.session(api_secret=SECRET)
     with pytest.raises(TypeError) as caught:
-        pickle.dumps(s._secret)
+        pickle.dumps(s._state.secret)
     assert SECRET not in str(caught.value)
     with pytest.raises(TypeError) as caught:
         pf.session(api_secret=12345)

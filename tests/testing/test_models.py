@@ -68,7 +68,7 @@ def test_judged_rows_are_every_row_without_a_market_or_clock():
     judged = {r.name for _, r in JUDGED}
     left = {r.name for r in RULES if not r.is_warning and set(r.commands) & set(MODELS)
             and not isinstance(r.fails, Envelope)} - judged  # frame-level rows: not a model's
-    assert left == {"order-market-unknown", "order-stop-market-perp-only", "limit-price-positive",
+    assert left == {"order-market-unknown", "order-stop-market-perp-only", "order-amount-sell", "limit-price-positive",
                     "stop-limit-stop-positive", "stop-limit-limit-positive",
                     "stop-market-stop-positive", "cancel-market-unknown",
                     "modify-market-unknown", "modify-price-positive", "market-active",
