@@ -14,7 +14,7 @@ from .sizing import KEY_ROOM
 WIDTH = 120
 #: An int within signed 64 bits (at most 19 digits and a sign): its size is within ``VALUE_ROOM``.
 INT64_RANGE = "-9223372036854775808 <= {r} <= 9223372036854775807"
-#: An int a float holds exactly (|n| <= 2**53): compared to a float bound like a float, exactly.
+#: An int a float holds exactly (|n| <= 2**53): its float stands for it exactly.
 EXACT_INT_RANGE = "-9007199254740992 <= {r} <= 9007199254740992"
 #: Envelope checks the engine makes itself, before any plan runs.
 ENGINE_CHECKS = frozenset({"batch_timestamp_type", "batch_recv_window_type", "batch_expired",
@@ -123,15 +123,15 @@ class Body:
     def num(self, field: str) -> str:
         # Fast paths: a float stands for its shortest text; a plain decimal string of at most
         # 15 characters (so at most 15 digits) survives the round trip through a float, so the
-        # float stands for it exactly too; an int a float holds exactly (JSON `68000`, as
-        # JavaScript and Go write 68000.0) is taken as it is: every comparison a plan makes of
-        # it (with floats, Decimals, ints) is exact.
+        # float stands for it exactly too; so does the float of an int a float holds exactly
+        # (JSON `68000`, as JavaScript and Go write 68000.0): converted once, it is compared
+        # float to float (faster than int to float) and exactly.
         return self._typed(
             "n_", field, "{r} - {r} == 0", "exact.number({r}, S)",
             "{r}.__class__ is str and len({r}) < 16 and {r}.isascii() and "
             "{r}.replace('.', '', 1).isdigit()", "float", "float",
             optional_first="present:" + field not in self.facts,
-            also=("{r}.__class__ is int and " + EXACT_INT_RANGE, "{r}"))
+            also=("{r}.__class__ is int and " + EXACT_INT_RANGE, "float({r})"))
 
     def int(self, field: str) -> str:
         # Fast paths: a digit string of at most 19 ASCII digits that is not above 2**63 - 1
