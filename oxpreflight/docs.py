@@ -76,11 +76,11 @@ def session_reason(code: str) -> str:
 
 
 def enforced_by(code: str) -> Optional[str]:
-    """``"check"`` (a rule row), ``"session"`` (only a session can tell), ``"server"`` (a
-    failure inside the exchange), ``None`` when nothing accounts for the code."""
+    """``"check"`` (a rule row), ``"session"`` (a session row), ``"server"`` (no row: only the
+    exchange can tell), ``None`` when nothing accounts for the code."""
     if rules_for(code):
         return "check"
-    if state_rules_for(code) or session_reason(code):
+    if state_rules_for(code):
         return "session"
     if code in SERVER_CODES or code in OBSERVED_CODES:
         return "server"
@@ -92,12 +92,13 @@ def _cell(text: str) -> str:
 
 
 def rule_table_markdown() -> str:
-    """The README's table of rules: one row per rule, in check order (deterministic)."""
-    lines = ["| # | code | rule | message | commands | fails when |",
-             "|---|---|---|---|---|---|"]
-    for number, rule in enumerate(RULES, 1):
+    """The README's table of rules: one row per rule, in check order (deterministic), named
+    by its rule name (no running number: a new row changes one line of the table)."""
+    lines = ["| rule | code | message | commands | fails when |",
+             "|---|---|---|---|---|"]
+    for rule in RULES:
         lines.append("| " + " | ".join(_cell(part) for part in (
-            str(number), rule.code, rule.name, rule_message(rule), commands_text(rule.commands),
+            rule.name, rule.code, rule_message(rule), commands_text(rule.commands),
             rule.fails.describe())) + " |")
     return "\n".join(lines) + "\n"
 

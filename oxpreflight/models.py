@@ -35,13 +35,11 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from .rules import ENUMS, FIELDS, RULES
 from .rules import language as L
 from .rules.catalogue import KNOWN
-from .validators.exact import BAD, compare, integer, number
+from .validators.exact import BAD, integer, number
+from .validators.kinds import kind_of, validate_rows
 
 _INTEGER_TEXT = r"^[+-]?[0-9]+$"
 _NUMBER_TEXT = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
-#: Condition classes that need a market, the clock or the whole frame: left to ``check``.
-_NOT_HERE = (L.UnknownMarket, L.MarketType, L.NotPerpetual, L.PriceMarket, L.Inactive,
-             L.BelowIncrement, L.OutOfBound, L.Expired, L.OffGrid, L.UnknownFields, L.Envelope)
 
 
 def _long(value: Any) -> int:
@@ -69,60 +67,13 @@ def _parts(cond: L.Cond) -> tuple:
     return getattr(cond, "parts", ()) + ((cond.inner,) if isinstance(cond, L.Not) else ())
 
 
-def _market_free(cond: L.Cond) -> bool:
-    return not isinstance(cond, _NOT_HERE) and all(_market_free(p) for p in _parts(cond))
-
-
-def _is_num(n: Any) -> bool:
-    return n is not None and n is not BAD
-
-
-def _test(c: L.Cond) -> Callable[[dict], bool]:
+def _test(c: L.Cond) -> Optional[Callable[[dict], bool]]:
     """``c`` as a function of the raw item: whether the item meets the row's failure, as the
-    compiled plans decide it (built once per row, so validating does no dispatch)."""
-    if isinstance(c, (L.All, L.Either)):
-        parts = tuple(_test(p) for p in c.parts)
-        first, rest = parts[0], parts[1:]
-        if isinstance(c, L.All):  # the leading part is most often a guard that fails
-            return lambda d: first(d) and all(t(d) for t in rest)
-        return lambda d: first(d) or any(t(d) for t in rest)
-    if isinstance(c, L.Not):
-        inner = _test(c.inner)
-        return lambda d: not inner(d)
-    if isinstance(c, L.NoneOf):
-        names = c.fields
-        return lambda d: all(d.get(f) is None for f in names)
-    if isinstance(c, L.Greater):
-        left, right = c.left, c.right
-
-        def greater(d: dict) -> bool:
-            a, b = number(d.get(left)), number(d.get(right))
-            return _is_num(a) and _is_num(b) and compare(a, b) > 0
-        return greater
-    f = c.field  # type: ignore[attr-defined]
-    if isinstance(c, L.Absent):
-        empty = c.empty
-        return lambda d: d.get(f) is None or (empty and d.get(f) == "")
-    if isinstance(c, L.Present):
-        return lambda d: d.get(f) is not None
-    if isinstance(c, L.Is):
-        values = c.values
-        return lambda d: d.get(f) in values
-    if isinstance(c, L.NotOneOf):
-        allowed = c.values
-        return lambda d: d.get(f) is not None and d.get(f) not in allowed
-    if isinstance(c, L.NotNumber):
-        return lambda d: number(d.get(f)) is BAD
-    if isinstance(c, L.AtMostZero):
-        return lambda d: _is_num(n := number(d.get(f))) and n <= 0  # type: ignore[operator]
-    if isinstance(c, L.NotLong):
-        return lambda d: integer(d.get(f)) is BAD
-    if isinstance(c, L.NotPositiveLong):
-        return lambda d: (i := integer(d.get(f))) is BAD or (
-            i is not None and i <= 0)  # type: ignore[operator]
-    if isinstance(c, L.LongAtMostZero):
-        return lambda d: _is_num(i := integer(d.get(f))) and i <= 0  # type: ignore[operator]
-    raise TypeError(f"no test for {type(c).__name__}")
+    compiled plans decide it (built once per row, so validating does no dispatch); ``None``
+    when ``c`` needs a market, the clock or the whole frame (left to ``check``). Each
+    condition class declares its predicate (:mod:`oxpreflight.validators.kinds`)."""
+    make = kind_of(c).predicate
+    return None if make is None else make(c, _test)
 
 
 def _leaf_fields(cond: L.Cond, kind: type) -> list:
@@ -224,14 +175,15 @@ def _field(op: str, name: str, kind: str, rows: tuple, required: bool) -> tuple:
 def _model(name: str, op: str, base: type, doc: str) -> Any:
     """The model class of ``op``, built from its rows and documented fields."""
     rows = tuple(r for r in RULES if op in r.commands)
-    judged = tuple(r for r in rows if not r.is_warning and _market_free(r.fails))
+    tests = {r.name: _test(r.fails) for r in rows if not r.is_warning}
+    judged = tuple(r for r in rows if tests.get(r.name) is not None)
     required = {r.fails.field for r in judged if isinstance(r.fails, L.Absent)}
     fields = {field: _field(op, field, spec.kind, rows, field in required)
               for field, spec in FIELDS[op].items()}
     model = create_model(name, __base__=base, __module__=__name__, __doc__=doc,
                          **fields)  # type: ignore[call-overload]
     model.op = op
-    model._rows = tuple((rule, _test(rule.fails)) for rule in judged)
+    model._rows = tuple((rule, tests[rule.name]) for rule in judged)
     by_type: dict = {}
     for rule in rows:  # the first row that rejects a field's type answers for it
         if rule.is_warning:
@@ -246,6 +198,7 @@ def _model(name: str, op: str, base: type, doc: str) -> Any:
     return model
 
 
+validate_rows(RULES)  # a class without a predicate is named here, not in a model's call
 PlaceOrder = _model("PlaceOrder", "placeorder", _Request,
                     "``placeorder`` (and each ``placeorders`` item).")
 CancelOrder = _model("CancelOrder", "cancelorder", _Request,

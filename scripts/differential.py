@@ -1,4 +1,4 @@
-"""Differential test (issue 9 contract): ways of asking for one verdict must agree.
+"""Differential test: ways of asking for one verdict must agree.
 
     python scripts/differential.py --count 1000000 --seed 1 [--out benchmarks/DIFFERENTIAL.md]
 

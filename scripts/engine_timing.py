@@ -3,7 +3,7 @@
 
     python scripts/engine_timing.py [rounds]
 
-Rows (issue 9): check(dict) LIMIT floats / json.dumps; LIMIT numeric strings / json.dumps;
+Rows: check(dict) LIMIT floats / json.dumps; LIMIT numeric strings / json.dumps;
 check(text) strings / (json.loads + 0.35 x json.dumps); rejected 20029 / accepted STOP_LIMIT;
 20-order batch / 20 x single.
 """

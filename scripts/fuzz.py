@@ -1,4 +1,4 @@
-"""Fuzz the send path: hostile input through ``check``, ``submit``, ``guard`` (issue 10).
+"""Fuzz the send path: hostile input through ``check``, ``submit``, ``guard``.
 
     python scripts/fuzz.py --count 1000000 --seed 1 [--out benchmarks/FUZZ.md]
 
@@ -17,9 +17,9 @@ session and through ``guard`` with a fake send. Invariants (each counted by fami
 - ``bad_response``: ``.response`` of every verdict and item reads and encodes as JSON
   (``oxpreflight.websocket.reply_text``, then strict ``json.loads``);
 - ``sent_rejected``: a rejected frame never reaches the guard's fake send;
-- ``internal_error``: no verdict carries W000 (an internal error is a bug, issue 10 item 5);
+- ``internal_error``: no verdict carries W000 (an internal error is a bug);
 - ``text_bytes``: ``check(text)`` and ``check(text.encode())`` agree;
-- ``not_utf8``: bytes that are not UTF-8 are never accepted (RFC 6455, issue 10 item 2);
+- ``not_utf8``: bytes that are not UTF-8 are never accepted (RFC 6455);
 - ``check_submit``: a frame ``check`` accepts is not an internal error in ``submit`` (item 6).
 
 The tests (tests/engine/test_fuzz.py) run the same generator and invariants on a smaller count.
@@ -607,13 +607,15 @@ def _clean_response(response: Any) -> Any:
 
 
 def summary(verdict: Any) -> list:
-    """What two calls must agree on: ok, code, field, message, warnings, items, response."""
+    """What two calls must agree on: ok, code, rule, field, message, warnings, items,
+    response."""
     out: list = []
     stack = [verdict]
     while stack:
         v = stack.pop()
-        out.append((v.ok, v.code, v.field, v.message,
-                    tuple((w.code, w.field, w.message) for w in v.warnings), len(v.items)))
+        out.append((v.ok, v.code, getattr(v, "rule", None), v.field, v.message,
+                    tuple((w.code, w.field, w.message, getattr(w, "rule", None))
+                          for w in v.warnings), len(v.items)))
         out.append(snapshot(_clean_response(v.response)))
         stack.extend(reversed(v.items))
     return out

@@ -1,7 +1,8 @@
 """The rule tables, in check order. Adding a rule is adding a row to one of these modules.
 
-``RULES`` is the whole registry; ``FIELDS`` lists, per command, the documented fields and how
-each is read (anything else draws the unknown-field warning); ``ENUMS`` gives, per enumerated
+``RULES`` is the whole registry; ``FIELDS`` lists, per command, the documented fields, how
+each is read and how a failure reply echoes it (anything else draws the unknown-field
+warning); ``ECHO_ORDER`` orders the echoed fields; ``ENUMS`` gives, per enumerated
 field, the values its rows allow (read off the rows' ``NotOneOf`` conditions).
 """
 from .language import Cond as _Cond, FieldSpec as _F, NotOneOf as _NotOneOf
@@ -17,24 +18,32 @@ RULES = (frame.RULES + login.RULES + orders.RULES + cancels.RULES + modifies.RUL
          + acknowledged.RULES + channels.RULES)
 
 _ENUM, _MARKET = _F("enum"), _F("market")
-_NUMBER, _INTEGER, _ANY = _F("number"), _F("integer"), _F("any")
+# echoed as the exchange normalises them: numbers and ids as strings, times as numbers
+_NUMBER, _INTEGER, _ID, _ANY = _F("number", "text"), _F("integer", "number"), \
+    _F("integer", "text"), _F("any")
 
 FIELDS = {
     "login": {"apiKey": _ANY, "timestamp": _INTEGER, "signature": _ANY},
     "placeorder": {
         "marketCode": _MARKET, "side": _ENUM, "orderType": _ENUM, "quantity": _NUMBER,
         "amount": _NUMBER, "price": _NUMBER, "stopPrice": _NUMBER, "limitPrice": _NUMBER,
-        "timeInForce": _ENUM, "clientOrderId": _INTEGER, "displayQuantity": _NUMBER,
+        "timeInForce": _ENUM, "clientOrderId": _ID, "displayQuantity": _NUMBER,
         "selfTradePreventionMode": _ENUM, "triggerType": _ENUM, "timestamp": _INTEGER,
         "recvWindow": _INTEGER, "source": _ANY,
     },
-    "cancelorder": {"marketCode": _MARKET, "orderId": _INTEGER, "clientOrderId": _INTEGER},
+    "cancelorder": {"marketCode": _MARKET, "orderId": _ID, "clientOrderId": _ID},
     "modifyorder": {
-        "marketCode": _MARKET, "orderId": _INTEGER, "clientOrderId": _INTEGER, "side": _ENUM,
+        "marketCode": _MARKET, "orderId": _ID, "clientOrderId": _ID, "side": _ENUM,
         "price": _NUMBER, "quantity": _NUMBER, "timestamp": _INTEGER, "recvWindow": _INTEGER,
-        "orderType": _ANY, "source": _ANY,  # sent by ccxt's edit (issue 11 §4)
+        "orderType": _ANY, "source": _ANY,  # sent by ccxt's edit
     },
 }
+
+#: The order of the fields in a failure reply's echoed data (the recorded reply's, then the
+#: documented replies' for the fields it lacks): every field of an order command, once.
+ECHO_ORDER = ("recvWindow", "timestamp", "clientOrderId", "orderId", "marketCode", "side",
+              "orderType", "quantity", "amount", "displayQuantity", "timeInForce", "price",
+              "limitPrice", "stopPrice", "triggerType", "selfTradePreventionMode", "source")
 
 
 def _enums(rules: tuple) -> dict:

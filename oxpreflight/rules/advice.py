@@ -7,6 +7,7 @@ from .language import (
 )
 from .examples import order
 from .markets import NoIncrement, Unbounded, Unlisted
+from .order_types import IGNORING_PRICE
 
 _STOP_LIMIT = order(orderType="STOP_LIMIT", price=None, stopPrice="68000", limitPrice="68100")
 _BY_AMOUNT = Is("orderType", ("MARKET",)) & Present("amount")
@@ -14,6 +15,7 @@ _LIMIT, _STOP = Is("orderType", ("LIMIT",)), Is("orderType", ("STOP_LIMIT",))
 _MODIFY = {"marketCode": "BTC-USD-SWAP-LIN", "orderId": 1000001, "price": "68000",
            "quantity": "0.002"}
 _BARE = "BTC-USD-SWAP-LIN-BARE"  # an example market without bounds or minSize
+_IGNORING = " and ".join(IGNORING_PRICE)
 _SKIPPED = "price bounds (710002/710003) not checked: the market catalogue has no bounds for " \
     "this market (pull a current one: oxpreflight markets pull)"
 
@@ -27,7 +29,7 @@ RULES = (
          bad=order(clientOrderID=1), good=order(clientOrderId=1, source=0), fill="unknown",
          warning="fields the exchange does not document, which it ignores: {fill}",
          name="unknown-field",
-         why="Kept (issue 11 §4): an ignored field is a typo or a misplaced value the user can "
+         why="Kept after review against the docs and ccxt: an ignored field is a typo or a misplaced value the user can "
              "fix; `source` and ccxt's modifyorder fields no longer draw it."),
     Rule("W002", PLACE + MODIFY, OffGrid("price", "tick"),
          "`price` not a multiple of the market's tickSize.",
@@ -54,10 +56,11 @@ RULES = (
          good=order(orderType="MARKET", price=None, quantity=None, amount="100",
                     marketCode="BTC-USDT"), field="amount",
          warning="amount is documented for spot MARKET BUY orders only", name="amount-use"),
-    Rule("W005", PLACE, Is("orderType", ("MARKET", "STOP_MARKET")) & Present("price"),
-         "`price` on a MARKET or STOP_MARKET order, which ignores it.",
-         bad=order(orderType="MARKET"), good=order(orderType="MARKET", price=None),
-         field="price", warning="price is ignored for MARKET and STOP_MARKET orders",
+    Rule("W005", PLACE, Is("orderType", IGNORING_PRICE) & Present("price"),
+         f"`price` on a {' or '.join(IGNORING_PRICE)} order, which ignores it.",
+         bad=order(orderType=IGNORING_PRICE[0]),
+         good=order(orderType=IGNORING_PRICE[0], price=None),
+         field="price", warning=f"price is ignored for {_IGNORING} orders",
          name="price-ignored"),
     Rule("W006", PLACE + MODIFY, Present("recvWindow") & Absent("timestamp"),
          "`recvWindow` without `timestamp`: the exchange accepts the order (\"will not be "
@@ -67,7 +70,7 @@ RULES = (
          warning="recvWindow is not enforced without timestamp: add timestamp (epoch ms) for "
                  "the exchange to drop a late order",
          name="recv-window-alone",
-         why="Kept, reworded (issue 11 §4): the docs say such an order \"will not be "
+         why="Kept, reworded: the docs say such an order \"will not be "
              "rejected\", which the warning never claimed; what the user can act on is that "
              "the deadline they set is ignored."),
     # -- what could not be checked (warnings) --------------------------------------------------
@@ -81,7 +84,7 @@ RULES = (
                  "catalogue with `oxpreflight markets pull`",
          name="market-unlisted",
          why="The embedded catalogue lists 8 of the exchange's hundreds of markets; a 20015 "
-             "for the others would be a false rejection (issue 11 §3)."),
+             "for the others would be a false rejection."),
     Rule("W008", PLACE, _LIMIT & Unbounded("price"),
          "LIMIT `price` on a listed market without sanity bounds: 710002/710003 were skipped.",
          bad=order(marketCode=_BARE), good=order(), field="price", warning=_SKIPPED,

@@ -1,14 +1,10 @@
 """The vocabulary rule tables are written in: a :class:`Rule` row and the conditions it may use.
-
-A condition describes when a frame FAILS the rule. Conditions are data; the compiler
-(:mod:`oxpreflight.validators.compiler`) turns each into one Python expression, so the hot path
-never interprets them.
-"""
+A condition describes when a frame FAILS the rule. Conditions are data: what each class means
+(plans, models, breakers, fixes) is declared once in :mod:`oxpreflight.validators.kinds`."""
 from __future__ import annotations
 
 import sys
-import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field as _field
 from pathlib import Path
 from typing import Any, Optional
 
@@ -347,7 +343,7 @@ class Rule:
     name: str = ""
     why: str = ""
     error: str = ""
-    where: str = dataclasses.field(default="", compare=False)
+    where: str = _field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if not self.where:
@@ -363,6 +359,7 @@ class FieldSpec:
     """A documented field of a command: its kind decides how it is read and sized."""
 
     kind: str  # "enum", "market", "number", "integer", "any"
+    echo: str = ""  # in a failure reply's data: "number", "text", or "" (as given)
 
 
 @dataclass(frozen=True)
@@ -391,7 +388,7 @@ class StateRule:
     reason: str = ""
     why: str = ""
     error: str = ""
-    where: str = dataclasses.field(default="", compare=False)
+    where: str = _field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if not self.where:

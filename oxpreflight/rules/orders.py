@@ -2,15 +2,14 @@
 exchange's order of checks."""
 from .language import (
     ORDER_COMMANDS as PLACE, Absent, All, AtMostZero, Greater, Is, LongAtMostZero,
-    MarketType, Not, NotLong, NotNumber, NotOneOf, NotPerpetual, PriceMarket, Present, Rule,
-    UnknownMarket,
+    Cond, MarketType, Not, NotLong, NotNumber, NotOneOf, NotPerpetual, PriceMarket, Present,
+    Rule, UnknownMarket,
 )
 from .examples import order
+from .order_types import BY_NAME, NAMES as ORDER_TYPES, PERPETUAL, TRIGGER_TYPES, OrderType
 
 SIDES = ("BUY", "SELL")
-ORDER_TYPES = ("LIMIT", "MARKET", "STOP_LIMIT", "STOP_MARKET")
 TIME_IN_FORCE = ("GTC", "IOC", "FOK", "MAKER_ONLY", "MAKER_ONLY_REPRICE")
-TRIGGER_TYPES = ("MARK_PRICE",)
 STP_MODES = ("NONE", "EXPIRE_MAKER", "EXPIRE_TAKER", "EXPIRE_BOTH")
 
 _STOP_LIMIT = order(orderType="STOP_LIMIT", price=None, stopPrice="68000", limitPrice="68100")
@@ -23,6 +22,13 @@ _LIMIT, _STOP, _STOP_MKT = Is("orderType", ("LIMIT",)), Is("orderType", ("STOP_L
     Is("orderType", ("STOP_MARKET",))
 _BY_AMOUNT = Is("orderType", ("MARKET",)) & Absent("quantity")
 _POSITIVE = PriceMarket()
+
+
+def _elsewhere(kind: OrderType) -> Cond:
+    """The order's market is not one the order-type table allows ``kind`` on."""
+    if kind.markets == (PERPETUAL,):
+        return NotPerpetual()
+    return MarketType(kind.markets, negate=True)
 
 RULES = (
     Rule("20011", PLACE, Absent("marketCode", empty=True), "`marketCode` missing or empty.",
@@ -48,7 +54,7 @@ RULES = (
          "`orderType` not LIMIT, MARKET, STOP_LIMIT or STOP_MARKET.",
          bad=order(orderType="TAKE_PROFIT"), good=order(), field="orderType",
          name="order-type-enum", error="BadRequest"),
-    Rule("20017", PLACE, _STOP_MKT & NotPerpetual(),
+    Rule("20017", PLACE, _STOP_MKT & _elsewhere(BY_NAME["STOP_MARKET"]),
          "STOP_MARKET on a market that is not a perpetual: spot, repo, spread, or a dated "
          "future (`BTC-USD-240628-LIN`).",
          bad=dict(_STOP_MARKET, marketCode="BTC-USD-240628-LIN"), good=_STOP_MARKET,

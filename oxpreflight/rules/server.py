@@ -1,16 +1,16 @@
-"""Codes of the exchange's table that no frame-only rule can decide, and why.
+"""Codes of the exchange's table that no rule row decides, and why.
 
-``SESSION`` lists the codes that depend on the connection's state but that no session row
-(:mod:`oxpreflight.rules.session`) can decide; the session rows give their own reasons.
-``SERVER`` codes are failures inside the exchange. ``OBSERVED`` lists the observed codes
-(``observed-codes.md``) that no row answers, and why.
+``SERVER`` codes are decided by the exchange alone: failures inside it, and state only it
+holds (a token's lifetime). ``SESSION`` would list codes a session could decide without a row
+of its own; it is empty (every session code has its row in :mod:`oxpreflight.rules.session`,
+which gives its reason). ``OBSERVED`` lists the observed codes (``observed-codes.md``) that no
+row answers, and why.
 """
 
-SESSION = {
-    "20026": "needs the token's lifetime, known only to the exchange",
-}
+SESSION: dict[str, str] = {}
 
 SERVER = {
+    "20026": "needs the token's lifetime, known only to the exchange (no row decides it)",
     "20001": "an operation failure inside the exchange",
     "20032": "a timeout inside the exchange",
     "710001": "an exception inside the exchange",

@@ -1,10 +1,14 @@
 """Breakers derived from a rule row's condition: take a valid item that meets the row's guards
 (order type, side, kind of market) and break the field the row checks, by condition class
 (``Absent`` -> drop or null it, ``NotOneOf`` -> a value outside the set, ``NotNumber`` -> not a
-number, ...). Rows whose breaking needs a market's figures or the clock are hand-written
-(:mod:`oxpreflight.testing.handwritten`)."""
+number, ...). Each condition class declares its breaker
+(:mod:`oxpreflight.validators.kinds`); this module is the kit it is given (the value
+strategies and the changes), so the core never imports hypothesis. Classes declared
+``breaker=BY_ROW`` (a market's figures, the clock, the envelope) have their rows'
+breakers hand-written (:mod:`oxpreflight.testing.handwritten`)."""
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field as _field
 from decimal import Decimal
 from typing import Any, Callable, Optional
@@ -14,6 +18,8 @@ from hypothesis import strategies as st
 from ..rules import RULES
 from ..rules import language as L
 from ..rules.language import BATCH_OF, Rule
+from ..rules.order_types import TABLE as ORDER_TYPE_TABLE
+from ..validators.kinds import BY_ROW, KINDS
 from .book import Book, as_decimal, long, unit
 from .valid import cancel_item, frame, login_data, modify_item, order_types, place_item, value
 
@@ -73,11 +79,13 @@ def unknown_market(draw, bk: Book) -> Any:
     return out if out not in bk.markets else out + " ?"
 
 
-# -- the derivation ---------------------------------------------------------------------------
+# -- the derivation: each condition class's breaker, given this module as its kit ------------
 @dataclass
 class _Shape:
     """What a row asks of the valid item it breaks, and the changes that break it."""
 
+    rule: Rule
+    item_op: str
     types: Optional[tuple] = None        # orderType of the base item
     sides: Optional[tuple] = None        # side of the base item
     picks: list = _field(default_factory=list)   # predicates on the market record
@@ -85,13 +93,15 @@ class _Shape:
     changes: list = _field(default_factory=list)
 
 
-def _set(field: str, values: Callable[[Book], st.SearchStrategy]) -> Change:
+def set_field(field: str, values: Callable[[Book], st.SearchStrategy]) -> Change:
+    """The change that sets ``field`` to a value drawn from ``values(book)``."""
     def change(draw, item: dict, bk: Book) -> dict:
         return {**item, field: draw(values(bk))}
     return change
 
 
-def _missing(fields: tuple, empty: bool = False) -> Change:
+def missing(fields: tuple, empty: bool = False) -> Change:
+    """The change that drops each of ``fields``, or nulls it (or, with ``empty``, blanks it)."""
     def change(draw, item: dict, bk: Book) -> dict:
         out = dict(item)
         for name in fields:
@@ -104,11 +114,13 @@ def _missing(fields: tuple, empty: bool = False) -> Change:
     return change
 
 
-def _drop(name: str) -> Change:
+def drop(name: str) -> Change:
+    """The change that removes ``name``."""
     return lambda draw, item, bk: {k: v for k, v in item.items() if k != name}
 
 
-def _ensure(name: str, item_op: str) -> Change:
+def ensure(name: str, item_op: str) -> Change:
+    """The change that gives ``name`` a valid value when the item has none."""
     def change(draw, item: dict, bk: Book) -> dict:
         if item.get(name) is not None:
             return item
@@ -117,12 +129,18 @@ def _ensure(name: str, item_op: str) -> Change:
     return change
 
 
-def _greater(left: str, right: str) -> Change:
+def greater(left: str, right: str) -> Change:
+    """The change that puts ``left`` above ``right`` by a whole number of grid steps."""
     def change(draw, item: dict, bk: Book) -> dict:
         grid = unit(bk.markets.get(item.get("marketCode")))
         base = as_decimal(item[right])
         return {**item, left: draw(bk.number(base + draw(st.integers(1, 1000)) * grid))}
     return change
+
+
+def one_of_changes(options: tuple) -> Change:
+    """The change that applies one of ``options``, drawn."""
+    return lambda draw, item, bk: draw(st.sampled_from(options))(draw, item, bk)
 
 
 def _blank(rule: Rule, name: str) -> bool:
@@ -136,74 +154,41 @@ def _blank(rule: Rule, name: str) -> bool:
     return any(has(r.fails) for r in RULES if set(r.commands) & set(rule.commands))
 
 
-def _values(rule: Rule, name: str, strategy: st.SearchStrategy
-            ) -> Callable[[Book], st.SearchStrategy]:
+def values(rule: Rule, name: str, strategy: st.SearchStrategy
+           ) -> Callable[[Book], st.SearchStrategy]:
+    """``strategy`` for ``name`` under ``rule``, without ``""`` where that means missing."""
     if _blank(rule, name):
         strategy = strategy.filter(lambda v: v != "")
     return lambda bk: strategy
 
 
-def _leaf(cond: L.Cond, rule: Rule, item_op: str) -> Optional[Change]:
-    """The change that makes one field-level condition hold, or None for other classes."""
-    if isinstance(cond, L.Absent):
-        return _missing((cond.field,), cond.empty)
-    if isinstance(cond, L.NoneOf):
-        return _missing(tuple(cond.fields))
-    if isinstance(cond, L.Present):
-        return _ensure(cond.field, item_op)
-    if isinstance(cond, L.NotOneOf):
-        return _set(cond.field, _values(rule, cond.field, not_one_of(cond.values)))
-    if isinstance(cond, L.NotNumber):
-        return _set(cond.field, _values(rule, cond.field, NOT_NUMBER))
-    if isinstance(cond, L.NotLong):
-        return _set(cond.field, _values(rule, cond.field, NOT_LONG))
-    if isinstance(cond, L.NotPositiveLong):
-        return _set(cond.field, _values(rule, cond.field, NOT_POSITIVE_LONG))
-    if isinstance(cond, L.LongAtMostZero):
-        return _set(cond.field, lambda bk: long(-(2**63), 0))
-    if isinstance(cond, L.AtMostZero):
-        return _set(cond.field, non_positive)
-    if isinstance(cond, L.Greater):
-        return _greater(cond.left, cond.right)
-    if isinstance(cond, L.UnknownMarket):
-        return _set("marketCode", unknown_market)
-    return None
+def walk(cond: L.Cond, shape: _Shape) -> None:
+    """Record on ``shape`` what makes ``cond`` hold: the breaker its class declares."""
+    kind = KINDS.get(type(cond))
+    if kind is None:
+        raise NoBreaker(f"{shape.rule.name}: condition class {type(cond).__name__} has no "
+                        f"declaration")
+    breaker = kind.breaker
+    if breaker is None or breaker is BY_ROW:
+        raise NoBreaker(f"{shape.rule.name}: no breaker for {type(cond).__name__}")
+    breaker(_KIT, cond, shape)
 
 
-def _walk(cond: L.Cond, shape: _Shape, rule: Rule, item_op: str) -> None:
-    if isinstance(cond, L.All):
-        for part in cond.parts:
-            _walk(part, shape, rule, item_op)
-    elif isinstance(cond, L.Is) and cond.field in ("orderType", "side"):
-        setattr(shape, "types" if cond.field == "orderType" else "sides", tuple(cond.values))
-    elif isinstance(cond, L.Is):
-        shape.changes.append(_set(cond.field, lambda bk, v=cond.values: st.sampled_from(v)))
-    elif isinstance(cond, L.PriceMarket):
-        shape.picks.append(lambda rec: not rec.rate)
-    elif isinstance(cond, L.MarketType):
-        shape.picks.append(lambda rec, c=cond: (rec.type in c.types) != c.negate)
-        shape.any_market = True
-    elif isinstance(cond, L.NotPerpetual):
-        shape.picks.append(lambda rec: not rec.perpetual)
-        shape.any_market = True
-    elif isinstance(cond, L.Either):
-        options = [_leaf(part, rule, item_op) for part in cond.parts]
-        if None in options:
-            raise NoBreaker(f"{rule.name}: cannot break every part of {cond.describe()}")
-        shape.changes.append(
-            lambda draw, item, bk, o=tuple(options): draw(st.sampled_from(o))(draw, item, bk))
-    elif isinstance(cond, L.Not):
-        # Made false by removing what its inner condition needs present.
-        inner = cond.inner.parts if isinstance(cond.inner, L.All) else (cond.inner,)
-        present = [p for p in inner if isinstance(p, L.Present)]
-        if not present:
-            raise NoBreaker(f"{rule.name}: cannot make {cond.describe()} hold")
-        shape.changes.append(_drop(present[0].field))
-    else:
-        change = _leaf(cond, rule, item_op)
-        if change is None:
-            raise NoBreaker(f"{rule.name}: no breaker for {type(cond).__name__}")
-        shape.changes.append(change)
+def leaf(cond: L.Cond, shape: _Shape) -> Optional[Change]:
+    """The one change that makes ``cond`` hold on its own (a part of an ``Either``), or None
+    when its class breaks no field by itself."""
+    alone = _Shape(shape.rule, shape.item_op)
+    try:
+        walk(cond, alone)
+    except NoBreaker:
+        return None
+    guards = (alone.types, alone.sides, alone.picks, alone.any_market)
+    if guards != (None, None, [], False) or len(alone.changes) != 1:
+        return None
+    return alone.changes[0]
+
+
+_KIT = sys.modules[__name__]
 
 
 def _markets(bk: Book, item_op: str, shape: _Shape) -> tuple:
@@ -213,6 +198,25 @@ def _markets(bk: Book, item_op: str, shape: _Shape) -> tuple:
     if item_op == "placeorder" and shape.types is not None:
         recs = tuple(r for r in recs if set(shape.types) & set(order_types(r, shape.any_market)))
     return recs
+
+
+def _no_market(bk: Book, item_op: str, shape: _Shape) -> str:
+    """Why no market serves the row: the catalogue, or the order types the table allows."""
+    what = "market" if item_op == "cancelorder" else "active market"
+    name = shape.rule.name
+    if shape.types is not None and _markets(bk, item_op, _Shape(shape.rule, item_op, None,
+                                                                 shape.sides, shape.picks)):
+        allowed = {t.name: t for t in ORDER_TYPE_TABLE}
+        unknown = [t for t in shape.types if t not in allowed]
+        if unknown:
+            return (f"rule {name!r} needs orderType {'/'.join(unknown)}, which is not in the "
+                    f"order-type table (oxpreflight/rules/order_types.py)")
+        where = "; ".join(f"{t} on {'/'.join(allowed[t].markets or ('any',))} markets"
+                          + (f" with {allowed[t].bounded} bounds" if allowed[t].bounded else "")
+                          for t in shape.types)
+        return (f"rule {name!r} needs orderType {'/'.join(shape.types)}, and no {what} of the "
+                f"catalogue takes it (the order-type table allows {where})")
+    return f"the catalogue has no {what} where rule {name!r} applies"
 
 
 def _base(bk: Book, item_op: str, shape: _Shape) -> st.SearchStrategy:
@@ -232,8 +236,8 @@ def derive(rule: Rule) -> Breaker:
     item_ops = tuple(dict.fromkeys(BATCH_OF.get(op, op) for op in rule.commands))
     shapes = {}
     for item_op in item_ops:
-        shape = _Shape()
-        _walk(rule.fails, shape, rule, item_op)
+        shape = _Shape(rule, item_op)
+        walk(rule.fails, shape)
         shapes[item_op] = shape
 
     @st.composite
@@ -250,8 +254,7 @@ def derive(rule: Rule) -> Breaker:
     def needs(bk: Book) -> Optional[str]:
         for item_op, shape in shapes.items():
             if item_op != "login" and not _markets(bk, item_op, shape):
-                what = "market" if item_op == "cancelorder" else "active market"
-                return f"the catalogue has no {what} where rule {rule.name!r} applies"
+                return _no_market(bk, item_op, shape)
         return None
 
     return Breaker(rule.commands, make, needs)

@@ -11,6 +11,7 @@ from hypothesis.errors import InvalidArgument
 
 from ..rules import ENUMS, FIELDS
 from ..rules.language import BATCH_OF, SUBSCRIPTION_COMMANDS
+from ..rules.order_types import BY_NAME, TABLE as ORDER_TYPE_TABLE
 from ..validators.markets import MarketRecord
 from .book import SPAN, Book, in_range, long, price_range, quantity, unit
 
@@ -31,9 +32,9 @@ _STRUCTURAL = {
     "cancelorder": {"marketCode", "orderId", "clientOrderId"},
     "login": {"apiKey", "timestamp", "signature"},
 }
-#: Extras that only make sense for some order types (the documentation's notes).
-_ONLY_FOR = {"timeInForce": ("LIMIT", "STOP_LIMIT", "STOP_MARKET"),
-             "triggerType": ("STOP_LIMIT", "STOP_MARKET"), "displayQuantity": ("LIMIT",)}
+#: Extras that only make sense for some order types (the order-type table's ``extras``).
+_ONLY_FOR = {field: tuple(t.name for t in ORDER_TYPE_TABLE if field in t.extras)
+             for field in dict.fromkeys(f for t in ORDER_TYPE_TABLE for f in t.extras)}
 
 
 def value(bk: Book, rec: Optional[MarketRecord], item_op: str, field: str) -> st.SearchStrategy:
@@ -83,14 +84,12 @@ def _timing(draw, bk: Book) -> dict:
 
 
 def order_types(rec: MarketRecord, any_market: bool = False) -> tuple:
-    """The order types a valid order may have on ``rec`` (STOP_MARKET: perpetuals only, unless
-    ``any_market``)."""
-    types = ["MARKET"]
-    if price_range(rec) is not None:
-        types += ["LIMIT", "STOP_LIMIT"]
-    if rec.perpetual or any_market:
-        types.append("STOP_MARKET")
-    return tuple(t for t in ENUMS["orderType"] if t in types)
+    """The order types a valid order may have on ``rec``, by the order-type table: allowed on
+    the market (any market with ``any_market``), and, for a type with a bounded price, a
+    market whose bounds leave a valid price."""
+    return tuple(t.name for t in ORDER_TYPE_TABLE
+                 if (any_market or t.allows(rec.type, rec.perpetual))
+                 and (t.bounded is None or price_range(rec) is not None))
 
 
 @st.composite
@@ -104,6 +103,33 @@ def _stop_limit_prices(draw, bk: Book, rec: MarketRecord, side: str) -> dict:
         stop = k + draw(st.integers(0, 1000))
     return {"stopPrice": draw(bk.number(stop * unit(rec))),
             "limitPrice": draw(bk.number(k * unit(rec)))}
+
+
+@st.composite
+def _stop_market_prices(draw, bk: Book, rec: MarketRecord, side: str) -> dict:
+    span = price_range(rec) or (1, SPAN)
+    return {"stopPrice": draw(in_range(bk, rec, max(span[0], 1), max(span[1], 1)))}
+
+
+#: orderType -> the valid price fields of such an order (what the type ``takes``).
+PRICES = {
+    "LIMIT": lambda bk, rec, side: in_range(bk, rec, *price_range(rec)).map(
+        lambda p: {"price": p}),
+    "MARKET": lambda bk, rec, side: st.just({}),
+    "STOP_LIMIT": _stop_limit_prices,
+    "STOP_MARKET": _stop_market_prices,
+}
+
+
+def prices(bk: Book, rec: MarketRecord, order_type: str, side: str) -> st.SearchStrategy:
+    """The price fields of a valid ``order_type`` order on ``rec``."""
+    drawer = PRICES.get(order_type)
+    if drawer is None:
+        raise InvalidArgument(
+            f"no valid prices known for orderType {order_type!r} (it takes "
+            f"{BY_NAME[order_type].takes}): add its drawer to PRICES in "
+            f"oxpreflight/testing/valid.py")
+    return drawer(bk, rec, side)
 
 
 @st.composite
@@ -122,13 +148,7 @@ def place_item(draw, bk: Book, markets: Optional[tuple] = None,
         item["amount"] = draw(bk.number(draw(st.integers(1, 10**6)) * Decimal("0.01")))
     else:
         item["quantity"] = draw(quantity(bk, rec))
-    if order_type == "LIMIT":
-        item["price"] = draw(in_range(bk, rec, *price_range(rec)))
-    elif order_type == "STOP_LIMIT":
-        item.update(draw(_stop_limit_prices(bk, rec, side)))
-    elif order_type == "STOP_MARKET":
-        span = price_range(rec) or (1, SPAN)
-        item["stopPrice"] = draw(in_range(bk, rec, max(span[0], 1), max(span[1], 1)))
+    item.update(draw(prices(bk, rec, order_type, side)))
     draw(_extras(bk, rec, "placeorder", item, order_type))
     item.update(draw(_timing(bk)))
     return item

@@ -1,7 +1,7 @@
 """Compile the rule tables into one :class:`CommandPlan` per command, once, when a Preflight is
 built: the plan head (tag and payload rows), the general item function and its fast paths.
-The expressions come from the emitter table in :mod:`oxpreflight.validators.emitters`.
-Each emitter returns a Python expression for its condition; each rule becomes one
+The expressions come from each condition class's declaration
+(:mod:`oxpreflight.validators.kinds`). Each emitter returns a Python expression for its condition; each rule becomes one
 ``if <expression>: return <failure>`` under a ``# CODE rule-name`` comment, in table order, so
 the table order *is* the check order. A value a condition needs (a field, its number, the
 market) is read once, just before the first rule that needs it. Constants carry the rule's
@@ -30,7 +30,7 @@ from ..rules import language as D
 from ..rules.catalogue import CatalogueError, code as catalogue_code
 from ..rules.channels import CHANNEL
 from . import exact
-from .emitters import EMITTERS, RuleError, conditions
+from .kinds import RuleError, conditions, validate_rows
 from .writer import ENGINE_CHECKS, HEAD_CHECKS, Body, CommandPlan, const_name
 from .sizing import FIELD_ROOM, proven, size_bound
 
@@ -174,6 +174,7 @@ def _enumeration(rules: list[D.Rule], field: str) -> tuple[str, ...]:
 
 
 def _validate(rules: tuple[D.Rule, ...]) -> None:
+    validate_rows(rules)
     for rule in rules:
         if not rule.is_warning:
             catalogue_code(rule.code)  # raises CatalogueError for a code not in the table
@@ -181,8 +182,6 @@ def _validate(rules: tuple[D.Rule, ...]) -> None:
         if unknown:
             raise RuleError(f"rule {rule.code}: unknown commands {sorted(unknown)}")
         for cond in conditions(rule.fails):
-            if type(cond) not in EMITTERS:
-                raise RuleError(f"rule {rule.name}: no emitter for {type(cond).__name__}")
             if isinstance(cond, D.Envelope) and cond.name not in ENGINE_CHECKS | HEAD_CHECKS:
                 raise RuleError(f"rule {rule.name}: unknown envelope check {cond.name!r}")
 

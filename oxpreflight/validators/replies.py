@@ -16,32 +16,29 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, Optional
 
-from ..rules import FIELDS, RULES
+from ..rules import ECHO_ORDER, FIELDS, RULES
 from ..rules.language import (
     BATCH_OF, CANCEL_COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Absent, UnknownMarket,
 )
 from ..rules.catalogue import KNOWN
-from ..rules.orders import TRIGGER_TYPES
+from ..rules.order_types import BY_NAME, MODIFY_DERIVES, Copy
 from .exact import as_text
 from .verdict import Verdict
 
 _ORDER_OPS = frozenset(ORDER_COMMANDS + CANCEL_COMMANDS + MODIFY_COMMANDS)
-#: Fields echoed as numbers (integer-valued strings and floats become ints).
-_AS_NUMBER = frozenset(("timestamp", "recvWindow"))
-#: Fields echoed as strings when sent as numbers.
-_AS_TEXT = frozenset(("orderId", "clientOrderId", "quantity", "amount", "displayQuantity",
-                      "price", "limitPrice", "stopPrice"))
-#: Echo order: the recorded reply's, then the documented replies' for the fields it lacks.
-_ORDER = ("recvWindow", "timestamp", "clientOrderId", "orderId", "marketCode", "side",
-          "orderType", "quantity", "amount", "displayQuantity", "timeInForce", "price",
-          "limitPrice", "stopPrice", "triggerType", "selfTradePreventionMode", "source")
+_ECHOED = tuple(FIELDS[BATCH_OF.get(op, op)] for op in _ORDER_OPS)
+#: Fields echoed as numbers (integer-valued strings and floats become ints), and as strings
+#: when sent as numbers, by their ``FIELDS`` spec.
+_AS_NUMBER = frozenset(f for fields in _ECHOED for f, spec in fields.items()
+                       if spec.echo == "number")
+_AS_TEXT = frozenset(f for fields in _ECHOED for f, spec in fields.items() if spec.echo == "text")
+_ORDER = ECHO_ORDER
 _NUMBER_TYPES = (int, float, Decimal)  # exact classes: bool is not a number here
 _DIGITS = re.compile(r"-?[0-9]{1,19}").fullmatch  # ASCII: int() also reads "١٢٣"
 #: Codes that reject the market code itself: the exchange has not found a market to derive from.
 _MARKET_CODES = frozenset(
     r.code for r in RULES if isinstance(r.fails, UnknownMarket)
     or (isinstance(r.fails, Absent) and r.fails.field == "marketCode"))
-_TRIGGER = TRIGGER_TYPES[0]  # MARK_PRICE, the only documented triggerType, echoed on stops
 
 
 def _number(value: Any) -> Any:
@@ -78,21 +75,21 @@ def _finite(value: Any) -> Any:
 
 
 def _derive(op: str, out: dict) -> None:
-    """Fields the exchange fills in from the order type (its documented failure replies)."""
+    """Fields the exchange fills in from the order type (``rules/order_types.py``)."""
     if op == "modifyorder":
-        if "price" in out:
-            out.setdefault("limitPrice", out["price"])
-        return
-    kind = out.get("orderType")
-    if kind == "LIMIT" and "price" in out:
-        out.setdefault("limitPrice", out["price"])
-    elif kind == "STOP_LIMIT":
-        if "limitPrice" in out:
-            out.setdefault("price", out["limitPrice"])
-        out.setdefault("triggerType", _TRIGGER)
-    elif kind == "STOP_MARKET":
-        out.setdefault("timeInForce", "IOC")
-        out.setdefault("triggerType", _TRIGGER)
+        derives = MODIFY_DERIVES
+    else:
+        kind = out.get("orderType")
+        found = BY_NAME.get(kind) if kind.__class__ is str else None
+        if found is None:
+            return
+        derives = found.derives
+    for name, source in derives:
+        if source.__class__ is Copy:
+            if source.field in out:  # type: ignore[union-attr]
+                out.setdefault(name, out[source.field])  # type: ignore[union-attr]
+        else:
+            out.setdefault(name, source)
 
 
 def echo(data: dict, op: str = "placeorder", code: Optional[str] = None) -> dict:

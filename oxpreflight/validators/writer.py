@@ -1,5 +1,6 @@
 """The writer of item functions: reads each value once, writes one commented ``if`` per rule
-row (expressions from :mod:`oxpreflight.validators.emitters`), and the size accounting of
+row (expressions from each condition class's declaration, :mod:`oxpreflight.validators.kinds`),
+and the size accounting of
 :mod:`oxpreflight.validators.sizing`. Generated lines stay within ``WIDTH`` characters."""
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from ..rules import language as D
-from .emitters import EMITTERS, RuleError, _and
+from .declaration import RuleError, kind_of
 from .sizing import KEY_ROOM
 
 WIDTH = 120
@@ -212,10 +213,7 @@ class Body:
         return "True" if "market" in self.facts else f"{m} is not None"
 
     def expr(self, c: D.Cond) -> str:
-        emitter = EMITTERS.get(type(c))
-        if emitter is None:
-            raise RuleError(f"no emitter for condition {type(c).__name__}")
-        return emitter(self, c)
+        return kind_of(c).emit(self, c)  # type: ignore[no-any-return]
 
     # -- values reported ---------------------------------------------------------------------
     def fill(self, rule: D.Rule) -> str:

@@ -343,8 +343,9 @@ def test_rule_table_markdown_when_generated_twice_then_identical_with_one_row_pe
     assert table == docs.rule_table_markdown()
     rows = table.splitlines()[2:]
     assert len(rows) == len(RULES)
-    assert rows[0].startswith("| 1 | 20027 | frame-too-long | The length of the message")
-    assert all(row.count(" | ") == 5 for row in rows)  # no unescaped pipe in a cell
+    assert rows[0].startswith("| frame-too-long | 20027 | The length of the message")
+    assert all(row.count(" | ") == 4 for row in rows)  # no unescaped pipe in a cell
+    assert not any(re.match(r"\| \d+ \|", row) for row in rows)  # no running numbers
 
 
 def test_example_frame_when_data_only_then_wrapped_with_first_command():
@@ -838,3 +839,13 @@ def test_explain_json_when_any_code_then_every_row_points_at_its_definition(caps
         path, line = row["where"].rsplit(":", 1)
         lines = (ROOT / path).read_text().splitlines()
         assert path.startswith("oxpreflight/rules/") and 1 <= int(line) <= len(lines), row
+
+
+def test_codes_json_enforced_by_is_true_a_code_no_row_enforces_is_server(capsys):
+    from oxpreflight.rules import STATE_RULES
+
+    rows = {row["code"]: row for row in json.loads(run(capsys, "codes", "--json")[1])}
+    assert rows["20026"]["enforced_by"] == "server" and rows["20026"]["rules"] == []
+    session = {code for code, row in rows.items() if row["enforced_by"] == "session"}
+    assert session == {r.code for r in STATE_RULES} - {r.code for r in RULES}
+    assert all(row["rules"] for row in rows.values() if row["enforced_by"] != "server")

@@ -1,9 +1,13 @@
-"""Differential tests (issue 9 contract): the ways of asking for one verdict agree.
+"""Differential tests: the ways of asking for one verdict agree. The one differential test of
+the fast paths.
 
 ``check`` against ``_general`` (no fast path), dict against its JSON text and UTF-8 bytes, and
 ``check`` against ``submit`` on a logged-in, stateless session: 20,000 frames each, from the
 project's strategies and their mutations (scripts/differential.py, which runs the same for a
-million frames), reproducibly (fixed seeds, hypothesis seeded without a database).
+million frames), reproducibly (fixed seeds, hypothesis seeded without a database). The fast
+paths are also held to the general plan on 20,000 boundary mutations: a documented field (from
+``FIELDS``, so a renamed field is followed) set to a value on an edge of its reading (tick and
+bound edges, 15/16-character numbers, 64-bit limits, non-ASCII digits, huge strings).
 
 Disagreements already known would be listed in ``KNOWN_OPEN`` by the trait of the frame that
 causes them (``differential.traits``); it is empty. A frame holding a listed trait may disagree
@@ -15,12 +19,15 @@ import importlib.util
 import json
 import random
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from oxpreflight import Preflight
+from oxpreflight.rules import FIELDS
 from oxpreflight.rules.examples import LIMIT, MARKETS, NOW
+from oxpreflight.rules.order_types import NAMES as ORDER_TYPES
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("oxpreflight_differential",
@@ -31,7 +38,7 @@ _spec.loader.exec_module(differential)
 fuzz = differential.fuzz
 
 #: trait -> (the open issue, {comparison: "any" | "replies"} it may break until fixed). Empty:
-#: lone_surrogate, not_utf8, float_overflow, huge_digits, beyond_64_bits (issue 10 fixes),
+#: lone_surrogate, not_utf8, float_overflow, huge_digits, beyond_64_bits (fixed),
 #: too_long (one 20027 reply shape) and exponent_float (floats as their shortest text) agree.
 KNOWN_OPEN: dict = {}
 
@@ -70,11 +77,105 @@ def _show(failures) -> str:
 
 @pytest.mark.skipif(not hasattr(Preflight, "_general"),
                     reason="Preflight._general (the general plan, no fast path) is not on this "
-                           "branch yet (engine helper, issue 9)")
+                           "branch yet")
 @pytest.mark.parametrize("chunk", range(CHUNKS))
 def test_check_agrees_with_the_general_plan(pool, chunk):
     failures = _run(pool, chunk, ("general",))
     assert not failures, _show(failures)
+
+
+# -- boundary values: the fast paths' typed readings against the general plan ------------------
+_VALUES = (
+    None, "", "0", "-1", 0, -1, 1, 1.5, "1.5", "0.0001", 0.0001, 0.00015, "0.00015", "1.",
+    ".5", "00001", "1e3", " 1", "\uff11", "\u0663", "abc", True, [], {}, [1], 10**20, "1" * 25,
+    -(10**19), float("nan"), float("inf"), 1e-7, 1e300, Decimal("68000.5"), Decimal("-0"),
+    68000.0, 68000.5, "68000", "68000.5", "68000.0000000000000001", 68000.0000000000001,
+    "68000.000000000001", "123456789012345", "1234567890123456", "12345678.1234567",
+    "999999999999999999", "9223372036854775807", "9223372036854775808", NOW - 100, NOW - 5000,
+    str(NOW), 500, "500", 61383.99999999999, "61384", 75026.00000000001, "75026.0000000000001",
+    *ORDER_TYPES, "BUY", "SELL", "GTC", "IOC", "MARK_PRICE",
+    "BTC-USD-SWAP-LIN", "BTC-USDT", "BTC-USD-REPO-LIN", "BTC-USD-SPR-QP-LIN",
+    "ETH-USD-SWAP-LIN-NEW", "btcUSD", "\ud800", "x" * 3900, "1" * 3900, "\u00e9" * 700,
+    list(range(700)), {"deep": [[[[1]]]]},
+)
+#: Every documented field of the order commands, and one near miss (an undocumented field).
+_FIELDS = tuple(sorted({f for op in ("placeorder", "modifyorder", "cancelorder")
+                        for f in FIELDS[op]})) + ("clientOrderID",)
+BOUNDARY_CASES = 20_000
+
+
+def _copy(value):
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def mutate(frame, rng):
+    """A copy of ``frame`` with one to three changes to one order (or the envelope)."""
+    frame = _copy(frame)
+    orders = frame.get("dataArray") if isinstance(frame.get("dataArray"), list) else [
+        frame.get("data")]
+    for _ in range(rng.randint(1, 3)):
+        target = rng.choice(orders) if orders else None
+        roll = rng.random()
+        if not isinstance(target, dict) or roll < 0.05:
+            frame["tag"] = rng.choice((1, "t" * 33, 1.5, None, [1], 10**40, "\ud800"))
+        elif roll < 0.25 and target:
+            target.pop(rng.choice(sorted(target)), None)
+        elif roll < 0.35 and isinstance(target.get("price"), str):
+            try:
+                target["price"] = float(target["price"])
+            except ValueError:
+                target["price"] = None
+        elif roll < 0.45:
+            for key, value in list(target.items()):
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    target[key] = repr(value) if isinstance(value, float) else str(value)
+        else:
+            target[rng.choice(_FIELDS)] = rng.choice(_VALUES)
+    return frame
+
+
+def _values(verdict) -> list:
+    return [(repr(v.value), [repr(w.value) for w in v.warnings])
+            for v in (verdict, *verdict.items)]
+
+
+def test_the_fast_paths_agree_with_the_general_plan_on_boundary_values(pool):
+    rng = random.Random(SEED)
+    differ = differential.Differ()
+    bases = [frame for _, frame in pool if isinstance(frame, dict)]
+    failures, ops = [], set()
+    for n in range(BOUNDARY_CASES):
+        obj = mutate(rng.choice(bases), rng)
+        text = None
+        if n % 4 == 0:  # a quarter also as text, as a client would send it
+            try:
+                text = json.dumps(obj, default=str)
+            except ValueError:
+                pass
+        case = fuzz.Case("boundary", obj, text)
+        ops.add(str(obj.get("op")))
+        failures += [(f, case) for f in unexplained(differ, case, ("general",))]
+        for form in case.forms():  # and the values reported, which the summary leaves out
+            fast, general = differ.pf.check(form), differ.pf._general(form)
+            if _values(fast) != _values(general):
+                failures.append((("values", f"{_values(fast)} | {_values(general)}"), case))
+    assert {"placeorder", "placeorders", "modifyorder", "cancelorder"} <= ops
+    assert not failures, _show(failures)
+
+
+@pytest.mark.parametrize("text", [
+    '{"op":"placeorder","tag":1,"data":{"marketCode":"BTC-USD-SWAP-LIN","side":"BUY",'
+    '"orderType":"LIMIT","quantity":"0.001","price":%s}}' % price
+    for price in ('"68000.0000000000000001"', "68000.0000000000000001")])
+def test_long_decimal_price_as_number_or_string_gets_w002(text):
+    pf = Preflight(MARKETS, clock=lambda: NOW)
+    verdict = pf.check(text)
+    assert verdict.ok and [w.code for w in verdict.warnings] == ["W002"]
+    assert differential.same(verdict, pf._general(text))
 
 
 @pytest.mark.parametrize("chunk", range(CHUNKS))

@@ -1,4 +1,4 @@
-"""The engine under hostile input (issue 10, engine items): nesting, encodings, huge integers,
+"""The engine under hostile input: nesting, encodings, huge integers,
 unpaired surrogates, immutable verdicts, oversized batches, implausible clocks."""
 import json
 import typing

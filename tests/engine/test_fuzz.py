@@ -1,4 +1,4 @@
-"""The fuzz suite (issue 10, "Fuzzing as a habit"): hostile input through check, submit, guard
+"""The fuzz suite: hostile input through check, submit, guard
 and the CLI. Generator and invariants live in scripts/fuzz.py (which runs the same thing for a
 million inputs); this runs 20,000 cases, reproducibly (fixed seeds, hypothesis seeded without a
 database), each case as dict, JSON text and UTF-8 bytes where it has those forms.
@@ -74,10 +74,16 @@ def test_fuzzed_cases_hold_every_invariant(pool, chunk):
 
 def test_the_pool_holds_the_projects_own_strategies(pool):
     kinds = Counter(kind for kind, _ in pool)
-    assert kinds["valid"] > 50 and kinds["violating"] > 50
+    # hypothesis's draws depend on what ran before in the process (48 valid frames alone):
+    # a floor, not an exact count
+    assert kinds["valid"] > 30 and kinds["violating"] > 30, kinds
     pf = Preflight(MARKETS, clock=lambda: NOW)
-    assert all(pf.check(frame).ok for kind, frame in pool if kind == "valid")
-    assert not any(pf.check(frame).ok for kind, frame in pool if kind == "violating")
+    rejected = [(pf.check(frame), frame) for kind, frame in pool if kind == "valid"]
+    rejected = [(f"{v.code} {v.rule}", fuzz.short(frame)) for v, frame in rejected if not v.ok]
+    assert not rejected, rejected[:3]
+    passed = [fuzz.short(frame) for kind, frame in pool
+              if kind == "violating" and pf.check(frame).ok]
+    assert not passed, passed[:3]
 
 
 # -- the harness can fail -----------------------------------------------------------------------

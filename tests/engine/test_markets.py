@@ -1,4 +1,4 @@
-"""Markets (issue 11 §3, issue 10 item 7): the embedded catalogue is open-world, a given one is
+"""Markets: the embedded catalogue is open-world, a given one is
 complete; what could not be checked is said; a bad catalogue is one clear MarketError."""
 import json
 
@@ -108,7 +108,7 @@ def test_minimum_size_not_checked_is_said_for_a_market_without_min_size():
     assert "100008" in verdict.warnings[1].message
 
 
-# -- catalogues that cannot be used (issue 10 item 7) -----------------------------------------
+# -- catalogues that cannot be used ----------------------------------------------------------
 BTC = {"marketCode": "BTC-USD-SWAP-LIN", "type": "FUTURE", "tickSize": "1", "minSize": "0.0001",
        "upperPriceBound": "75026", "lowerPriceBound": "61384"}
 

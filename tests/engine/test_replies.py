@@ -1,4 +1,4 @@
-"""Failure replies in the exchange's shape (issue 11 §1): the echoed ``data`` is the exchange's
+"""Failure replies in the exchange's shape: the echoed ``data`` is the exchange's
 normalised order, as the one recorded real reply and the documented failure replies show."""
 import json
 
@@ -7,7 +7,7 @@ import pytest
 from oxpreflight import Preflight
 from oxpreflight.rules.examples import MARKETS, NOW, order
 
-# The recorded exchange: a public client script sent SENT and logged SEEN (ISSUES.md, issue 11).
+# The recorded exchange: a public client script sent SENT and logged SEEN.
 SENT = ('{"op":"placeorder","tag":123,"data":{"timestamp":"1648894455408","recvWindow":2000,'
         '"clientOrderId":1,"marketCode":"btcUSD","side":"SELL","orderType":"LIMIT",'
         '"quantity":0.001,"timeInForce":"GTC","price":44000}}')

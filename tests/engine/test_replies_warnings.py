@@ -1,4 +1,4 @@
-"""Warnings reviewed against the docs and real clients' frames (issue 11 §4)."""
+"""Warnings reviewed against the docs and real clients' frames."""
 import pytest
 
 from oxpreflight import Preflight

@@ -1,4 +1,4 @@
-"""The order channel as documented (issue 11 §2): the OrderClosed failure push (event CANCEL /
+"""The order channel as documented: the OrderClosed failure push (event CANCEL /
 AMEND, code 100004) and the Cancel All push, and what the session answers for an order it saw
 close (accepted, W104: the exchange accepts the command and pushes 100004) and for an id it has
 never seen (100005)."""

@@ -1,4 +1,4 @@
-"""The session under faults (issue 10): a send that raises leaves no trace, a secret that cannot
+"""The session under faults: a send that raises leaves no trace, a secret that cannot
 be encoded never leaks, orders never acknowledged expire and stay bounded, the rate window
 survives wall-clock steps, and repr never raises."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The session reads the frame the engine decoded (issue 8/9: one decode per frame) and answers
+"""The session reads the frame the engine decoded (one decode per frame) and answers
 a failure of its own with the engine's internal-error verdict."""
 from __future__ import annotations
 
