@@ -24,6 +24,7 @@ to; a fast path appends to it when its rejection is proven to fit (see
 """
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any, Callable, Optional
 
 from ..rules import language as D
@@ -214,7 +215,8 @@ def compile_plans(rules: tuple[D.Rule, ...], fields: dict[str, dict[str, D.Field
                 bad = const_name(head_rows["bad_payload"])
                 timed = any(isinstance(c, (D.Inactive, D.Expired))
                             for r in item_rules for c in conditions(r.fails))
-                once = ["now = T()", "T = lambda: now  # one reading for the whole batch"]
+                once = ["now = T()",
+                        "T = REPEAT(now).__next__  # one reading for the whole batch"]
                 known = Body(fields.get(item_op, {}), [], consts).known
                 pick = _pick(item_op, known, "item_general", "out.append({})")
                 for out, step in ((lines, pick), (general, [
@@ -231,7 +233,8 @@ def compile_plans(rules: tuple[D.Rule, ...], fields: dict[str, dict[str, D.Field
                                                  item_rules, consts)
         source = "\n".join(lines) + "\n"
         namespace = {"exact": exact, "BAD": exact.BAD, "size_bound": size_bound, "PROVEN": proven,
-                     "FIELD_ROOM": FIELD_ROOM, "OPEN": open_markets, **consts}
+                     "FIELD_ROOM": FIELD_ROOM, "OPEN": open_markets, "REPEAT": repeat,
+                     **consts}
         try:
             exec(compile(source, f"<oxpreflight plan {op}>", "exec"), namespace)
         except SyntaxError as exc:  # a rule table bug: fail loudly at build time
