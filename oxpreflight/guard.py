@@ -19,9 +19,10 @@ import contextlib
 import functools
 import inspect
 import logging
+import types
 from typing import (
-    TYPE_CHECKING, Any, Awaitable, Callable, ContextManager, Coroutine, Literal, Optional,
-    ParamSpec, TypeVar, overload,
+    TYPE_CHECKING, Any, Awaitable, Callable, ContextManager, Coroutine, Generator, Literal,
+    Optional, ParamSpec, TypeVar, overload,
 )
 
 from .batches import held_replies, failing_replies, is_partial, valid_part
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from .session import Session
     from .validators.engine import Engine  # what a Preflight is to the guard
 
-__all__ = ["guard", "failure_replies", "log_blocked", "Batches"]
+__all__ = ["guard", "failure_replies", "log_blocked", "Batches", "SendWatch"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -100,20 +101,96 @@ def _is_async(send: Callable[..., Any]) -> bool:
     return call is not None and inspect.iscoroutinefunction(call)
 
 
-def admission(pf: Optional["Engine"], session: Optional["Session"]
-              ) -> Callable[[Any], ContextManager[Verdict]]:
-    """``frame -> context manager yielding the verdict``: ``session.sending`` (a send that
-    raises inside it is undone), else the plain check."""
+class SendWatch:
+    """Whether a ``websockets`` send got as far as writing its frame, for a send that raised.
+
+    websockets (13 and later) writes a frame to the transport first and only then waits for
+    the transport to drain. When the connection is open, its transport not closing and no
+    fragmented message in progress, everything up to that write runs without yielding to the
+    event loop. So a send that yielded has written its frame: whatever interrupts it then (a
+    cancellation in the drain, the connection lost while draining) leaves the frame on its way
+    to the exchange, and :meth:`left` is true. A send that could not write (not open, closing,
+    queued behind a fragmented message) or failed before yielding never wrote: false.
+    """
+
+    __slots__ = ("ready", "yielded")
+
+    def __init__(self, connection: Any) -> None:
+        self.ready = _can_write(connection)
+        self.yielded = False
+
+    @classmethod
+    def of(cls, send: Callable[..., Any]) -> Optional[Any]:
+        """The websockets connection whose bound ``send`` this is, else ``None``."""
+        owner = getattr(send, "__self__", None)
+        if owner is not None and type(owner).__module__.startswith("websockets."):
+            return owner
+        return None
+
+    def left(self, exc: BaseException) -> bool:
+        """The frame may have left (for ``session.sending(frame, sent=...)``)."""
+        return self.ready and self.yielded
+
+    @types.coroutine
+    def run(self, awaitable: Awaitable[T]) -> Generator[Any, Any, T]:
+        """Await ``awaitable`` (the send), noting whether it ever yielded."""
+        steps = awaitable.__await__()
+        value: Any = None
+        error: Optional[BaseException] = None
+        while True:
+            try:
+                step = steps.send(value) if error is None else steps.throw(error)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+            self.yielded = True
+            try:
+                value, error = (yield step), None
+            except BaseException as exc:  # a cancellation: thrown into the send
+                value, error = None, exc
+
+
+#: Where a websockets connection keeps the fragmented message that later sends wait behind.
+_FRAGMENTS = ("send_in_progress",  # websockets >= 16
+              "fragmented_send_waiter",  # 13 to 15
+              "_fragmented_message_waiter")  # the legacy implementation
+
+
+def _can_write(connection: Any) -> bool:
+    try:
+        return (connection.state.name == "OPEN"
+                and not connection.transport.is_closing()
+                and all(getattr(connection, name, None) is None for name in _FRAGMENTS))
+    except Exception:  # not the connection it should be: it may have written
+        return True
+
+
+Admit = Callable[..., ContextManager[Verdict]]
+
+
+def _takes_sent(sending: Callable[..., Any]) -> bool:
+    try:
+        parameters = inspect.signature(sending).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "sent" or p.kind is p.VAR_KEYWORD for p in parameters)
+
+
+def admission(pf: Optional["Engine"], session: Optional["Session"]) -> Admit:
+    """``(frame, sent=None) -> context manager yielding the verdict``: ``session.sending`` (a
+    send that raises inside it is undone unless ``sent(exc)`` says the frame may have left),
+    else the plain check."""
     if session is not None:
         sending = getattr(session, "sending", None)
         if sending is not None:
-            return sending  # type: ignore[no-any-return]
+            if _takes_sent(sending):
+                return sending  # type: ignore[no-any-return]
+            return lambda frame, sent=None: sending(frame)  # a session of the user's own
         submit = session.submit  # an object with ``submit`` only: nothing to undo
-        return lambda frame: contextlib.nullcontext(submit(frame))
+        return lambda frame, sent=None: contextlib.nullcontext(submit(frame))
     if pf is None:
         raise TypeError("guard needs a Preflight or a session")
     check = pf.check
-    return lambda frame: contextlib.nullcontext(check(frame))
+    return lambda frame, sent=None: contextlib.nullcontext(check(frame))
 
 
 @overload
@@ -167,8 +244,10 @@ def guard(pf: Optional["Engine"], send: Callable[..., Any], *,
     and ``sent`` the indices that were sent.
 
     ``session``: check with the session (login, rate, open orders) through
-    ``session.sending(frame)``, so a ``send`` that raises leaves the session as if the frame
-    had never been sent; the exception reaches the caller unchanged.
+    ``session.sending(frame)``, so a ``send`` that raises an error leaves the session as if
+    the frame had never been sent, while a frame that may have left (a cancelled send; for a
+    websockets connection's ``send``, one that had written its frame: :class:`SendWatch`)
+    stays recorded; the exception reaches the caller unchanged.
 
     ``send`` is async when it is a coroutine function (or has an ``async def __call__``); the
     wrapper is then a coroutine function too. A sync callable that returns awaitables is
@@ -208,16 +287,20 @@ def guard(pf: Optional["Engine"], send: Callable[..., Any], *,
         return valid_part(verdict, frame) if batches == "valid" else None
 
     if _is_async(send):
+        connection = SendWatch.of(send) if session is not None else None
+
         @functools.wraps(send, updated=())
         async def guarded_async(frame: Any, *args: Any, **kwargs: Any) -> Any:
-            with admit(frame) as verdict:
+            watch = None if connection is None else SendWatch(connection)
+            with admit(frame, sent=None if watch is None else watch.left) as verdict:
                 if verdict.ok:
-                    return await send(frame, *args, **kwargs)
+                    return await _watched(watch, send(frame, *args, **kwargs))
             part = split(verdict, frame)
             if part is not None:
-                with admit(part[0]) as again:
+                watch = None if connection is None else SendWatch(connection)
+                with admit(part[0], sent=None if watch is None else watch.left) as again:
                     if again.ok:
-                        result = await send(part[0], *args, **kwargs)
+                        result = await _watched(watch, send(part[0], *args, **kwargs))
                         await refuse_async(verdict, frame, part[1])
                         return result
             return await refuse_async(verdict, frame)
@@ -264,6 +347,11 @@ async def _then(result: Awaitable[T], after: Awaitable[Any]) -> T:
     value = await result
     await after
     return value
+
+
+def _watched(watch: Optional[SendWatch], sending: Awaitable[T]) -> Awaitable[T]:
+    """A websockets connection's send, watched for whether it wrote its frame."""
+    return sending if watch is None else watch.run(sending)
 
 
 async def _settle(stack: contextlib.ExitStack, result: Awaitable[T]) -> T:

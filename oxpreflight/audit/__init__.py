@@ -160,6 +160,7 @@ class Auditor:
             self.report.untimed += ts is None
             self._sent(number, frame, ts is not None)
             return []
+        self.report.received += 1
         return self._received(number, frame)
 
     def finish(self) -> AuditReport:

@@ -99,6 +99,7 @@ class AuditReport:
     unmatched: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # (line, reason)
     untimed: int = 0                             # sent lines without "ts"
+    received: int = 0                            # received lines replayed (replies, pushes)
     found: list = field(default_factory=list)
     session_used: bool = True
     hints: list = field(default_factory=list)

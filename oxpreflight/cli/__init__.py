@@ -3,7 +3,8 @@
 Exit codes: 0 all frames pass (check) or no disagreement (audit), 1 some frame is rejected or
 some reply disagrees, 2 a usage error or a run that could not finish (a missing file, a bad
 option or market catalogue, a worker process that failed: one line on standard error, never a
-traceback), 130 Ctrl-C. No worker process outlives the command.
+traceback), 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (handled like Ctrl-C). No worker process
+outlives the command.
 
 This module holds the parser and :func:`main`; each command lives in its own module and
 registers itself with ``add_parser(subparsers)``.
@@ -18,6 +19,7 @@ from typing import NoReturn, Optional
 from .. import __version__
 from . import audit_cmd, check, docs_cmd, markets_cmd
 from .options import EXIT_FOUND, EXIT_OK, EXIT_USAGE, UsageError
+from .signals import Stopped, stopping_on_signals
 
 __all__ = ["EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "UsageError", "build_parser", "main"]
 
@@ -48,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[list] = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
+    if sys.stderr is None:  # started with 2>&-: errors have nowhere to go but the exit code
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -58,8 +62,13 @@ def main(argv: Optional[list] = None) -> int:
         sys.stderr.write(f"oxpreflight: error: a command is required ({names}); "
                          "see oxpreflight --help\n")
         return EXIT_USAGE
+    if sys.stdout is None and getattr(args, "output", None) in (None, "-"):  # >&-
+        sys.stderr.write("oxpreflight: error: standard output is closed: nowhere to write "
+                         "the results\n")
+        return EXIT_USAGE
     try:
-        return args.run(args)
+        with stopping_on_signals():
+            return args.run(args)
     except UsageError as exc:
         sys.stderr.write(f"oxpreflight: error: {exc}\n")
         return EXIT_USAGE
@@ -73,6 +82,9 @@ def main(argv: Optional[list] = None) -> int:
     except OSError as exc:  # e.g. a read error in the middle of the input
         sys.stderr.write(f"oxpreflight: error: {exc.strerror or exc}\n")
         return EXIT_USAGE
+    except Stopped as exc:  # SIGTERM, SIGHUP: as Ctrl-C, every worker already stopped
+        sys.stderr.write(f"\noxpreflight: terminated ({exc.name})\n")
+        return 128 + exc.signum
     except KeyboardInterrupt:
         sys.stderr.write("\noxpreflight: interrupted\n")
         return 130

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from typing import Any
 
 from ..audit import Auditor, ReplayClock
 from ..docs import json_text
 from .lines import close_input, numbered_blocks, open_input, split_lines
-from .options import EXIT_FOUND, EXIT_OK, add_input_options, preflight
+from .options import EXIT_FOUND, EXIT_OK, UsageError, add_input_options, preflight
 from .progress import Progress
 
 
@@ -21,10 +22,12 @@ def run(args: argparse.Namespace) -> int:
     stream, size = open_input(args.file)
     progress = Progress(sys.stderr, size, enabled=not args.no_progress)
     out = sys.stdout
+    total = 0
     try:
         for first, block in numbered_blocks(stream):
             found = []
             lines = split_lines(block)
+            total += len(lines)
             for i, line in enumerate(lines):
                 found.extend(auditor.feed(first + i, line))
             if found:
@@ -35,8 +38,24 @@ def run(args: argparse.Namespace) -> int:
         progress.close()
         close_input(stream)
     report = auditor.finish()
+    if not report.sent and not report.received:
+        raise UsageError(nothing_to_audit(args.file, total, report.skipped))
     (sys.stderr if args.json else out).write(("" if args.json else "\n") + report.summary())
     return EXIT_FOUND if report.disagreements else EXIT_OK
+
+
+def nothing_to_audit(name: str, lines: int, skipped: list[tuple[int, str]]) -> str:
+    """Why a file held no capture record: how many lines were skipped, for which reasons."""
+    where = "standard input" if name == "-" else name
+    if not skipped:
+        return f"nothing to audit in {where}: " + (
+            f"{lines:,} blank line{'s' * (lines != 1)} only" if lines else "it is empty")
+    reasons = Counter(reason for _, reason in skipped)
+    why = ", ".join(f"{count:,} {reason}" for reason, count in
+                    sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
+    return (f"nothing to audit in {where}: {len(skipped):,} of {lines:,} "
+            f"line{'s' * (lines != 1)} skipped ({why}); a capture line is "
+            '{"direction": "sent" or "received", "frame": ...}')
 
 
 def add_parser(commands: Any) -> None:
@@ -45,7 +64,8 @@ def add_parser(commands: Any) -> None:
         "audit", help="replay a capture of sent frames and replies; report disagreements",
         description="Replay a capture ({\"direction\": \"sent\"|\"received\", \"frame\": ..., "
                     "\"ts\": ms} per line) through a session and report every reply that "
-                    "disagrees with the local verdict. Exit 0: none; 1: some; 2: usage error.")
+                    "disagrees with the local verdict. Exit 0: none; 1: some; 2: usage error, or "
+                    "no line of the file is a capture record.")
     audit.add_argument("file", metavar="CAPTURE", help="capture file (JSON Lines), or -")
     add_input_options(audit)
     audit.add_argument("--logged-in", action="store_true",

@@ -24,6 +24,7 @@ from .options import (
     preflight,
 )
 from .progress import Progress
+from .signals import default_signals
 
 #: Blocks in flight per worker process (bounds memory with ``--workers``).
 IN_FLIGHT_PER_WORKER = 2
@@ -144,6 +145,7 @@ def _worker_init(markets: Any, spec: tuple) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    default_signals()  # SIGTERM stops a worker (the parent's handler was inherited by fork)
     if "pf" not in _WORKER:  # forked workers inherit the parent's (same catalogue, read once)
         _WORKER["pf"] = Preflight(markets=markets, clock=make_clock(spec))
 

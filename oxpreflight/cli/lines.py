@@ -10,6 +10,9 @@ from .options import UsageError
 
 #: Bytes read at a time; a block is cut at its last newline, so it holds whole lines only.
 BLOCK_SIZE = 1 << 20
+#: Bytes of one line kept: 262,144 characters at least, far over the frame length limit
+#: (20027 at 4,000 characters), so cutting a longer line changes no verdict.
+MAX_LINE = 1 << 20
 
 _WHITESPACE = " \t\r"
 
@@ -17,6 +20,8 @@ _WHITESPACE = " \t\r"
 def open_input(path: str) -> tuple[Any, Optional[int]]:
     """``(binary stream, size in bytes or None)`` for a path, or ``-`` for stdin."""
     if path == "-":
+        if sys.stdin is None:  # started with <&-
+            raise UsageError("standard input is closed: nothing to read from -")
         return sys.stdin.buffer, None
     try:
         handle = open(path, "rb")
@@ -32,27 +37,63 @@ def open_input(path: str) -> tuple[Any, Optional[int]]:
 
 def close_input(stream: Any) -> None:
     """Close what :func:`open_input` opened (never stdin)."""
-    if stream is not sys.stdin.buffer:
+    if stream is not getattr(sys.stdin, "buffer", None):
         stream.close()
 
 
-def read_blocks(stream: Any, size: Optional[int] = None) -> Iterator[bytes]:
-    """Blocks of whole lines (each ends with a newline, except perhaps the file's last)."""
+def read_blocks(stream: Any, size: Optional[int] = None,
+                max_line: int = MAX_LINE) -> Iterator[bytes]:
+    """Blocks of whole lines (each ends with a newline, except perhaps the file's last).
+
+    A line longer than ``max_line`` bytes is kept cut to its first ``max_line`` bytes (the
+    rest is read and dropped): such a line is over any frame length limit (20027) whatever
+    its end, so one endless line through a pipe costs linear time and bounded memory.
+    """
     size = size or BLOCK_SIZE
     read = getattr(stream, "read1", stream.read)  # read1: a pipe's lines arrive without waiting
-    carry = b""
+    carry = bytearray()  # the start of a line not ended yet
+    cut_short = False    # that line passed max_line: the rest of it is dropped
+    dropped_text = False  # what was dropped is more than blanks
     while True:
         data = read(size)
         if not data:
             if carry:
-                yield carry
+                yield _kept(carry, dropped_text)
             return
+        if cut_short:
+            end = data.find(b"\n")
+            dropped_text = dropped_text or not _blank(data if end < 0 else data[:end])
+            if end < 0:
+                continue
+            yield _kept(carry, dropped_text) + b"\n"
+            carry.clear()
+            cut_short = dropped_text = False
+            data = data[end + 1:]
         cut = data.rfind(b"\n")
-        if cut < 0:
-            carry += data
-            continue
-        yield carry + data[:cut + 1] if carry else data[:cut + 1]
-        carry = data[cut + 1:]
+        if cut >= 0:
+            if carry:
+                yield bytes(carry) + data[:cut + 1]
+                carry.clear()
+            else:
+                yield data[:cut + 1]
+            data = data[cut + 1:]
+        carry += data
+        if len(carry) > max_line:
+            dropped_text = not _blank(carry[max_line:])
+            del carry[max_line:]
+            cut_short = True
+
+
+def _blank(data: Any) -> bool:
+    return not data.strip(b" \t\r")
+
+
+def _kept(carry: bytearray, dropped_text: bool) -> bytes:
+    """What stands for a line cut short: its start, unless only its dropped part had text
+    (then as many ``x``: a long line that is not blank, whose verdict is 20027 too)."""
+    if dropped_text and _blank(carry):
+        return b"x" * len(carry)
+    return bytes(carry)
 
 
 def numbered_blocks(stream: Any, size: Optional[int] = None) -> Iterator[tuple[int, bytes]]:

@@ -54,6 +54,16 @@ def _decode(message: Any) -> Any:
     return orjson.loads(message)
 
 
+def _may_have_left(exc: BaseException,
+                   sent: Optional[Callable[[BaseException], bool]]) -> bool:
+    if sent is None:
+        return not isinstance(exc, Exception)
+    try:
+        return bool(sent(exc))
+    except Exception:  # a broken judge must not hide the send's own exception
+        return True
+
+
 def _positive_int(name: str, value: Any, zero: bool = False) -> int:
     if value.__class__ is not int or value < (0 if zero else 1):
         raise ValueError(f"{name} must be a {'non-negative' if zero else 'positive'} integer")
@@ -115,16 +125,20 @@ class Session:
         return submission(self._state, frame)[0]
 
     @contextmanager
-    def sending(self, frame: Frame) -> Iterator[Verdict]:
+    def sending(self, frame: Frame, *,
+                sent: Optional[Callable[[BaseException], bool]] = None) -> Iterator[Verdict]:
         """``with session.sending(frame) as verdict:`` send inside the block when
-        ``verdict.ok``. The verdict is :meth:`submit`'s; if the block raises, what the
-        submission recorded (rate slots, pending orders) is taken back and the exception
-        propagates unchanged. Plain ``with``, usable around ``await send(...)``."""
+        ``verdict.ok``. The verdict is :meth:`submit`'s. If the block raises, the exception
+        propagates unchanged and what the submission recorded (rate slots, pending orders)
+        is taken back unless the frame may have left: ``sent(exc)`` says so when given (the
+        caller knows its transport); by default an error (an ``Exception``) means the send
+        failed, while an interruption (cancellation, Ctrl-C) may have come after the frame
+        was written, so the record is kept. Plain ``with``, usable around ``await send(...)``."""
         verdict, record = submission(self._state, frame)
         try:
             yield verdict
-        except BaseException:
-            if record is not None:
+        except BaseException as exc:
+            if record is not None and not _may_have_left(exc, sent):
                 take_back(self._state, record)
             raise
 

@@ -9,7 +9,7 @@ breakers hand-written (:mod:`oxpreflight.testing.handwritten`)."""
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field as _field
+from dataclasses import dataclass, field as _field, replace
 from decimal import Decimal
 from typing import Any, Callable, Optional
 
@@ -21,6 +21,10 @@ from ..rules.language import BATCH_OF, Rule
 from ..rules.order_types import TABLE as ORDER_TYPE_TABLE
 from ..validators.kinds import BY_ROW, KINDS
 from .book import Book, as_decimal, long, unit
+from .figures import (  # noqa: F401 - part of the kit the breakers are given
+    above_bound, below_bound, below_step, beyond_bound, expire, has_inactive, inactive_markets,
+    needs_clock, require,
+)
 from .valid import cancel_item, frame, login_data, modify_item, order_types, place_item, value
 
 Change = Callable[[Any, dict, Book], dict]  # (draw, item, book) -> the broken item
@@ -91,6 +95,8 @@ class _Shape:
     picks: list = _field(default_factory=list)   # predicates on the market record
     any_market: bool = False             # a MarketType condition chooses the market
     changes: list = _field(default_factory=list)
+    pool: Optional[Callable[[Book], tuple]] = None   # the base markets, when not the active ones
+    needs: list = _field(default_factory=list)   # book -> why it cannot be broken, or None
 
 
 def set_field(field: str, values: Callable[[Book], st.SearchStrategy]) -> Change:
@@ -182,8 +188,8 @@ def leaf(cond: L.Cond, shape: _Shape) -> Optional[Change]:
         walk(cond, alone)
     except NoBreaker:
         return None
-    guards = (alone.types, alone.sides, alone.picks, alone.any_market)
-    if guards != (None, None, [], False) or len(alone.changes) != 1:
+    guards = (alone.types, alone.sides, alone.picks, alone.any_market, alone.pool, alone.needs)
+    if guards != (None, None, [], False, None, []) or len(alone.changes) != 1:
         return None
     return alone.changes[0]
 
@@ -193,7 +199,10 @@ _KIT = sys.modules[__name__]
 
 def _markets(bk: Book, item_op: str, shape: _Shape) -> tuple:
     """The records a base item of ``item_op`` may use under the row's guards."""
-    recs = tuple(bk.markets.values()) if item_op == "cancelorder" else bk.active
+    if shape.pool is not None:
+        recs = shape.pool(bk)
+    else:
+        recs = tuple(bk.markets.values()) if item_op == "cancelorder" else bk.active
     recs = tuple(r for r in recs if all(pick(r) for pick in shape.picks))
     if item_op == "placeorder" and shape.types is not None:
         recs = tuple(r for r in recs if set(shape.types) & set(order_types(r, shape.any_market)))
@@ -204,8 +213,7 @@ def _no_market(bk: Book, item_op: str, shape: _Shape) -> str:
     """Why no market serves the row: the catalogue, or the order types the table allows."""
     what = "market" if item_op == "cancelorder" else "active market"
     name = shape.rule.name
-    if shape.types is not None and _markets(bk, item_op, _Shape(shape.rule, item_op, None,
-                                                                 shape.sides, shape.picks)):
+    if shape.types is not None and _markets(bk, item_op, replace(shape, types=None)):
         allowed = {t.name: t for t in ORDER_TYPE_TABLE}
         unknown = [t for t in shape.types if t not in allowed]
         if unknown:
@@ -253,6 +261,9 @@ def derive(rule: Rule) -> Breaker:
 
     def needs(bk: Book) -> Optional[str]:
         for item_op, shape in shapes.items():
+            reason = next((r for r in (need(bk) for need in shape.needs) if r), None)
+            if reason is not None:
+                return reason
             if item_op != "login" and not _markets(bk, item_op, shape):
                 return _no_market(bk, item_op, shape)
         return None

@@ -1,20 +1,20 @@
 """Breakers written by hand, keyed by rule name: the frame-level rows (length, JSON, op, tag,
-payload) and the rows whose breaking needs a market's figures (bounds, increment, listing
-window) or the clock. Every other row's breaker is derived (:mod:`.derived`)."""
+payload, batch-level timing), whose ``Envelope`` condition each names a check of the engine's
+own. Every other row's breaker is derived from its condition classes' declarations
+(:mod:`.derived`)."""
 from __future__ import annotations
 
 import json
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 from hypothesis import strategies as st
 
 from ..rules.frame import MAX_DEPTH
 from ..rules.language import BATCH_OF, COMMANDS, SUBSCRIPTION_COMMANDS, Rule
-from ..validators.markets import MarketRecord
-from .book import SPAN, Book, in_range, price_range, step, ticks, unit
+from .book import Book
 from .derived import NOT_LONG, Breaker
-from .valid import CHANNELS, TAG_ALPHABET, frame, item, modify_item, needs_markets, place_item
+from .figures import needs_clock
+from .valid import CHANNELS, TAG_ALPHABET, frame, item, needs_markets
 
 _DEFAULT_LIMIT = 4000
 
@@ -157,103 +157,7 @@ def _bad_payload(draw, bk: Book, op: str) -> dict:
     return out
 
 
-# -- market figures and the clock -------------------------------------------------------------
-def _where(pick: Callable[[Book], tuple], what: str) -> Callable[[Book], Optional[str]]:
-    return lambda bk: None if pick(bk) else f"the catalogue has no {what}"
-
-
-def _needs_clock(bk: Book) -> Optional[str]:
-    return None if bk.now is not None else "no clock: pass now=<epoch ms>"
-
-
-def _on(bk: Book, item_op: str, recs: tuple, types: Optional[tuple] = None) -> st.SearchStrategy:
-    if item_op == "modifyorder":
-        return modify_item(bk, recs)
-    return place_item(bk, recs, types)
-
-
-def _broken(base: Callable[[Book, str], st.SearchStrategy], change: Callable) -> Callable:
-    """A breaker's ``make``: draw a base item for the op, apply ``change(draw, item, bk)``."""
-    def make(bk: Book, op: str) -> st.SearchStrategy:
-        @st.composite
-        def broken(draw):
-            return change(draw, draw(base(bk, BATCH_OF.get(op, op))), bk)
-        return frame(bk, op, broken())
-    return make
-
-
-def _inactive(rule: Rule) -> Breaker:
-    def needs(bk: Book) -> Optional[str]:
-        return _needs_clock(bk) or (None if bk.inactive else
-                                    f"the catalogue has no market inactive at now={bk.now}")
-    return Breaker(rule.commands, _broken(lambda bk, op: _on(bk, op, bk.inactive),
-                                          lambda draw, it, bk: it), needs)
-
-
-def _with_step(bk: Book) -> tuple:
-    return tuple(r for r in bk.active if r.step is not None)
-
-
-def _below_step(rule: Rule) -> Breaker:
-    def change(draw, it: dict, bk: Book) -> dict:
-        digits = draw(st.integers(1, 6))
-        part = draw(st.integers(1, 10**digits - 1))
-        size = step(bk.markets[it["marketCode"]]) * part / Decimal(10**digits)
-        return {**it, rule.fails.field: draw(bk.number(size))}
-    return Breaker(rule.commands, _broken(lambda bk, op: _on(bk, op, _with_step(bk)), change),
-                   _where(_with_step, "active market with a minSize"))
-
-
-def _below_bound(rec: MarketRecord) -> Optional[tuple]:
-    if rec.lo is None:
-        return None
-    last = ticks(rec.lo, unit(rec), ROUND_CEILING) - 1
-    first = last - 1000 if rec.rate else 1
-    return (first, last) if first <= last else None
-
-
-def _above_bound(rec: MarketRecord) -> Optional[tuple]:
-    if rec.hi is None:
-        return None
-    first = max(ticks(rec.hi, unit(rec), ROUND_FLOOR) + 1, 1 if not rec.rate else -SPAN)
-    return (first, first + 1000)
-
-
-def _out_of_bound(rule: Rule, order_type: Optional[str]) -> Breaker:
-    """``rule.fails`` ends in ``OutOfBound(field, side)``; for STOP_LIMIT the stop price moves
-    with the limit price, so the stop/limit order rows still pass."""
-    cond = rule.fails.parts[-1] if hasattr(rule.fails, "parts") else rule.fails
-    span = _below_bound if cond.side == "lower" else _above_bound
-
-    def recs(bk: Book) -> tuple:
-        out = tuple(r for r in bk.active if span(r) is not None)
-        return tuple(r for r in out if price_range(r) is not None) if order_type else out
-
-    def change(draw, it: dict, bk: Book) -> dict:
-        rec = bk.markets[it["marketCode"]]
-        price = draw(in_range(bk, rec, *span(rec)))
-        extra = {"stopPrice": price} if order_type == "STOP_LIMIT" else {}
-        return {**it, cond.field: price, **extra}
-
-    types = (order_type,) if order_type else None
-    what = "a lower" if cond.side == "lower" else "an upper"
-    return Breaker(rule.commands, _broken(lambda bk, op: _on(bk, op, recs(bk), types), change),
-                   _where(recs, f"active market with {what} price bound"))
-
-
-def _expired(rule: Rule) -> Breaker:
-    def change(draw, it: dict, bk: Book) -> dict:
-        out = {k: v for k, v in it.items() if k != "recvWindow"}
-        window = 1000
-        if draw(st.booleans()):
-            window = out["recvWindow"] = draw(st.integers(0, 60_000))
-        out["timestamp"] = bk.now - window - draw(st.integers(1, 10**9))
-        return out
-    return Breaker(rule.commands, _broken(lambda bk, op: _on(bk, op, bk.active), change),
-                   lambda bk: _needs_clock(bk) or (None if bk.active else
-                                                   "the catalogue has no active market"))
-
-
+# -- batch-level timing ----------------------------------------------------------------------
 @st.composite
 def _batch_timestamp(draw, bk: Book, op: str) -> dict:
     needs_markets(bk, op)
@@ -279,7 +183,7 @@ def _batch_expired(rule: Rule) -> Breaker:
             window = out["recvWindow"] = draw(st.integers(0, 60_000))
         out["timestamp"] = bk.now - window - draw(st.integers(1, 10**9))
         return out
-    return Breaker(rule.commands, make, _needs_clock)
+    return Breaker(rule.commands, make, needs_clock)
 
 
 def _frame_level(make: Callable[[Book, str], st.SearchStrategy]) -> Callable[[Rule], Breaker]:
@@ -298,15 +202,6 @@ HANDWRITTEN: dict[str, Callable[[Rule], Breaker]] = {
     "tag-too-long": _frame_level(_long_tag),
     "bad-tag": _frame_level(_bad_tag),
     "bad-payload": _frame_level(_bad_payload),
-    "market-active": _inactive,
-    "quantity-increment": _below_step,
-    "limit-price-lower-bound": lambda rule: _out_of_bound(rule, "LIMIT"),
-    "limit-price-upper-bound": lambda rule: _out_of_bound(rule, "LIMIT"),
-    "stop-limit-lower-bound": lambda rule: _out_of_bound(rule, "STOP_LIMIT"),
-    "stop-limit-upper-bound": lambda rule: _out_of_bound(rule, "STOP_LIMIT"),
-    "modify-price-lower-bound": lambda rule: _out_of_bound(rule, None),
-    "modify-price-upper-bound": lambda rule: _out_of_bound(rule, None),
-    "recv-window": _expired,
     "batch-timestamp-type": _frame_level(_batch_timestamp),
     "batch-recv-window-type": _frame_level(_batch_recv_window),
     "batch-recv-window": _batch_expired,

@@ -9,8 +9,9 @@ the class and the part named. "Does not apply" is declared explicitly:
 - ``predicate=None``: the condition needs a market, the clock or the whole frame, so the
   models leave it to ``check``;
 - ``breaker=BY_ROW``: the rows using it have hand-written breakers, keyed by rule name
-  (:mod:`oxpreflight.testing.handwritten`), because breaking them needs a market's figures or
-  the clock;
+  (:mod:`oxpreflight.testing.handwritten`): the engine's own frame-level checks (``Envelope``),
+  which break whole frames rather than one item;
+- ``breaker=None``: never broken (a class only warning rows use);
 - ``fixer=None``: no fix is offered.
 
 Contracts (``c`` is the condition, an instance of the class):
@@ -20,8 +21,9 @@ Contracts (``c`` is the condition, an instance of the class):
 - ``predicate(c, test) -> (item: dict) -> bool``: the same decision on a raw item; ``test``
   builds the predicate of a nested condition.
 - ``breaker(kit, c, shape) -> None``: records on ``shape`` what makes ``c`` hold on a valid
-  item (a guard on the base item, or a change to it). ``kit`` is the strategies' toolbox
-  (:mod:`oxpreflight.testing.derived`), passed in so the core never imports hypothesis.
+  item (a guard on the base item, its markets, what the book needs, or a change to it). ``kit``
+  is the strategies' toolbox (:mod:`oxpreflight.testing.derived`, with the market figures of
+  :mod:`oxpreflight.testing.figures`), passed in so the core never imports hypothesis.
 - ``fixer(c, rule, item, market, *, unsafe) -> tuple[FieldFix, ...] | None``: the field
   changes that make the item pass ``rule``, ``None`` when it cannot.
 """

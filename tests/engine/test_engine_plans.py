@@ -13,8 +13,8 @@ from oxpreflight.rules import RULES, language as D
 from oxpreflight.rules import frame as frame_rules
 from oxpreflight.rules.examples import MARKETS, NOW
 from oxpreflight.validators.compiler import compile_plans
-from oxpreflight.validators.kinds import KINDS, PARTS, Kind, RuleError, conditions, declare, \
-    validate_rows
+from oxpreflight.validators.kinds import BY_ROW, KINDS, PARTS, Kind, RuleError, conditions, \
+    declare, validate_rows
 from oxpreflight.validators.internal import internal_error
 from oxpreflight.validators.writer import const_name
 
@@ -29,6 +29,8 @@ def test_every_condition_class_has_a_declaration_with_every_part():
     assert used <= declared <= set(KINDS), declared - set(KINDS)
     assert all(not KINDS[cls].missing() for cls in declared)
     assert PARTS == ("emit", "predicate", "breaker", "fixer")
+    # only the engine's own frame-level checks keep hand-written breakers (by rule name)
+    assert [cls for cls in declared if KINDS[cls].breaker is BY_ROW] == [D.Envelope]
 
 
 def test_a_condition_without_a_declaration_fails_at_build_time():
@@ -114,7 +116,7 @@ def test_no_engine_module_over_400_lines():
 #: The floors, bottom first: a module may import only from its own floor or below.
 FLOORS = (("rules",), ("validators",), ("session",),
           ("preflight", "errors", "guard", "models", "docs", "login", "batches", "waiting"),
-          ("websocket", "audit", "testing", "cli", "strategies", "pytest_plugin",
+          ("websocket", "adapter", "audit", "testing", "cli", "strategies", "pytest_plugin",
            "__root__"))
 
 

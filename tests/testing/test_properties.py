@@ -14,6 +14,8 @@ from oxpreflight import Preflight, Verdict
 from oxpreflight.rules.examples import MARKETS, NOW
 from oxpreflight.strategies import enforced_codes, frames, violating
 from oxpreflight.rules.language import COMMANDS
+from oxpreflight.rules import FIELDS
+from oxpreflight.rules.order_types import NAMES as ORDER_TYPES
 
 PF = Preflight(MARKETS, clock=lambda: NOW)
 FAST = settings(max_examples=40, deadline=None,
@@ -60,13 +62,11 @@ JSON = st.recursive(
     max_leaves=25)
 
 # Objects shaped like frames, so that generated values reach deep into the command plans.
-_FIELD_NAMES = st.sampled_from([
-    "marketCode", "side", "orderType", "quantity", "price", "stopPrice", "limitPrice",
-    "timeInForce", "clientOrderId", "orderId", "amount", "displayQuantity", "triggerType",
-    "selfTradePreventionMode", "timestamp", "recvWindow", "apiKey", "signature", "x"])
+# Every documented field (from FIELDS, so a renamed field is followed) and one undocumented.
+_FIELD_NAMES = st.sampled_from(sorted({f for fields in FIELDS.values() for f in fields}) + ["x"])
 _FIELD_VALUES = st.one_of(
     JSON, st.sampled_from(["BTC-USD-SWAP-LIN", "BTC-USD-REPO-LIN", "ETH-USD-SWAP-LIN-NEW",
-                           "BUY", "SELL", "LIMIT", "MARKET", "STOP_LIMIT", "STOP_MARKET",
+                           "BUY", "SELL", *ORDER_TYPES,
                            "GTC", "MARK_PRICE", "NONE", "0.001", "68000", "-1", "1e3"]),
     st.decimals(allow_nan=True))
 _ITEM = st.dictionaries(_FIELD_NAMES, _FIELD_VALUES, max_size=8)

@@ -2,6 +2,8 @@
 ``UnknownFields`` and the engine's own ``Envelope`` checks."""
 from __future__ import annotations
 
+from typing import Any
+
 from ...rules import language as D
 from ..declaration import BY_ROW, Kind, RuleError, both
 from ..writer import Body
@@ -14,6 +16,11 @@ def _emit_expired(b: Body, c: D.Expired) -> str:
                 f"{now} > {ts} + ({rw} if {rw}.__class__ is int else 1000)")
 
 
+def _break_expired(kit: Any, c: D.Expired, shape: Any) -> None:
+    shape.needs.append(kit.needs_clock)
+    shape.changes.append(kit.expire)
+
+
 def _emit_unknown_fields(b: Body, c: D.UnknownFields) -> str:
     return "False" if b.documented_only else "unknown"
 
@@ -23,7 +30,7 @@ def _emit_envelope(b: Body, c: D.Envelope) -> str:
 
 
 KINDS = (
-    Kind(D.Expired, emit=_emit_expired, predicate=None, breaker=BY_ROW, fixer=None),
+    Kind(D.Expired, emit=_emit_expired, predicate=None, breaker=_break_expired, fixer=None),
     # a warning only (W001); the models refuse undocumented fields by FIELDS themselves
     Kind(D.UnknownFields, emit=_emit_unknown_fields, predicate=None, breaker=None,
          fixer=None),

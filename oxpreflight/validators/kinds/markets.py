@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...rules import language as D
-from ..declaration import BY_ROW, Kind, both
+from ..declaration import Kind, both
 from ..writer import Body
 
 
@@ -56,6 +56,11 @@ def _emit_inactive(b: Body, c: D.Inactive) -> str:
     return both(b.has_market(m), f"{now} is not None", f"not {m}.listed <= {now} < {m}.settles")
 
 
+def _break_inactive(kit: Any, c: D.Inactive, shape: Any) -> None:
+    shape.needs += [kit.needs_clock, kit.has_inactive]
+    shape.pool = kit.inactive_markets
+
+
 def _against(b: Body, n: str, attr: str, helper: str, op: str) -> str:
     m = b.market()
     bound = f"{m}.{attr}_f"
@@ -68,10 +73,22 @@ def _emit_below_increment(b: Body, c: D.BelowIncrement) -> str:
     return _against(b, b.num(c.field), "step", "below", "<")
 
 
+def _break_below_increment(kit: Any, c: D.BelowIncrement, shape: Any) -> None:
+    kit.require(shape, lambda rec: rec.step is not None, "a minSize")
+    shape.changes.append(kit.below_step(c.field))
+
+
 def _emit_out_of_bound(b: Body, c: D.OutOfBound) -> str:
     if c.side == "lower":
         return _against(b, b.num(c.field), "lo", "below", "<")
     return _against(b, b.num(c.field), "hi", "above", ">")
+
+
+def _break_out_of_bound(kit: Any, c: D.OutOfBound, shape: Any) -> None:
+    span = kit.below_bound if c.side == "lower" else kit.above_bound
+    what = "a lower price bound" if c.side == "lower" else "an upper price bound"
+    kit.require(shape, lambda rec: span(rec) is not None, what)
+    shape.changes.append(kit.beyond_bound(c.field, c.side, shape))
 
 
 def _emit_off_grid(b: Body, c: D.OffGrid) -> str:
@@ -115,10 +132,11 @@ KINDS = (
          breaker=_break_not_perpetual, fixer=None),
     Kind(D.PriceMarket, emit=_emit_price_market, predicate=None, breaker=_break_price_market,
          fixer=None),
-    Kind(D.Inactive, emit=_emit_inactive, predicate=None, breaker=BY_ROW, fixer=None),
-    Kind(D.BelowIncrement, emit=_emit_below_increment, predicate=None, breaker=BY_ROW,
+    Kind(D.Inactive, emit=_emit_inactive, predicate=None, breaker=_break_inactive, fixer=None),
+    Kind(D.BelowIncrement, emit=_emit_below_increment, predicate=None,
+         breaker=_break_below_increment, fixer=None),
+    Kind(D.OutOfBound, emit=_emit_out_of_bound, predicate=None, breaker=_break_out_of_bound,
          fixer=None),
-    Kind(D.OutOfBound, emit=_emit_out_of_bound, predicate=None, breaker=BY_ROW, fixer=None),
     Kind(D.OffGrid, emit=_emit_off_grid, predicate=None, breaker=None, fixer=None),
     Kind(D.Unlisted, emit=_emit_unlisted, predicate=None, breaker=None, fixer=None),
     Kind(D.Unbounded, emit=_emit_unbounded, predicate=None, breaker=None, fixer=None),
