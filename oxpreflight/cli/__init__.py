@@ -1,4 +1,4 @@
-"""The command line: ``oxpreflight check | audit | codes | explain``.
+"""The command line: ``oxpreflight check | audit | codes | explain | markets | serve``.
 
 Exit codes: 0 all frames pass (check) or no disagreement (audit), 1 some frame is rejected or
 some reply disagrees, 2 a usage error or a run that could not finish (a missing file, a bad
@@ -17,7 +17,7 @@ import sys
 from typing import NoReturn, Optional
 
 from .. import __version__
-from . import audit_cmd, check, docs_cmd, markets_cmd
+from . import audit_cmd, check, docs_cmd, markets_cmd, serve_cmd
 from .options import EXIT_FOUND, EXIT_OK, EXIT_USAGE, UsageError
 from .signals import Stopped, stopping_on_signals
 
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cmd.add_parser(commands)
     docs_cmd.add_parsers(commands)
     markets_cmd.add_parser(commands)
+    serve_cmd.add_parser(commands)
     return parser
 
 

@@ -40,6 +40,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "preflight_markets(markets): market catalogue (a path relative to the test "
         "file, or parsed /v3/markets data) for this test's preflight fixtures")
+    config.addinivalue_line(
+        "markers", "ox_exchange(markets=None, api_key=None, api_secret=None, prices=None, ...): "
+        "configure this test's ox_exchange fixture (keywords of oxpreflight.testing.Exchange)")
     path = _markets_path(config)
     if path is None:
         config.stash[_MARKETS] = None

@@ -44,7 +44,7 @@ def test_classifiers_say_typed_and_python_versions_and_urls_exist():
 
 
 def test_extras_let_a_user_take_test_helpers_without_benchmark_contenders():
-    assert expanded("testing") == {"hypothesis", "pytest"}
+    assert expanded("testing") == {"hypothesis", "pytest", "websockets"}  # the exchange double
     assert expanded("websocket") == {"websockets"}
     assert expanded("bench") == CONTENDERS
     assert expanded("dev") == {"hypothesis", "pytest", "websockets", "mypy"} | CONTENDERS
