@@ -232,10 +232,38 @@ def m_deep(rng, frame):
     return frame
 
 
+#: Values where the fast paths' typed reads end: ints a float holds exactly (2**53) and
+#: 64-bit integers, as JSON ints and as digit strings.
+EDGES = [2**53, 2**53 + 1, -(2**53), -(2**53) - 1, 2**63 - 1, 2**63, "9223372036854775807",
+         "9223372036854775808", "0000000000000000001", "1717348159900123456", 10**18, 10**19,
+         "9" * 18, "9" * 19, 68000, 68001, 0, -1]
+
+
+def m_client_forms(rng, frame):
+    """What other clients write: integral numbers as JSON ints (JavaScript, Go), unused
+    fields as explicit nulls (dataclasses, ``model_dump``), 19-digit ids, and the edges of
+    the fast paths' typed reads."""
+    for where in containers(frame)[1:] or containers(frame):
+        for key in list(where):
+            value = where[key]
+            if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+                where[key] = int(value)
+            elif isinstance(value, str) and value.isdigit() and rng.random() < 0.5:
+                where[key] = int(value)
+        roll = rng.random()
+        if roll < 0.4:
+            for key in rng.sample(FIELD_NAMES[5:], rng.randint(1, 6)):
+                where.setdefault(key, None)
+        elif roll < 0.7:
+            where[rng.choice(["clientOrderId", "orderId", "price", "quantity", "stopPrice",
+                              "limitPrice", "timestamp"])] = rng.choice(EDGES)
+    return frame
+
+
 MUTATORS: dict[str, Callable] = {
     "delete": m_delete, "type_swap": m_type_swap, "huge_number": m_huge,
     "tiny_number": m_tiny, "nan_inf": m_nan, "unicode": m_unicode, "surrogate": m_surrogate,
-    "deep_dict": m_deep,
+    "deep_dict": m_deep, "client_forms": m_client_forms,
 }
 
 
