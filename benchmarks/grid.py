@@ -13,6 +13,7 @@ import orjson
 
 from benchmarks import contenders as C
 from benchmarks import frames as F
+from benchmarks import holes as H
 from benchmarks.timing import Cell
 
 CHECK_DICT = "oxpreflight check(dict)"
@@ -28,6 +29,9 @@ MSGSPEC = "msgspec Decoder(Struct).decode(text)"
 FASTJSONSCHEMA = "fastjsonschema(dict), compiled"
 ROWS = (CHECK_DICT, CHECK_TEXT, SUBMIT, GENERAL, DUMPS, ORJSON_DUMPS, LOADS, ORJSON_LOADS, PLAIN,
         MSGSPEC, FASTJSONSCHEMA)
+#: The rows the holes table reads, by role.
+ROW_NAMES = {"check_dict": CHECK_DICT, "check_text": CHECK_TEXT, "loads": ORJSON_LOADS,
+             "dumps": DUMPS, "submit": SUBMIT}
 OURS = (CHECK_DICT, CHECK_TEXT, SUBMIT, GENERAL)
 #: The frames ``session.submit`` is timed on (its target compares it with ``check(text)``).
 SUBMIT_CASES = ("limit", "limit_float")
@@ -85,7 +89,27 @@ def build_cells(pf: Any, cases: tuple = F.CASES) -> list[Cell]:
                              (FASTJSONSCHEMA, C.fastjsonschema_validator(case.op), frame)):
             fn, note = _guarded(fn, arg)
             cells.append(Cell(row, case, fn, arg, note=note))
+    if cases is F.CASES:
+        cells += _hole_cells(pf, H.HOLES) + H.floor_cells(pf)
     return cells
+
+
+def _hole_cells(pf: Any, cases: tuple) -> list[Cell]:
+    """``check`` of dict and text, ``json.dumps`` and ``orjson.loads`` of each case."""
+    cells: list[Cell] = []
+    for case in cases:
+        cells += [Cell(CHECK_DICT, case, pf.check, case.frame, verify=True),
+                  Cell(CHECK_TEXT, case, pf.check, case.text, verify=True),
+                  Cell(DUMPS, case, json.dumps, case.frame),
+                  Cell(ORJSON_LOADS, case, orjson.loads, case.text)]
+        if case.key in SUBMIT_CASES:
+            cells.append(_submit_cell(pf, case))
+    return cells
+
+
+def holes_cells(pf: Any) -> list[Cell]:
+    """The cells of the holes table alone (``python benchmarks/holes.py``)."""
+    return _hole_cells(pf, H.CASES) + H.floor_cells(pf)
 
 
 def _submit_cell(pf: Any, case: F.Case) -> Cell:

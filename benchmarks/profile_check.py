@@ -42,7 +42,7 @@ def layers(pf: Preflight, frame: dict, number: int, repeat: int) -> list[tuple[s
            "now": F.NOW, "run": plan.run}
     rows = [("pf.check(f)", "pf.check(f)"),
             ("pf._check_object(f, M, X, False)", "pf._check_object(f, M, X, False)"),
-            ("plan.run(f, M, X, now, [0])", "run(f, M, X, now, [0])"),
+            ("plan.run(f, M, X, now, [0, 0])", "run(f, M, X, now, [0, 0])"),
             ("empty call baseline", "(lambda: None)()")]
     return [(label, best(stmt, env, number, repeat)) for label, stmt in rows]
 
@@ -67,7 +67,7 @@ def statements(pf: Preflight, frame: dict, number: int, repeat: int) -> list[tup
     times = [[] for _ in prefixes]
     for _ in range(repeat):
         for k, fn in enumerate(prefixes):
-            times[k].append(best("fn(*a, [0])", {"fn": fn, "a": args}, number, 1))
+            times[k].append(best("fn(*a, [0, 0])", {"fn": fn, "a": args}, number, 1))
     fastest = [min(t) for t in times]
     out = []
     for k, stmt in enumerate(body):

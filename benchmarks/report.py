@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import NamedTuple, Optional, Sequence
 
 from benchmarks import frames as F
+from benchmarks import holes as H
 from benchmarks import throughput as T
-from benchmarks.grid import CHECK_DICT, CHECK_TEXT, DUMPS, LOADS, ROWS, SUBMIT
+from benchmarks.grid import CHECK_DICT, CHECK_TEXT, DUMPS, LOADS, ROW_NAMES, ROWS, SUBMIT
 from benchmarks.timing import Cell, Figures
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -248,7 +249,9 @@ def render(env: dict, command: str, method: str, cells: list[Cell], thr: Optiona
         f"- Machine: {env['cpu']}, {env['cores']} cores ({env['usable']} usable), "
         f"{env['platform']}",
         f"- Load average (1, 5, 15 min) at start: {env['load']}; at end: {loadavg()} (other "
-        "work on the machine shows here and in the spread below)",
+        "work on the machine shows here and in the spread below; a load above the core "
+        "count means the machine was shared while this ran: read the paired ratios, not the "
+        "nanoseconds)",
         f"- Python: {env['python']}; oxpreflight {v.pop('oxpreflight')} (tree {env['commit']})",
         "- " + ", ".join(f"{k} {val}" for k, val in v.items()),
         f"- Method: {method}", "",
@@ -260,6 +263,7 @@ def render(env: dict, command: str, method: str, cells: list[Cell], thr: Optiona
     for what, before, goal, measured, met in judge(fig, thr):
         verdict = "not measured" if met is None else ("met" if met else "**NOT met**")
         lines.append(f"| {what} | {before} | {goal} | {measured} | {verdict} |")
+    lines += [""] + H.table(cells, ROW_NAMES)
     lines += [""] + tables(cells, fig)
     if thr:
         lines += [""] + throughput_table(thr)

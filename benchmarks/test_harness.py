@@ -14,9 +14,11 @@ import pytest
 from benchmarks import contenders as C
 from benchmarks import frames as F
 from benchmarks import grid as G
+from benchmarks import holes as H
 from benchmarks import report as R
 from benchmarks import run
 from benchmarks import throughput as T
+from benchmarks.grid import ROW_NAMES
 from benchmarks.timing import Cell, Figures, check_verdict, measure
 from oxpreflight import Preflight
 
@@ -194,8 +196,10 @@ def test_main_when_quick_then_every_target_measured_and_report_written(tmp_path,
     # every in-process target is measured; the CLI's steady rate on a tiny capture may be lost
     # in start-up noise (then "not measured"), which says nothing about the harness
     judged = text.count("| met |") + text.count("| **NOT met** |")
-    assert judged + text.count("| not measured |") == len(R.TARGETS) + len(T.KINDS)
-    assert judged >= len(R.TARGETS)
+    holes = len(H.targets(ROW_NAMES))  # the holes table: every target judged, none skipped
+    assert "## Holes" in text
+    assert judged + text.count("| not measured |") == len(R.TARGETS) + len(T.KINDS) + holes
+    assert judged >= len(R.TARGETS) + holes
     cli_rows = [line for line in text.splitlines()
                 if line.startswith("| `oxpreflight check") and "| 4,000 |" in line]
     assert len(cli_rows) == len(T.KINDS)

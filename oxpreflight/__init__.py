@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     )
     from .login import login_frame
     from .preflight import Preflight
+    from .rules.limits import Limits
     from .session import Session
     from .validators.fixing import Change, Fix
     from .validators.market_view import Market
@@ -33,15 +34,16 @@ __all__ = ["Preflight", "Session", "Verdict", "Notice", "Rejected", "ExchangeErr
            "AuthenticationError", "PermissionDenied", "AccountNotEnabled", "ArgumentsRequired",
            "BadRequest", "BadSymbol", "OperationRejected", "MarketClosed", "InsufficientFunds",
            "InvalidOrder", "OrderNotFound", "NotSupported", "OperationFailed", "NetworkError",
-           "RateLimitExceeded", "RequestTimeout", "raise_for_reply", "login_frame", "Fix",
-           "Change", "Market"]
+           "RateLimitExceeded", "RequestTimeout", "raise_for_reply", "login_frame", "Limits",
+           "Fix", "Change", "Market"]
 __version__ = "0.1.0"
 
 #: public name -> the module defining it
 _HOME = dict.fromkeys(__all__[4:], "errors")
 _HOME.update(Preflight="preflight", Session="session", Verdict="validators.verdict",
-             Notice="validators.verdict", login_frame="login", Fix="validators.fixing",
-             Change="validators.fixing", Market="validators.market_view")
+             Notice="validators.verdict", login_frame="login", Limits="rules.limits",
+             Fix="validators.fixing", Change="validators.fixing",
+             Market="validators.market_view")
 
 
 def __getattr__(name: str) -> Any:

@@ -17,6 +17,8 @@ import orjson
 
 from .rules import OBSERVED_CODES, RULES, SERVER_CODES, SESSION_CODES, STATE_RULES
 from .rules.catalogue import KNOWN
+from .docs_scope import LIMIT_CODES, example_options, extra_codes, extra_rows, policy_line
+from .docs_scope import known as scoped_known, message as scoped_message
 from .rules.ccxt import CCXT, KEPT
 from .rules.language import (
     CANCEL_COMMANDS, COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Rule,
@@ -52,36 +54,38 @@ def commands_text(commands: tuple) -> str:
 
 
 def rule_message(rule: Rule) -> str:
-    """The exchange's message for a rule's code, or the warning text of a warning rule."""
+    """The message of a rule's code (the row's own for a code outside the known catalogue), or
+    the warning text of a warning rule."""
     if rule.is_warning:
         return rule.warning.replace("{value}", "xxx").replace("{fill}", "xxx")
-    return KNOWN[rule.code].message
+    return rule.message if rule.message is not None else KNOWN[rule.code].message
 
 
-def rules_for(code: str) -> tuple:
-    """The rules that report ``code``, in check order."""
-    return tuple(rule for rule in RULES if rule.code == code)
+def rules_for(code: str, scope: Any = None) -> tuple:
+    """The rules that report ``code``, in check order (with a Preflight ``scope``, its limits'
+    and rule modules' rows too: :mod:`oxpreflight.docs_scope`)."""
+    return tuple(rule for rule in RULES + extra_rows(scope)[0] if rule.code == code)
 
 
-def state_rules_for(code: str) -> tuple:
+def state_rules_for(code: str, scope: Any = None) -> tuple:
     """The session rows that report ``code``, in the session's check order."""
-    return tuple(row for row in STATE_RULES if row.code == code)
+    return tuple(row for row in STATE_RULES + extra_rows(scope)[1] if row.code == code)
 
 
-def session_reason(code: str) -> str:
+def session_reason(code: str, scope: Any = None) -> str:
     """Why only a session can tell ``code`` (``""`` when it is no session code)."""
     reasons = SESSION_CODES
     if code in reasons:
         return reasons[code]
-    return "; ".join(row.doc for row in state_rules_for(code))
+    return "; ".join(row.doc for row in state_rules_for(code, scope))
 
 
-def enforced_by(code: str) -> Optional[str]:
+def enforced_by(code: str, scope: Any = None) -> Optional[str]:
     """``"check"`` (a rule row), ``"session"`` (a session row), ``"server"`` (no row: only the
     exchange can tell), ``None`` when nothing accounts for the code."""
-    if rules_for(code):
+    if rules_for(code, scope):
         return "check"
-    if state_rules_for(code):
+    if state_rules_for(code, scope):
         return "session"
     if code in SERVER_CODES or code in OBSERVED_CODES:
         return "server"
@@ -140,9 +144,9 @@ class CodeRow:
         return bool(self.source)
 
 
-def code_rows() -> list[CodeRow]:
+def code_rows(scope: Any = None) -> list[CodeRow]:
     """One :class:`CodeRow` per code of the exchange's table, in the table's order, then one
-    per observed code."""
+    per observed code (then, with a Preflight ``scope``, one per code its rows add)."""
     rows = []
     for code, entry in KNOWN.items():
         rules = rules_for(code)
@@ -158,14 +162,19 @@ def code_rows() -> list[CodeRow]:
             row = CodeRow(code, entry.message, "missing", (), "")
         rows.append(CodeRow(row.code, row.message, row.status, row.rules, row.reason,
                             entry.source))
+    for code in extra_codes(scope):
+        rules, state = rules_for(code, scope), state_rules_for(code, scope)
+        rows.append(CodeRow(code, scoped_message(code, rules or state, rule_message),
+                            "enforced" if rules else "session", rules,
+                            session_reason(code, scope)))
     return rows
 
 
-def codes_table() -> str:
+def codes_table(scope: Any = None) -> str:
     """The exchange's table with what the project does for each code (``oxpreflight codes``):
     the code and message on one line, what oxpreflight does indented below."""
     out = []
-    for row in code_rows():
+    for row in code_rows(scope):
         out.append(f"{row.code:<7} {row.message}")
         out.append(f"{'':<7} {row.what}")
         if row.observed:
@@ -192,14 +201,15 @@ def example_frame(rule: Rule, example: Any) -> Any:
     return {"op": rule.commands[0], "tag": 1, "data": example}
 
 
-def _example_preflight(rule: Optional[Rule] = None):
+def _example_preflight(rule: Optional[Rule] = None, scope: Any = None):
     from .preflight import Preflight
     from .rules.examples import MARKETS, NOW
     from .rules.markets import Unlisted
 
+    extra = example_options(rule, scope)
     if rule is not None and isinstance(rule.fails, Unlisted):  # only the embedded is open-world
-        return Preflight(clock=lambda: NOW)
-    return Preflight(markets=MARKETS, clock=lambda: NOW)
+        return Preflight(clock=lambda: NOW, **extra)
+    return Preflight(markets=MARKETS, clock=lambda: NOW, **extra)
 
 
 def _jsonable(example: Any) -> Any:
@@ -238,17 +248,18 @@ def verdict_text(verdict: Any) -> str:
     return f"rejected {verdict.code} {verdict.message}" + (f" (field {where})" if where else "")
 
 
-def explain(code: str, preflight: Optional[Any] = None) -> str:
+def explain(code: str, preflight: Optional[Any] = None, scope: Any = None) -> str:
     """The code, its message, and each rule reporting it with its condition and examples run
-    through ``Preflight(markets=rules.examples.MARKETS, clock=lambda: NOW)``."""
-    rules = rules_for(code)
-    if code not in KNOWN and not rules:
+    through ``Preflight(markets=rules.examples.MARKETS, clock=lambda: NOW)``. With a Preflight
+    ``scope``, its limits' and rule modules' rows are included and the policy it applies."""
+    rules, state = rules_for(code, scope), state_rules_for(code, scope)
+    if scoped_known(code) is None and not rules and not state:
         raise UnknownCode(code)
-    message = KNOWN[code].message if code in KNOWN else rule_message(rules[0])
+    message = scoped_message(code, rules or state, rule_message)
     out = [f"{code}  {message}", ""]
     if code in KNOWN and KNOWN[code].observed:
         out += [f"Observed, not in the exchange's table. Source: {KNOWN[code].source}", ""]
-    session = session_reason(code)
+    session = session_reason(code, scope)
     if not rules:
         if session:
             out.append(f"No frame-only rule: a session enforces it ({session}).")
@@ -256,10 +267,13 @@ def explain(code: str, preflight: Optional[Any] = None) -> str:
             out.append(f"No rule: server-only, {SERVER_CODES[code]}.")
         elif code in OBSERVED_CODES:
             out.append(f"No rule: {OBSERVED_CODES[code]}.")
+        elif code in LIMIT_CODES:
+            out.append("A pre-trade limit, off: on with Preflight(limits=Limits(...)) or "
+                       "[tool.oxpreflight.limits].")
         else:
             out.append("Not accounted for by any rule, the session or the server list.")
-        return "\n".join(out + [""] + _state_rows_text(code))
-    pf = preflight if preflight is not None else _example_preflight()
+        return "\n".join(out + [""] + _state_rows_text(code, scope))
+    pf = preflight if preflight is not None else _example_preflight(None, scope)
     if session:
         out += [f"A session also enforces it: {session}.", ""]
     for rule in rules:
@@ -274,14 +288,15 @@ def explain(code: str, preflight: Optional[Any] = None) -> str:
         out.append(f"  commands:   {', '.join(rule.commands)}")
         out.append(f"  fails when: {rule.fails.describe()}")
         out.append(f"  fix:        {fixable(rule) or 'not fixable'}")
+        out += policy_line(rule, scope)
         for label, example in (("failing example", rule.bad), ("passing example", rule.good)):
             frame = example_frame(rule, example)
             out.append(f"  {label}:")
             out.append(f"    {_shown(frame)}")
-            runner = pf if preflight is not None else _example_preflight(rule)
+            runner = pf if preflight is not None else _example_preflight(rule, scope)
             out.append(f"    -> {verdict_text(runner.check(frame))}")
         out.append("")
-    return "\n".join(out + _state_rows_text(code))
+    return "\n".join(out + _state_rows_text(code, scope))
 
 
 def _ccxt_note(code: str) -> str:
@@ -293,13 +308,14 @@ def _ccxt_note(code: str) -> str:
     return "; as ccxt 4.4"
 
 
-def _state_rows_text(code: str) -> list:
+def _state_rows_text(code: str, scope: Any = None) -> list:
     out = []
-    for row in state_rules_for(code):
+    for row in state_rules_for(code, scope):
         out.append(f"session row {row.name}")
         out.append(f"  defined at: {row.where}")
         out.append(f"  {row.doc}")
         out.append(f"  commands:   {', '.join(row.commands)}")
+        out += policy_line(row, scope)
         if row.why:
             out.append(f"  why:        {row.why}")
         out.append(f"  failing scenario: {_shown(row.bad)}")
@@ -321,33 +337,42 @@ def rule_data(row: Any) -> dict:
             "bad": _jsonable(bad), "good": _jsonable(good), "fix": fix}
 
 
-def _rows_data(code: str) -> list:
-    return [rule_data(row) for row in rules_for(code) + state_rules_for(code)]
+def _rows_data(code: str, scope: Any = None) -> list:
+    rows = rules_for(code, scope) + state_rules_for(code, scope)
+    return [rule_data(r) | ({} if scope is None else {"policy": scope.action_for(r)})
+            for r in rows]
 
 
-def codes_data() -> list:
+def codes_data(scope: Any = None) -> list:
     """``oxpreflight codes --json``: one object per code of the exchange's table, in its order,
     then per observed code: ``{"code", "message", "enforced_by": "check" | "session" |
     "server", "rules": [...], "observed": bool}`` (``rules``: :func:`rule_data` of each row
-    reporting the code, check rows first; an observed code also has ``"source"``)."""
+    reporting the code, check rows first; an observed code also has ``"source"``). With a
+    Preflight ``scope``, the codes its rows add follow, and each row has ``policy`` (the
+    action in force, or ``None``)."""
     out = []
     for code, entry in KNOWN.items():
-        row = {"code": code, "message": entry.message, "enforced_by": enforced_by(code),
-               "rules": _rows_data(code), "observed": entry.observed}
+        row = {"code": code, "message": entry.message, "enforced_by": enforced_by(code, scope),
+               "rules": _rows_data(code, scope), "observed": entry.observed}
         if entry.observed:
             row["source"] = entry.source
         out.append(row)
+    for code in extra_codes(scope):
+        rows = rules_for(code, scope) or state_rules_for(code, scope)
+        out.append({"code": code, "message": scoped_message(code, rows, rule_message),
+                    "enforced_by": enforced_by(code, scope), "rules": _rows_data(code, scope),
+                    "observed": False})
     return out
 
 
-def explain_data(code: str) -> dict:
+def explain_data(code: str, scope: Any = None) -> dict:
     """``oxpreflight explain --json CODE``: ``{"code", "message", "enforced_by", "rules",
     "reason"}``; ``reason`` says why no row checks the code locally (server-only codes, and
     session codes without a row), else ``None``. :class:`UnknownCode` for an unknown code."""
-    rules, state = rules_for(code), state_rules_for(code)
-    if code not in KNOWN and not rules:
+    rules, state = rules_for(code, scope), state_rules_for(code, scope)
+    if scoped_known(code) is None and not rules and not state:
         raise UnknownCode(code)
-    message = KNOWN[code].message if code in KNOWN else rule_message(rules[0])
+    message = scoped_message(code, rules or state, rule_message)
     reason = None
     if code in SERVER_CODES and not rules and not state:
         reason = SERVER_CODES[code]
@@ -356,8 +381,8 @@ def explain_data(code: str) -> dict:
     elif not rules and not state:
         reason = session_reason(code) or None
     entry = KNOWN.get(code)
-    data = {"code": code, "message": message, "enforced_by": enforced_by(code),
-            "rules": _rows_data(code), "reason": reason,
+    data = {"code": code, "message": message, "enforced_by": enforced_by(code, scope),
+            "rules": _rows_data(code, scope), "reason": reason,
             "observed": entry is not None and entry.observed}
     if entry is not None and entry.observed:
         data["source"] = entry.source

@@ -36,6 +36,7 @@ import orjson
 from .rules import RULES, STATE_RULES
 from .rules.ccxt import NO_ROW
 from .rules.language import Expired
+from .rules.local import DEFAULT_ERROR, ERRORS
 from .validators.verdict import Verdict
 
 __all__ = ["Rejected", "ExchangeError", "AuthenticationError", "PermissionDenied",
@@ -195,8 +196,14 @@ _RETRYABLE = frozenset(
 
 
 def error_for(verdict: Verdict) -> Rejected:
-    """The exception for a rejected verdict: the class its code's rule rows name."""
-    return BY_CODE.get(verdict.code or "", Rejected)(verdict)
+    """The exception for a rejected verdict: the class its code's rule rows name (for a code
+    outside the exchange's table, the class it was declared with; a warning made an error by
+    a policy raises ``InvalidOrder``)."""
+    code = verdict.code or ""
+    cls = BY_CODE.get(code)
+    if cls is None:
+        cls = _CLASSES[ERRORS.get(code, DEFAULT_ERROR if code[:1] == "W" else "Rejected")]
+    return cls(verdict)
 
 
 def _item_field(verdict: Verdict) -> Optional[str]:

@@ -2,8 +2,10 @@
 ``guard()``). It sits above the session and the guard, so nothing below imports it."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Mapping, TypedDict, Union, Unpack
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypedDict, Union, Unpack
 
+from .validators.clock import system_clock
+from .rules.language import Rule
 from .validators.engine import Engine
 from .validators.fixing import Fix, fix as _fix
 from .validators.market_view import Market
@@ -26,6 +28,7 @@ class SessionOptions(TypedDict, total=False):
     track_orders: bool
     rate_ops: tuple[str, ...]
     ack_timeout_ms: int
+    trading_state: str
 
 
 class Preflight(Engine):
@@ -34,8 +37,56 @@ class Preflight(Engine):
     ``markets``: ``None`` for the embedded catalogue, a path to a ``/v3/markets`` JSON file, or
     the parsed data. ``clock``: epoch-ms callable (its first reading must be plausible epoch
     milliseconds, else ``ValueError``), ``None`` turns time-dependent rules off.
-    ``max_message_length``: the exchange's frame limit in characters.
+    ``max_message_length``: the exchange's frame limit in characters. ``rules``: rule modules
+    (module objects or dotted paths exposing ``RULES``), run after the exchange's rows.
+    ``policy``: ``{selector: "error" | "warn" | "ignore"}``. ``limits``: an
+    :class:`oxpreflight.Limits` (R001-R006).
     """
+
+    @property
+    def policy(self) -> Any:
+        """The policy in force: ``selector -> action`` (read-only; empty when none)."""
+        return self._policy.mapping
+
+    def action_for(self, row: Any) -> Optional[str]:
+        """What the policy does to ``row`` (a rule or session row): ``"error"``, ``"warn"``,
+        ``"ignore"``, or ``None`` when no selector matches it."""
+        return self._policy.action(row) if self._policy else None
+
+    @property
+    def rules_in_force(self) -> tuple[Rule, ...]:
+        """Every ``check`` row in force, in check order, policy applied (``warn`` rows are
+        warnings, ``ignore`` rows are gone)."""
+        seen: dict[int, Rule] = {}
+        for plan in self.plans.values():
+            for row in plan.rules:
+                seen.setdefault(id(row), row)
+        return tuple(seen.values())
+
+    @classmethod
+    def from_config(cls, path: Any = None, markets: Any = None,
+                    clock: Optional[Callable[[], int]] = system_clock,
+                    max_message_length: Optional[int] = None, *, rules: Any = (),
+                    policy: Any = None, limits: Any = None) -> "Preflight":
+        """A Preflight from ``[tool.oxpreflight]`` of ``path`` (a ``pyproject.toml``, or a
+        folder; default: the nearest one from the current directory upward; none found: the
+        defaults). Keywords given override the file's (``policy`` by selector)."""
+        from .config import load_config, merged
+
+        options = merged(load_config(path), markets=markets,
+                         max_message_length=max_message_length, rules=rules, policy=policy,
+                         limits=limits)
+        return cls(clock=clock, **options)
+
+    def derive(self, **changes: Any) -> "Preflight":
+        """A Preflight like this one (same catalogue source, clock, length limit, rule modules,
+        policy and limits) with the keywords in ``changes`` replaced; ``policy`` is merged
+        over this one's by selector."""
+        options = dict(self._given, clock=self.clock, max_message_length=self.max_message_length)
+        if changes.get("policy") is not None:
+            changes["policy"] = {**(self._given["policy"] or {}), **changes["policy"]}
+        options.update(changes)
+        return type(self)(**options)
 
     def session(self, **options: Unpack[SessionOptions]) -> Session:
         """A :class:`oxpreflight.session.Session` on this Preflight (state: login, rate, orders)."""

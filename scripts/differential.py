@@ -43,7 +43,7 @@ from oxpreflight.rules.examples import MARKETS, NOW  # noqa: E402
 COMPARISONS = ("general", "text", "session")
 LIMIT = 4000  # Preflight's default max_message_length
 FAMILIES = ("valid", "violating", "delete", "type_swap", "huge_number", "tiny_number",
-            "nan_inf", "unicode", "surrogate", "random_json")
+            "nan_inf", "unicode", "surrogate", "random_json", "client_forms")
 
 
 def frame_case(rng: random.Random, pool: list) -> fuzz.Case:

@@ -13,7 +13,8 @@ session and through ``guard`` with a fake send. Invariants (each counted by fami
 - ``mutated``: the input is unchanged afterwards (structural deep compare);
 - ``unstable``: two calls give the same verdict (ok, code, field, message, warnings, items,
   response minus its timestamp);
-- ``unknown_code``: every code (verdict, items, reply) is in the exchange's table or the observed one;
+- ``unknown_code``: every code (verdict, items, reply) is in the exchange's table or the
+  observed one (or is a rejection code of the limits or rule modules the Preflight was given);
 - ``bad_response``: ``.response`` of every verdict and item reads and encodes as JSON
   (``oxpreflight.websocket.reply_text``, then strict ``json.loads``);
 - ``sent_rejected``: a rejected frame never reaches the guard's fake send;
@@ -231,10 +232,38 @@ def m_deep(rng, frame):
     return frame
 
 
+#: Values where the fast paths' typed reads end: ints a float holds exactly (2**53) and
+#: 64-bit integers, as JSON ints and as digit strings.
+EDGES = [2**53, 2**53 + 1, -(2**53), -(2**53) - 1, 2**63 - 1, 2**63, "9223372036854775807",
+         "9223372036854775808", "0000000000000000001", "1717348159900123456", 10**18, 10**19,
+         "9" * 18, "9" * 19, 68000, 68001, 0, -1]
+
+
+def m_client_forms(rng, frame):
+    """What other clients write: integral numbers as JSON ints (JavaScript, Go), unused
+    fields as explicit nulls (dataclasses, ``model_dump``), 19-digit ids, and the edges of
+    the fast paths' typed reads."""
+    for where in containers(frame)[1:] or containers(frame):
+        for key in list(where):
+            value = where[key]
+            if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+                where[key] = int(value)
+            elif isinstance(value, str) and value.isdigit() and rng.random() < 0.5:
+                where[key] = int(value)
+        roll = rng.random()
+        if roll < 0.4:
+            for key in rng.sample(FIELD_NAMES[5:], rng.randint(1, 6)):
+                where.setdefault(key, None)
+        elif roll < 0.7:
+            where[rng.choice(["clientOrderId", "orderId", "price", "quantity", "stopPrice",
+                              "limitPrice", "timestamp"])] = rng.choice(EDGES)
+    return frame
+
+
 MUTATORS: dict[str, Callable] = {
     "delete": m_delete, "type_swap": m_type_swap, "huge_number": m_huge,
     "tiny_number": m_tiny, "nan_inf": m_nan, "unicode": m_unicode, "surrogate": m_surrogate,
-    "deep_dict": m_deep,
+    "deep_dict": m_deep, "client_forms": m_client_forms,
 }
 
 
@@ -608,6 +637,9 @@ class Harness:
         from oxpreflight.websocket import reply_text
 
         self.pf = preflight or Preflight(MARKETS, clock=lambda: NOW)
+        # the exchange's table, plus the rejection codes of the limits and rule modules in force
+        self.codes = set(CODES) | {r.code for r in self.pf.rules_in_force if not r.is_warning} \
+            | {r.code for r in self.pf.state_rules}
         self.reply_text = reply_text
         self.sent: list = []
         self.refused: list = []
@@ -667,7 +699,7 @@ class Harness:
 
     def _verdict(self, verdict: Any, where: str, found: list) -> None:
         for v in _each(verdict):
-            if v.code is not None and v.code not in CODES:
+            if v.code is not None and v.code not in self.codes:
                 found.append(("unknown_code", where, repr(v.code)))
             if any(w.code == "W000" for w in v.warnings):
                 found.append(("internal_error", where, repr([w.message for w in v.warnings])))
@@ -684,7 +716,7 @@ class Harness:
                 if not v.items:
                     found.append(("bad_response", where, f"response {response!r}"))
                 continue
-            if response.get("code") not in CODES:
+            if response.get("code") not in self.codes:
                 found.append(("unknown_code", where + ".response", repr(response.get("code"))))
             try:
                 json.loads(self.reply_text(response), parse_constant=_strict)

@@ -21,7 +21,7 @@ from ..validators.verdict import ACCEPTED, Verdict
 from .lines import close_input, is_blank, numbered_blocks, open_input, split_lines
 from .options import (
     EXIT_FOUND, EXIT_OK, UsageError, add_input_options, clock_spec, integer, make_clock,
-    preflight,
+    preflight, preflight_options,
 )
 from .progress import Progress
 from .signals import default_signals
@@ -147,7 +147,8 @@ def _worker_init(markets: Any, spec: tuple) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     default_signals()  # SIGTERM stops a worker (the parent's handler was inherited by fork)
     if "pf" not in _WORKER:  # forked workers inherit the parent's (same catalogue, read once)
-        _WORKER["pf"] = Preflight(markets=markets, clock=make_clock(spec))
+        options = dict(markets) if isinstance(markets, dict) else {"markets": markets}
+        _WORKER["pf"] = Preflight(clock=make_clock(spec), **options)
 
 
 def _worker_check(block: bytes, first: int, as_json: bool, show_warnings: bool):
@@ -232,7 +233,8 @@ def _stop(processes: set) -> None:
 def run(args: argparse.Namespace) -> int:
     """``oxpreflight check``: one verdict per line of a JSON Lines file."""
     spec = clock_spec(args)
-    pf = preflight(args, make_clock(spec))
+    options = preflight_options(args)
+    pf = preflight(args, make_clock(spec), options)
     stream, size = open_input(args.file)
     out = sys.stdout
     progress = Progress(sys.stderr, size, enabled=not args.no_progress)
@@ -244,7 +246,9 @@ def run(args: argparse.Namespace) -> int:
                              for first, block in blocks)
     else:
         out.flush()
-        results = _results_parallel(blocks, args.workers, pf, args.markets, spec, args.json,
+        # what a spawned worker rebuilds its Preflight from: rule modules by name
+        options = dict(options, rules=tuple(pf.rule_modules))
+        results = _results_parallel(blocks, args.workers, pf, options, spec, args.json,
                                     args.warnings)
     try:
         for block_size, (text, tally) in results:

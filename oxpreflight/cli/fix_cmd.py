@@ -15,7 +15,10 @@ from typing import Any, BinaryIO
 from ..docs import printable
 from ..preflight import Preflight
 from .lines import close_input, is_blank, numbered_blocks, open_input, split_lines
-from .options import EXIT_FOUND, EXIT_OK, UsageError, clock_spec, epoch_ms, make_clock, preflight
+from .options import (
+    EXIT_FOUND, EXIT_OK, UsageError, add_config_options, clock_spec, epoch_ms, make_clock,
+    preflight,
+)
 
 
 class _Counts:
@@ -126,4 +129,5 @@ def add_parser(commands: Any) -> None:
                        help="fixed clock, epoch milliseconds (default: the system clock)")
     clock.add_argument("--no-clock", action="store_true",
                        help="switch time-dependent rules off (100015, 200050)")
+    add_config_options(fix)
     fix.set_defaults(run=run)

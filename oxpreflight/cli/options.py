@@ -1,10 +1,13 @@
-"""What ``check`` and ``audit`` share: exit codes, usage errors, the market and clock options."""
+"""What ``check`` and ``audit`` share: exit codes, usage errors, the market, clock and
+configuration options."""
 from __future__ import annotations
 
 import argparse
 from functools import partial
-from typing import Callable, Optional
+from pathlib import Path
+from typing import Any, Callable, Optional
 
+from ..config import Config, ConfigError, import_rules, load_config, merged
 from ..validators.clock import system_clock
 from ..preflight import Preflight
 from ..validators.markets import MarketError
@@ -62,6 +65,46 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
                         help="one JSON object per line on stdout; the summary goes to stderr")
     parser.add_argument("--no-progress", action="store_true",
                         help="no progress bar (it is only drawn when stderr is a terminal)")
+    add_config_options(parser)
+
+
+def _policy_item(text: str) -> tuple[str, str]:
+    selector, sep, action = text.partition("=")
+    if not sep or not selector.strip() or not action.strip():
+        raise argparse.ArgumentTypeError(f"not SELECTOR=ACTION (e.g. W002=error): {text!r}")
+    return selector.strip(), action.strip()
+
+
+def add_config_options(parser: argparse.ArgumentParser) -> None:
+    """``--config FILE`` / ``--no-config``, ``--policy SELECTOR=ACTION``, ``--rules MODULE``."""
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--config", metavar="FILE",
+                        help="read [tool.oxpreflight] from FILE (default: the nearest "
+                             "pyproject.toml that has one, from the current directory up)")
+    source.add_argument("--no-config", action="store_true",
+                        help="read no [tool.oxpreflight] configuration")
+    parser.add_argument("--policy", metavar="SELECTOR=ACTION", action="append", default=[],
+                        type=_policy_item,
+                        help="error | warn | ignore for a code, rule name or CODE* prefix "
+                             "(repeatable; over the configuration's policy)")
+    parser.add_argument("--rules", metavar="MODULE", action="append", default=[],
+                        help="a rule module, as a dotted path (repeatable; replaces the "
+                             "configuration's rules)")
+
+
+def preflight_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The Preflight keywords of the configuration (unless ``--no-config``) with the command
+    line's over them (``--markets``, ``--rules``, ``--policy``), or a :class:`UsageError`."""
+    try:
+        config = Config() if getattr(args, "no_config", False) else load_config(
+            getattr(args, "config", None))
+        names = tuple(getattr(args, "rules", ()) or ())
+        modules = import_rules(names, Path.cwd()) if names else ()
+    except ConfigError as exc:
+        raise UsageError(one_line(exc).removeprefix("ConfigError: ")) from None
+    policy = dict(getattr(args, "policy", ()) or ()) or None
+    return merged(config, markets=getattr(args, "markets", None), rules=modules,
+                  policy=policy)
 
 
 def clock_spec(args: argparse.Namespace) -> tuple:
@@ -82,15 +125,22 @@ def make_clock(spec: tuple) -> Optional[Callable[[], int]]:
     return system_clock
 
 
-def preflight(args: argparse.Namespace, clock: Optional[Callable[[], int]]) -> Preflight:
-    """The ``Preflight`` of ``--markets`` and the clock, or a :class:`UsageError` (whatever
-    is wrong with the catalogue file: one line, never a traceback)."""
+def preflight(args: argparse.Namespace, clock: Optional[Callable[[], int]],
+              options: Optional[dict[str, Any]] = None) -> Preflight:
+    """The ``Preflight`` of the configuration, ``--markets``, ``--rules``, ``--policy`` and the
+    clock, or a :class:`UsageError` (whatever is wrong with the catalogue file, a rule module
+    or the policy: one line, never a traceback)."""
+    if options is None:
+        options = preflight_options(args)
+    markets = options.get("markets")
     try:
-        return Preflight(markets=args.markets, clock=clock)
+        return Preflight(clock=clock, **options)
     except Exception as exc:
-        if args.markets is None:
-            raise UsageError(f"cannot start: {one_line(exc)}") from None
-        text = one_line(exc)
-        if str(args.markets) not in text:
-            text = f"cannot use market catalogue {args.markets}: {text}"
-        raise UsageError(text) from None
+        # rule modules, policy and limits fail with a ValueError of their own
+        if markets is not None and (isinstance(exc, MarketError)
+                                    or not isinstance(exc, ValueError)):
+            text = one_line(exc)
+            if str(markets) not in text:
+                text = f"cannot use market catalogue {markets}: {text}"
+            raise UsageError(text) from None
+        raise UsageError(f"cannot start: {one_line(exc)}") from None

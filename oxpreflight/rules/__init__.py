@@ -1,11 +1,20 @@
 """The rule tables, in check order. Adding a rule is adding a row to one of these modules.
 
+The rule language is public: a desk's own rule module imports ``Rule`` and the conditions from
+here (``from oxpreflight.rules import Rule, Above, NotOneOf``) and exposes ``RULES``.
+
 ``RULES`` is the whole registry; ``FIELDS`` lists, per command, the documented fields, how
 each is read and how a failure reply echoes it (anything else draws the unknown-field
 warning); ``ECHO_ORDER`` orders the echoed fields; ``ENUMS`` gives, per enumerated
 field, the values its rows allow (read off the rows' ``NotOneOf`` conditions).
 """
 from .language import Cond as _Cond, FieldSpec as _F, NotOneOf as _NotOneOf
+from .language import (
+    Absent, All, AtMostZero, BelowIncrement, Cond, Either, Greater, Inactive, Is, LongAtMostZero,
+    MarketType, NoIncrement, NoneOf, Not, NotLong, NotNumber, NotOneOf, NotPositiveLong, OffGrid,
+    OutOfBound, Present, PriceMarket, Rule, Unbounded, UnknownMarket, Unlisted,
+)
+from .thresholds import Above, NoMark, NotionalAbove, OffBand
 from . import (
     acknowledged, advice, cancels, channels, frame, login, markets, modifies, orders, server, timing,
 )

@@ -328,7 +328,8 @@ class Rule:
     both are run as tests and shown by ``oxpreflight explain``. ``why`` records the evidence
     or decision behind the row, ``error`` the name of the exception class a guarded send
     raises for it (``InvalidOrder``, ``BadSymbol``, ...). ``where`` is filled in: the file and
-    line that defines the row.
+    line that defines the row. ``message``: for a code outside the exchange's table (a rule
+    module's, a limit's), the rejection's message (``xxx`` replaced by the fill).
     """
 
     code: str
@@ -344,6 +345,7 @@ class Rule:
     why: str = ""
     error: str = ""
     where: str = _field(default="", compare=False)
+    message: Optional[str] = None  # a code outside the exchange's table: its message (xxx: fill)
 
     def __post_init__(self) -> None:
         if not self.where:

@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator, Mapping, Optional, Union
 import orjson
 
 from ..rules.language import CANCEL_COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS
+from ..rules.limits import TRADING_STATES
 from ..validators.engine import Engine
 from ..validators.markets import MarketError, MarketRecord
 from ..validators.verdict import Verdict
@@ -28,7 +29,7 @@ from .account import Account, AccountState, account_key
 from .auction import AUCTION_WINDOW, window_test
 from .auth import Secret
 from .orders import ACK_TIMEOUT_MS, OrderBook
-from .pipeline import submission, take_back
+from .pipeline import plans_for, submission, take_back
 from .rate import SlidingWindow
 from .routing import route
 from .state import State
@@ -83,7 +84,8 @@ class Session:
     messages are observed) or ``False`` (layer off). ``track_orders``: check cancels and
     modifies against the open orders observed (100005/100006). ``ack_timeout_ms`` (60 s): an
     order sent whose placeorder reply is not observed within it is forgotten (at most 10,000
-    are awaited at once).
+    are awaited at once). ``trading_state``: ``"ACTIVE"``, ``"REDUCING"`` or ``"HALTED"``
+    (the pre-trade limits' R006 / R005; needs the Preflight's ``limits=``).
     """
 
     def __init__(self, preflight: Engine, *, api_key: Optional[str] = None,
@@ -93,7 +95,7 @@ class Session:
                  = AUCTION_WINDOW,
                  account: Union[Account, Mapping[str, Any], None, bool] = None,
                  track_orders: bool = True, rate_ops: tuple[str, ...] = RATE_OPS,
-                 ack_timeout_ms: int = ACK_TIMEOUT_MS) -> None:
+                 ack_timeout_ms: int = ACK_TIMEOUT_MS, trading_state: str = "ACTIVE") -> None:
         api_secret = Secret.hide(api_secret)  # first: no failure below leaves it in a frame
         if api_key is not None and (not isinstance(api_key, str) or not api_key):
             raise TypeError("api_key must be a non-empty str or None")
@@ -117,6 +119,8 @@ class Session:
             account=None if given is None else AccountState(given),
             account_off=account is False, own=own,
             orders=OrderBook(_positive_int("ack_timeout_ms", ack_timeout_ms)))
+        self._state.plans = plans_for(preflight.state_rules, preflight.state_actions)
+        self.trading_state = trading_state
 
     # -- public --------------------------------------------------------------------------------
     def submit(self, frame: Frame) -> Verdict:
@@ -207,6 +211,23 @@ class Session:
         """The :class:`~oxpreflight.Preflight` whose rules and clock this session uses (typed
         as the engine it extends, which the session needs)."""
         return self._state.engine
+
+    @property
+    def trading_state(self) -> str:
+        """``"ACTIVE"``, ``"REDUCING"`` (orders that would grow the position: R006) or
+        ``"HALTED"`` (every order command: R005; cancels pass). Settable; a state other than
+        ACTIVE needs the Preflight's ``limits=``."""
+        return self._state.trading
+
+    @trading_state.setter
+    def trading_state(self, state: str) -> None:
+        if state not in TRADING_STATES:
+            raise ValueError(f"trading_state must be one of {', '.join(TRADING_STATES)}, "
+                             f"not {state!r}")
+        if state != "ACTIVE" and self._state.engine.limits is None:
+            raise ValueError("trading_state: the Preflight has no limits= (R005/R006 are off)")
+        with self._state.lock:
+            self._state.trading = state
 
     @property
     def logged_in(self) -> bool:

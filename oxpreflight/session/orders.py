@@ -211,6 +211,10 @@ class OrderBook:
             return CLOSED, None
         return UNKNOWN, None
 
+    def holds(self, client_id: str) -> bool:
+        """A clientOrderId open (on any market) or placed and awaiting its reply."""
+        return bool(self._by_client.get(client_id)) or bool(self._pending.get(client_id))
+
     def pending_count(self) -> int:
         return len(self._queue)
 

@@ -19,6 +19,7 @@ from ..validators.internal import internal_error
 from ..validators.replies import rejection
 from ..validators.verdict import ACCEPTED, Notice, Verdict
 from .orders import order_key
+from .limits import warn
 from .rows import Predicate, predicate
 from .state import Context, State
 from .verdicts import FROM_ITEM, Problem, redact, with_items
@@ -36,11 +37,13 @@ class Plan:
     """The session rows of one command with their predicates, in table order, and what an
     accepted frame records."""
 
-    __slots__ = ("op", "rows", "tests", "batch", "places")
+    __slots__ = ("op", "rows", "tests", "batch", "places", "warned")
 
-    def __init__(self, op: str, rows: tuple[StateRule, ...]):
+    def __init__(self, op: str, rows: tuple[StateRule, ...], warned: frozenset[str] = frozenset()):
         self.op, self.rows = op, rows
         self.tests: tuple[Predicate, ...] = tuple(predicate(row) for row in rows)
+        #: the predicates of rows a policy sets to "warn": their problem is a notice
+        self.warned = frozenset(t for t, row in zip(self.tests, rows) if row.name in warned)
         self.batch = op in BATCH_OF
         self.places = op in _PLACE  # accepted: its clientOrderIds await a reply
 
@@ -48,14 +51,34 @@ class Plan:
 #: op -> its plan (commands no row applies to have none). Built on import: a row whose
 #: ``test`` names no predicate fails here, naming the row.
 PLANS: dict[str, Plan] = {op: Plan(op, rows) for op, rows in ROWS.items() if rows}
+_PLANS: dict[tuple[Any, ...], dict[str, Plan]] = {}
+
+
+def plans_for(rows: tuple[StateRule, ...], actions: dict[str, str]) -> dict[str, Plan]:
+    """op -> its plan for an engine's session rows (``state_rules``: the exchange's, then the
+    limits') and its policy's ``state_actions`` (``ignore`` rows left out, ``warn`` rows
+    marked); the exchange's rows alone share :data:`PLANS`."""
+    if not actions and tuple(map(id, rows)) == tuple(map(id, STATE_RULES)):
+        return PLANS
+    key = (tuple(map(id, rows)), tuple(sorted(actions.items())))
+    if key not in _PLANS:
+        kept = tuple(r for r in rows if actions.get(r.name) != "ignore")
+        warned = frozenset(r.name for r in kept if actions.get(r.name) == "warn")
+        _PLANS[key] = {op: Plan(op, mine, warned) for op in COMMANDS
+                       if (mine := tuple(r for r in kept if op in r.commands))}
+    return _PLANS[key]
 
 
 def first_problem(st: State, ctx: Context, plan: Plan, item: Any, index: int
                   ) -> Optional[Problem]:
-    """The first row of ``plan`` whose predicate fails for ``item``."""
+    """The first row of ``plan`` whose predicate fails for ``item`` (a row a policy sets to
+    ``warn`` adds its notice and the next row is asked)."""
     for test in plan.tests:
         problem = test(st, ctx, item, index)
         if problem is not None:
+            if plan.warned and test in plan.warned:
+                warn(ctx, index, problem, item)
+                continue
             return problem
     return None
 
@@ -70,7 +93,7 @@ def submission(st: State, frame: Any) -> tuple[Verdict, Optional[Record]]:
     record: Optional[Record] = None
     if msg is not None and (verdict is ACCEPTED or verdict.ok):
         op = msg.get("op")
-        plan = PLANS.get(op) if op.__class__ is str else None
+        plan = st.plans.get(op) if op.__class__ is str else None
         if plan is not None:  # else a subscription: nothing the session knows decides it
             try:
                 verdict, record = _stateful(st, plan, msg, verdict, table, closed)
@@ -121,13 +144,13 @@ def _stateful(st: State, plan: Plan, msg: dict[str, Any], verdict: Verdict,
     counted = op in st.rate_ops
     with st.lock:
         ctx = st.context
-        ctx.op, ctx.now, ctx.stamp, ctx.table, ctx.closed, ctx.notices = (
-            op, now, system_clock() if now is None else now, table, closed, None)
+        ctx.op, ctx.now, ctx.stamp, ctx.table, ctx.closed, ctx.notices, ctx.client_ids = (
+            op, now, system_clock() if now is None else now, table, closed, None, None)
         ctx.room = st.rate.room(rate_now) if counted else None
         if op == "login":
             problem = first_problem(st, ctx, plan, msg.get("data"), 0)
             if problem is None:
-                return verdict, None
+                return (_noted(verdict, ctx.notices, False) if ctx.notices else verdict), None
             return _reject(problem, ctx, msg.get("tag"), msg.get("data"), None,
                            verdict.warnings + problem.hints), None
         orders = st.orders

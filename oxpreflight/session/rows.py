@@ -20,6 +20,7 @@ from ..rules.session import (
 )
 from ..validators.verdict import Notice
 from .account import loose
+from . import limits as _limits
 from .auth import key_problem, signature_problem, skew_problem
 from .orders import CLOSED, UNKNOWN
 from .state import Context, State
@@ -159,6 +160,11 @@ def auction_price(st: State, ctx: Context, item: Any, index: int) -> Optional[Pr
                 return Problem(AUCTION_PRICE, field)
             return None
     return None
+
+
+# -- the pre-trade limits' rows (on with Preflight(limits=...)) --------------------------------
+trading_halted, trading_reducing = _limits.trading_halted, _limits.trading_reducing
+duplicate_client_order_id = _limits.duplicate_client_order_id
 
 
 def predicate(row: StateRule) -> Predicate:

@@ -30,7 +30,7 @@ class State:
 
     __slots__ = ("engine", "api_key", "secret", "skew_ms", "in_auction", "track", "rate",
                  "rate_ops", "account", "account_off", "own", "logged_in", "orders", "lock",
-                 "markets_lock", "live", "view", "context")
+                 "markets_lock", "live", "view", "context", "plans", "trading")
 
     def __init__(self, engine: Engine, *, api_key: Optional[str], secret: Optional[Secret],
                  skew_ms: int, in_auction: Optional[Callable[[int], bool]], track: bool,
@@ -56,6 +56,10 @@ class State:
         self.view: tuple[dict[str, MarketRecord], frozenset[str]] = (
             self.live.table, self.live.closed)
         self.context = Context()  # the pipeline's, refilled under the lock per submission
+        #: op -> the session rows' plan: the engine's rows and its policy (pipeline.plans_for)
+        self.plans: dict[str, Any] = {}
+        #: the pre-trade limits' trading state: "ACTIVE", "REDUCING" or "HALTED"
+        self.trading = "ACTIVE"
 
     def account_state(self) -> AccountState:
         """The account layer's state, turned on when first needed (lock held)."""
@@ -76,7 +80,7 @@ class Context:
     table it was checked against, and the notices its items collected (``None`` until one
     does)."""
 
-    __slots__ = ("op", "now", "stamp", "room", "table", "closed", "notices")
+    __slots__ = ("op", "now", "stamp", "room", "table", "closed", "notices", "client_ids")
 
     def __init__(self) -> None:
         self.op: str = ""
@@ -86,6 +90,7 @@ class Context:
         self.table: dict[str, Any] = {}
         self.closed: frozenset[str] = frozenset()
         self.notices: Optional[dict[int, list[Notice]]] = None
+        self.client_ids: Optional[set[str]] = None  # the limits' R004: ids seen in this frame
 
     def note(self, index: int, notice: Notice) -> None:
         """Add a notice to item ``index`` (the verdict carries it when the frame passes)."""

@@ -4,7 +4,9 @@ Fixtures: ``preflight`` (a Preflight with ``assert_accepted`` / ``assert_rejecte
 session, safe in ``@given`` tests), ``preflight_session`` (its session, fresh per test) and
 ``preflight_send`` (guarded sends that fail the test when a frame the exchange would reject
 was attempted). Markets: the embedded catalogue, or ``--preflight-markets PATH`` / the ini
-option ``preflight_markets``, or per test the ``preflight_markets`` marker.
+option ``preflight_markets``, or per test the ``preflight_markets`` marker. Rule modules, policy
+and limits: the ``[tool.oxpreflight]`` of the run's root ``pyproject.toml``; per test the
+``preflight_policy`` marker merges its policy over it; the assertions take ``policy=`` too.
 """
 from __future__ import annotations
 
@@ -17,12 +19,15 @@ from typing import Any, Callable, Optional, Protocol
 import pytest
 
 from .. import Preflight, Session, Verdict
+from ..config import ConfigError, load_config
 from ..guard import guard
 from ..rules.catalogue import KNOWN
+from ..rules.local import entry
 
 _MARKETS = pytest.StashKey[Any]()
 _SENDS = pytest.StashKey[list]()
 _SOURCE = pytest.StashKey[str]()
+_OPTIONS = pytest.StashKey[dict]()
 #: Fields whose values never appear in an assertion message.
 _HIDDEN = frozenset({"signature", "apiKey", "api_secret", "apiSecret", "secret"})
 _FRAME_CHARS = 400
@@ -41,8 +46,12 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "preflight_markets(markets): market catalogue (a path relative to the test "
         "file, or parsed /v3/markets data) for this test's preflight fixtures")
     config.addinivalue_line(
+        "markers", "preflight_policy(policy): {selector: 'error' | 'warn' | 'ignore'} over the "
+        "[tool.oxpreflight] policy, for this test's preflight fixtures")
+    config.addinivalue_line(
         "markers", "ox_exchange(markets=None, api_key=None, api_secret=None, prices=None, ...): "
         "configure this test's ox_exchange fixture (keywords of oxpreflight.testing.Exchange)")
+    config.stash[_OPTIONS] = _configured(config)
     path = _markets_path(config)
     if path is None:
         config.stash[_MARKETS] = None
@@ -56,6 +65,30 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"preflight markets: {path}: {exc}")
     config.stash[_MARKETS] = data
     config.stash[_SOURCE] = str(path)
+
+
+def _configured(config: pytest.Config) -> dict:
+    """The Preflight keywords of ``[tool.oxpreflight]`` in the root directory's pyproject.toml
+    (a bad table is a usage error, said once)."""
+    path = Path(config.rootpath, "pyproject.toml")
+    try:
+        found = load_config(path) if path.is_file() and _has_table(path) else None
+        options = dict(found.options) if found is not None else {}
+        if options:
+            Preflight(clock=None, **options)  # a bad module or policy: said here, once
+    except (ConfigError, ValueError) as exc:
+        raise pytest.UsageError(f"preflight: {exc}")
+    return options
+
+
+def _has_table(path: Path) -> bool:
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True  # load_config names what is wrong
+    return isinstance(data.get("tool"), dict) and "oxpreflight" in data["tool"]
 
 
 def pytest_report_header(config: pytest.Config) -> Optional[str]:
@@ -118,8 +151,9 @@ def _code(code: Any) -> str:
     text = str(code).strip()
     if text not in KNOWN and text.isdigit() and text.zfill(5) in KNOWN:
         text = text.zfill(5)
-    if text not in KNOWN:
-        raise ValueError(f"{code!r} is not a code in the exchange's error table")
+    if entry(text) is None and not (text[:1] == "W" and text[1:].isdigit()):
+        raise ValueError(f"{code!r} is not a code in the exchange's error table (nor a "
+                         f"limit's, a rule module's or a warning's)")
     return text
 
 
@@ -128,29 +162,48 @@ def _codes(verdict: Verdict) -> list[str]:
 
 
 class PreflightForTests(Preflight):
-    """A :class:`~oxpreflight.Preflight` with assertions; what the ``preflight`` fixture gives."""
+    """A :class:`~oxpreflight.Preflight` with assertions; what the ``preflight`` fixture gives.
+    ``policy=`` on an assertion checks with that policy merged over this one's."""
 
-    def assert_accepted(self, frame: Any, *, session: Any = None) -> Verdict:
+    def with_policy(self, policy: Any) -> "PreflightForTests":
+        """This Preflight with ``policy`` merged over its own (built once per policy)."""
+        if policy is None:
+            return self
+        cache = vars(self).setdefault("_policies", {})
+        key = (id(self.markets), tuple(sorted(self.policy.items())),
+               tuple(sorted(dict(policy).items())))
+        if key not in cache:
+            cache[key] = self.derive(policy=dict(policy))
+        return cache[key]
+
+    def assert_accepted(self, frame: Any, *, session: Any = None, policy: Any = None
+                        ) -> Verdict:
         """Fail unless the exchange would accept ``frame``.
 
         ``session``: check with ``session.submit`` (its state; an accepted frame counts as sent).
+        ``policy``: check with that policy over this Preflight's (not with ``session``).
         """
         __tracebackhide__ = True
-        verdict = session.submit(frame) if session is not None else self.check(frame)
+        verdict = session.submit(frame) if session is not None else \
+            self.with_policy(policy).check(frame)
         if not verdict.ok:
             raise AssertionError("\n".join(
                 ["frame would be rejected:", *_describe(verdict), f"  frame: {_frame_text(frame)}"]))
         return verdict
 
-    def assert_rejected(self, frame: Any, code: Any, *, session: Any = None) -> Verdict:
+    def assert_rejected(self, frame: Any, code: Any, *, session: Any = None,
+                        policy: Any = None) -> Verdict:
         """Fail unless the exchange would reject ``frame`` with ``code`` (for a batch: some item).
 
         ``session``: check with ``session.submit`` (a rejection changes none of its state).
+        ``policy``: check with that policy over this Preflight's (not with ``session``).
         """
         __tracebackhide__ = True
         expected = _code(code)
-        verdict = session.submit(frame) if session is not None else self.check(frame)
-        head = f"expected rejection {expected} {KNOWN[expected].message!r}"
+        verdict = session.submit(frame) if session is not None else \
+            self.with_policy(policy).check(frame)
+        known = entry(expected)
+        head = f"expected rejection {expected}" + (f" {known.message!r}" if known else "")
         if verdict.ok:
             raise AssertionError(f"{head}, but the frame would be accepted\n"
                                  f"  frame: {_frame_text(frame)}")
@@ -247,7 +300,11 @@ def preflight(request: pytest.FixtureRequest) -> PreflightForTests:
     One instance serves the whole session: the checker is pure, so the fixture is safe in
     ``@given`` tests (no function-scoped-fixture health check).
     """
-    return PreflightForTests(markets=request.config.stash.get(_MARKETS, None))
+    options = dict(request.config.stash.get(_OPTIONS, {}))
+    markets = request.config.stash.get(_MARKETS, None)
+    if markets is not None:
+        options["markets"] = markets
+    return PreflightForTests(**options)
 
 
 @pytest.fixture(autouse=True)
@@ -263,6 +320,10 @@ def _preflight_marked_markets(request: pytest.FixtureRequest):
     marker = request.node.get_closest_marker("preflight_markets")
     if marker is not None:
         vars(pf).update(vars(_marked(request, marker)))
+    policy = request.node.get_closest_marker("preflight_policy")
+    if policy is not None:
+        vars(pf).update(vars(pf.with_policy(policy.args[0] if policy.args else
+                                      policy.kwargs["policy"])))
     try:
         yield
     finally:
@@ -273,12 +334,13 @@ def _preflight_marked_markets(request: pytest.FixtureRequest):
 def _marked(request: pytest.FixtureRequest, marker: pytest.Mark) -> PreflightForTests:
     """The Preflight of a marker's catalogue (built once per path for the session)."""
     markets = marker.args[0] if marker.args else marker.kwargs["markets"]
+    options = request.config.stash.get(_OPTIONS, {})
     if not isinstance(markets, (str, PathLike)):
-        return PreflightForTests(markets=markets)
+        return PreflightForTests(**dict(options, markets=markets))
     path = Path(request.path.parent, markets)  # relative to the test file
     cache = request.config.stash.setdefault(_MARKED, {})
     if str(path) not in cache:
-        cache[str(path)] = PreflightForTests(markets=path)
+        cache[str(path)] = PreflightForTests(**dict(options, markets=path))
     return cache[str(path)]
 
 

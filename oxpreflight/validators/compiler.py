@@ -24,12 +24,13 @@ to; a fast path appends to it when its rejection is proven to fit (see
 """
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any, Callable, Optional
 
-from ..rules import language as D
+from ..rules import ENUMS, language as D
 from ..rules.catalogue import CatalogueError, code as catalogue_code
 from ..rules.channels import CHANNEL
-from . import exact
+from . import exact, limits
 from .kinds import RuleError, conditions, validate_rows
 from .writer import ENGINE_CHECKS, HEAD_CHECKS, Body, CommandPlan, const_name
 from .sizing import FIELD_ROOM, proven, size_bound
@@ -114,8 +115,12 @@ def _pick(op: str, known: str, general: str, emit: str = "return {}") -> list[st
     slow = emit.format(f"{general}(d, M, X, T, S)")
     if picker is None:
         return [f"if d.keys() <= {known}:", "    " + emit.format(fast), "else:", "    " + slow]
+    # An item that also holds documented fields its type's path takes as absent (a dataclass
+    # or ``model_dump`` writes ``"stopPrice": null`` on a LIMIT) takes the path when those
+    # are null: null counts as absent everywhere.
     return [f"value = d.get({picker!r})",
-            "if value.__class__ is str and value in FAST_PATHS and d.keys() <= FAST_KEYS[value]:",
+            "if value.__class__ is str and value in FAST_PATHS and (d.keys() <= FAST_KEYS[value]",
+            f"        or d.keys() <= {known} and FAST_NULLS[value](d)):",
             "    " + emit.format("FAST_PATHS[value](d, M, X, T, S)"), "else:", "    " + slow]
 
 
@@ -143,7 +148,8 @@ def _items(op: str, fields: dict[str, D.FieldSpec], rules: list[D.Rule],
                            Body(fields, rules, consts, documented_only=True).body())
     else:
         values = _enumeration(rules, picker)
-        keys = []
+        keys: list[str] = []
+        nulls: list[str] = []
         for value in values:
             fixed = {picker: value}
             absent = _foreign(fields, rules, consts, fixed)
@@ -151,8 +157,12 @@ def _items(op: str, fields: dict[str, D.FieldSpec], rules: list[D.Rule],
             lines += _function(f"item_{value.lower()}", body.body())
             allowed = body.const("ALLOWED_" + value, frozenset(fields) - absent)
             keys.append(f"    {value!r}: {allowed},")
+            tests = " and ".join(f"d.get({f!r}) is None" for f in sorted(absent)) or "True"
+            nulls += ["", "", f"def nulls_{value.lower()}(d):", f"    return {tests}"]
+        lines += nulls
         lines += ["", "", "FAST_PATHS = {"] + [f"    {v!r}: item_{v.lower()}," for v in values]
-        lines += ["}", "FAST_KEYS = {"] + keys + ["}"]
+        lines += ["}", "FAST_KEYS = {"] + keys + ["}", "FAST_NULLS = {"]
+        lines += [f"    {v!r}: nulls_{v.lower()}," for v in values] + ["}"]
     return lines
 
 
@@ -161,13 +171,15 @@ def _enumeration(rules: list[D.Rule], field: str) -> tuple[str, ...]:
         for cond in conditions(rule.fails):
             if isinstance(cond, D.NotOneOf) and cond.field == field:
                 return tuple(cond.values)
+    if field in ENUMS:  # its row was switched off by a policy: the values are still the fast paths
+        return tuple(ENUMS[field])
     raise RuleError(f"no NotOneOf row names the values of {field!r}")
 
 
 def _validate(rules: tuple[D.Rule, ...]) -> None:
     validate_rows(rules)
     for rule in rules:
-        if not rule.is_warning:
+        if not rule.is_warning and rule.message is None:
             catalogue_code(rule.code)  # raises CatalogueError for a code not in the table
         unknown = set(rule.commands) - set(D.COMMANDS)
         if unknown:
@@ -178,15 +190,15 @@ def _validate(rules: tuple[D.Rule, ...]) -> None:
 
 
 def compile_plans(rules: tuple[D.Rule, ...], fields: dict[str, dict[str, D.FieldSpec]],
-                  open_markets: Optional[Callable[[str], Any]] = None
-                  ) -> dict[str, CommandPlan]:
-    """One :class:`CommandPlan` per command, from the rule rows in table order.
+                  open_markets: Optional[Callable[[str], Any]] = None,
+                  ops: tuple[str, ...] = D.COMMANDS) -> dict[str, CommandPlan]:
+    """One :class:`CommandPlan` per command (of ``ops``), from the rule rows in table order.
 
     ``open_markets``: for an open-world catalogue, ``code -> MarketRecord | None`` resolving a
     market code the table does not list (``None`` when it is malformed)."""
     _validate(rules)
     plans = {}
-    for op in D.COMMANDS:
+    for op in ops:
         item_op = D.BATCH_OF.get(op, op)
         batch = op in D.BATCH_OF
         applying = [r for r in rules if op in r.commands]
@@ -205,7 +217,8 @@ def compile_plans(rules: tuple[D.Rule, ...], fields: dict[str, dict[str, D.Field
                 bad = const_name(head_rows["bad_payload"])
                 timed = any(isinstance(c, (D.Inactive, D.Expired))
                             for r in item_rules for c in conditions(r.fails))
-                once = ["now = T()", "T = lambda: now  # one reading for the whole batch"]
+                once = ["now = T()",
+                        "T = REPEAT(now).__next__  # one reading for the whole batch"]
                 known = Body(fields.get(item_op, {}), [], consts).known
                 pick = _pick(item_op, known, "item_general", "out.append({})")
                 for out, step in ((lines, pick), (general, [
@@ -222,7 +235,8 @@ def compile_plans(rules: tuple[D.Rule, ...], fields: dict[str, dict[str, D.Field
                                                  item_rules, consts)
         source = "\n".join(lines) + "\n"
         namespace = {"exact": exact, "BAD": exact.BAD, "size_bound": size_bound, "PROVEN": proven,
-                     "FIELD_ROOM": FIELD_ROOM, "OPEN": open_markets, **consts}
+                     "FIELD_ROOM": FIELD_ROOM, "OPEN": open_markets, "LIM": limits,
+                     "REPEAT": repeat, **consts}
         try:
             exec(compile(source, f"<oxpreflight plan {op}>", "exec"), namespace)
         except SyntaxError as exc:  # a rule table bug: fail loudly at build time

@@ -93,13 +93,42 @@ def may_lose_digits(text: Any) -> bool:
     return b"00000000000000000" in shape or b"0e" in shape
 
 
+def written_by_orjson(obj: Any, text: Any) -> bool:
+    """True when ``text`` is exactly orjson's compact encoding of ``obj`` (its decoding): then
+    every float in it was written as its shortest text, so no number lost digits. Compact
+    writers (ccxt's ``json.dumps(separators=...)`` on ASCII frames, JavaScript, Go) write so."""
+    try:
+        raw = orjson.dumps(obj)
+    except orjson.JSONEncodeError:
+        return False
+    return raw == text if text.__class__ is bytes else raw == text.encode("utf-8", "surrogatepass")
+
+
+def lossy(obj: dict[str, Any], text: Any) -> bool:
+    """True when a float of ``obj`` (decoded from ``text``) may not be the decimal its text
+    says; False for a text orjson itself would write (its floats are their shortest texts)."""
+    return not written_by_orjson(obj, text) and may_lose_digits(text)
+
+
+def has_float(obj: dict[str, Any]) -> bool:
+    """A float where a verdict can depend on its digits: the tag or an order's field."""
+    if obj.get("tag").__class__ is float:
+        return True
+    data = obj.get("data")
+    if data.__class__ is dict:
+        return float in map(type, data.values())
+    items = obj.get("dataArray")
+    return items.__class__ is list and any(
+        item.__class__ is dict and float in map(type, item.values()) for item in items)
+
+
 def text_of(frame: Any) -> Any:
     """``frame`` as str or bytes (memoryview and bytearray copied once)."""
     cls = frame.__class__
     return frame if cls is str or cls is bytes else bytes(frame)
 
 
-def _depth_bound(text: Any) -> int:
+def depth_bound(text: Any) -> int:
     """An upper bound of the nesting depth: every level opens with ``{`` or ``[``."""
     if text.__class__ is str:
         return int(text.count("{") + text.count("["))
@@ -161,7 +190,7 @@ def decode(text: Any) -> Any:
         value = orjson.loads(text)
     except orjson.JSONDecodeError:
         return decode_exact(text)
-    if len(text) > 2 * MAX_DEPTH and _depth_bound(text) > MAX_DEPTH and depth_over(value):
+    if len(text) > 2 * MAX_DEPTH and depth_bound(text) > MAX_DEPTH and depth_over(value):
         return TOO_DEEP  # deeper than MAX_DEPTH takes more than 2 * MAX_DEPTH brackets
     return value
 
@@ -173,7 +202,7 @@ def decode_exact(text: Any) -> Any:
     text = _as_str(text)
     if text.__class__ is not str:
         return text
-    if _depth_bound(text) > MAX_DEPTH and _true_depth_over(text):
+    if depth_bound(text) > MAX_DEPTH and _true_depth_over(text):
         return TOO_DEEP
     try:
         value = _EXACT.decode(text)
@@ -208,6 +237,6 @@ def _true_depth_over(text: str) -> bool:
     return False
 
 
-__all__ = ["decode", "decode_exact", "read_decimal", "may_lose_digits", "depth_over", "has_lone_surrogate",
-           "text_of", "Refusal",
+__all__ = ["decode", "decode_exact", "read_decimal", "may_lose_digits", "written_by_orjson",
+           "lossy", "has_float", "depth_bound", "depth_over", "has_lone_surrogate", "text_of", "Refusal",
            "NOT_JSON", "NOT_UTF8", "TOO_DEEP"]

@@ -7,54 +7,37 @@ payload, fields, market, time).
 """
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import partial
 from typing import Any, Callable, Optional, TypeVar
 
-from ..rules import FIELDS, RULES
+import orjson
+from orjson import JSONDecodeError
+
+from ..rules import RULES
 from ..rules.catalogue import KNOWN
-from ..rules.language import Envelope, Rule
+from ..rules.frame import MAX_DEPTH
+from ..rules.language import Envelope, Rule, StateRule
+from ..rules.limits import Limits
+from ..rules.local import message_of
 from . import exact
 from .clock import checked_clock, system_clock
 from .decoder import (
-    NOT_JSON, NOT_UTF8, TOO_DEEP, Refusal, decode, decode_exact, depth_over, has_lone_surrogate,
-    may_lose_digits, text_of,
+    NOT_JSON, NOT_UTF8, TOO_DEEP, Refusal, decode_exact, depth_bound, depth_over, has_float,
+    lossy, text_of,
 )
 from .internal import internal_error
-from .markets import MarketRecord, index_markets, load_markets, unlisted_market
-from .compiler import CommandPlan, compile_plans
+from .assembly import assemble
+from .lazy import notices, oversize_reply, reply
+from .markets import MarketRecord, index_markets, load_markets
 from .readable import readable_op
-from .replies import rejection
-from .sizing import ENVELOPE_ROOM, MIN_ITEM, TAG_ROOM, fits, measure, size_bound
-from .verdict import ACCEPTED, Notice, Verdict
+from .sizing import ENVELOPE_ROOM, MIN_ITEM, TAG_ROOM, UNBOUNDED, fits, measure, size_bound
+from .verdict import ACCEPTED, Verdict
 
 _X = exact.exact_from_float
+_SHALLOW = 2 * MAX_DEPTH  # a text this short cannot nest deeper than MAX_DEPTH
 _ROWS = {r.fails.name: r for r in RULES if isinstance(r.fails, Envelope)}
 
 
-def _has_float(obj: dict[str, Any]) -> bool:
-    """A float where a verdict can depend on its digits: the tag or an order's field."""
-    if obj.get("tag").__class__ is float:
-        return True
-    data = obj.get("data")
-    if data.__class__ is dict:
-        return float in map(type, data.values())
-    items = obj.get("dataArray")
-    return items.__class__ is list and any(
-        item.__class__ is dict and float in map(type, item.values()) for item in items)
-
-
-_COMPILED: dict[bool, dict[str, CommandPlan]] = {}
-
-
-def _plans(open_world: bool) -> dict[str, CommandPlan]:
-    """The plans of the rule tables, compiled once per process for each kind of catalogue:
-    they hold no state (markets, clock and size are passed in), so Preflights share them. An
-    open-world catalogue (the embedded one) resolves well-formed unlisted market codes."""
-    if open_world not in _COMPILED:
-        _COMPILED[open_world] = compile_plans(RULES, FIELDS,
-                                              unlisted_market if open_world else None)
-    return _COMPILED[open_world]
 
 
 _E = TypeVar("_E", bound="Engine")
@@ -75,18 +58,33 @@ class Engine:
     """
 
     def __init__(self, markets: Any = None, clock: Optional[Callable[[], int]] = system_clock,
-                 max_message_length: int = 4000) -> None:
+                 max_message_length: int = 4000, *, rules: Any = (), policy: Any = None,
+                 limits: Any = None) -> None:
         self.clock = clock
         self.max_message_length = max_message_length
         self.markets: dict[str, MarketRecord] = index_markets(load_markets(markets))
         # The embedded catalogue lists a few markets only: open-world. A given one is complete.
-        self.plans = _plans(markets is None)
+        found = assemble(markets is None, rules, policy, limits)
+        self._given = {"markets": markets, "rules": rules, "policy": policy, "limits": limits}
+        self._limits, self._policy, self.plans = found.limits, found.policy, found.plans
+        #: The names of the ``rules=`` modules, and their rows in module order.
+        self.rule_modules: tuple[str, ...] = found.modules
+        self.user_rules: tuple[Rule, ...] = found.user_rules
+        #: The session's rows: the exchange's, then the limits' (when ``limits`` is given).
+        self.state_rules: tuple[StateRule, ...] = found.state_rules
+        #: session row name -> "warn" | "ignore", as the policy relaxes it
+        self.state_actions: dict[str, str] = found.state_actions
         self._too_long, self._unknown_op = _ROWS["too_long"], _ROWS["unknown_op"]
         self._single = {op: plan.run for op, plan in self.plans.items() if not plan.batch}
         self._refused = {NOT_JSON: _ROWS["not_json"], NOT_UTF8: _ROWS["not_utf8"],
                          TOO_DEEP: _ROWS["too_deep"]}
         self._batch_rows = {name: _ROWS[name] for name in
                             ("batch_timestamp_type", "batch_recv_window_type", "batch_expired")}
+
+    @property
+    def limits(self) -> Optional[Limits]:
+        """The pre-trade limits in force (``None``: off)."""
+        return self._limits
 
     @property
     def max_message_length(self) -> int:
@@ -133,10 +131,13 @@ class Engine:
                 op = frame.get("op")
                 run = self._single.get(op) if op.__class__ is str else None
                 if run is not None:
-                    S = [0]
+                    S = [0, 0]
                     result = run(frame, self.markets, _X, self._read, S)
-                    if result is None and S[0] <= self._room and len(frame) <= 2 + ("tag" in frame):
-                        return ACCEPTED
+                    if S[0] <= self._room and len(frame) <= 2 + ("tag" in frame):
+                        if result is None:
+                            return ACCEPTED
+                        if result.__class__ is list:  # warnings: notices built when read
+                            return Verdict(True, None, None, None, None, (), [notices, result])
                     return self._finish(frame, result, S, False, None)
                 return self._object(frame, self.markets, True, False, None)
             if frame.__class__ is str or frame.__class__ is bytes:
@@ -182,7 +183,7 @@ class Engine:
 
     def _text(self, text: Any, markets: dict[str, MarketRecord], fast: bool
               ) -> tuple[Verdict, Optional[dict[str, Any]]]:
-        limit = self.max_message_length
+        limit = self._limit
         if len(text) > limit:
             try:
                 chars = len(text) if text.__class__ is str else len(text.decode("utf-8"))
@@ -190,21 +191,37 @@ class Engine:
                 chars = len(text)
             if chars > limit:
                 return self._oversize(text), None
-        if text == "ping" or text == b"ping":
-            return ACCEPTED, None  # the keep-alive
-        obj = decode(text)
+        try:  # decoder.decode, inline: this is the hot path of text
+            obj = orjson.loads(text)
+        except JSONDecodeError:
+            if text == "ping" or text == b"ping":
+                return ACCEPTED, None  # the keep-alive
+            obj = decode_exact(text)
+        else:
+            if len(text) > _SHALLOW and depth_bound(text) > MAX_DEPTH and depth_over(obj):
+                obj = TOO_DEEP
         if obj.__class__ is not dict:
             row = self._refused[obj if isinstance(obj, Refusal) else NOT_JSON]
             # the command's failure shape when its op is read before the frame breaks
             return self._reject(row, None, None, None, readable_op(text), None), None
-        if _has_float(obj) and may_lose_digits(text):
-            obj = decode_exact(text)  # refuses nothing decode accepted
         op = obj.get("op")
         run = self._single.get(op) if fast and op.__class__ is str else None
         if run is not None:  # the hot path, as in check()
-            S = [0]
+            S = [0, 0]
             result = run(obj, markets, _X, self._read, S)
-            return (ACCEPTED if result is None else self._finish(obj, result, S, True, text)), obj
+            # A number read as a float (S[1]) may have lost digits; so may any float a verdict
+            # other than a clean accept reports (an integer beyond 64 bits reads as one).
+            if (S[1] or result is not None and has_float(obj)) and lossy(obj, text):
+                obj = decode_exact(text)  # refuses nothing orjson accepted
+                S = [0, 0]
+                result = run(obj, markets, _X, self._read, S)
+            if result is None:
+                return ACCEPTED, obj
+            if result.__class__ is list:
+                return Verdict(True, None, None, None, None, (), [notices, result]), obj
+            return self._finish(obj, result, S, True, text), obj
+        if has_float(obj) and lossy(obj, text):
+            obj = decode_exact(text)
         return self._object(obj, markets, fast, True, text), obj
 
     def _object(self, frame: dict[str, Any], markets: dict[str, MarketRecord], fast: bool,
@@ -217,7 +234,7 @@ class Engine:
             return self._reject(self._unknown_op, op, op, None, op, frame.get("tag"))
         if plan.batch:
             return self._batch(plan, frame, markets, fast, measured, text)
-        S = [0]
+        S = [0, 0]
         result = (plan.run if fast else plan.general)(frame, markets, _X, self._read, S)
         return self._finish(frame, result, S, measured, text)
 
@@ -228,15 +245,15 @@ class Engine:
         if not measured:
             bounded = S[0] <= self._room and len(frame) <= 2 + ("tag" in frame)
             if result.__class__ is tuple:  # a rejection is proven only where its path says so
-                bounded = bounded and len(S) == 2 and S[0] + size_bound(result[1]) <= self._room
+                bounded = bounded and len(S) == 3 and S[0] + size_bound(result[1]) <= self._room
             if not bounded and not fits(frame, self._limit):
                 verdict = self._measure(frame)
                 if verdict is not None:
                     return verdict
         if result is None:
             return ACCEPTED
-        if result.__class__ is list:
-            return Verdict(True, warnings=self._notices(result))
+        if result.__class__ is list:  # the notices are built when first read
+            return Verdict(True, None, None, None, None, (), [notices, result])
         rule, value, fill = result
         return self._reject(rule, value, fill, frame.get("data"), frame.get("op"),
                             frame.get("tag"), text=text)
@@ -261,15 +278,19 @@ class Engine:
             if items.__class__ is list and len(items) * MIN_ITEM > self.max_message_length:
                 # each item takes at least `{}` and a comma: too long, proven without reading
                 return self._oversize(frame)
-        S = [0]
+        S = [0, 0]
         result = (plan.run if fast else plan.general)(frame, markets, _X, self._read, S)
-        if not measured and (result.__class__ is tuple or S[0] > self._room
-                             or len(frame) > 2 + ("tag" in frame)
-                             or tuple in map(type, result)) \
-                and not fits(frame, self._limit):
-            verdict = self._measure(frame)
-            if verdict is not None:
-                return verdict
+        clean = result.__class__ is list and result.count(None) == len(result)
+        if not measured:
+            # Every item accepted: each value was sized (an unsized one nests too deep to
+            # bound), so only the length is left to measure, not the nesting.
+            sized = (clean or not (result.__class__ is tuple or tuple in map(type, result))) \
+                and len(frame) <= 2 + ("tag" in frame)
+            if not (sized and S[0] <= self._room) and \
+                    not fits(frame, self._limit, shallow=sized and S[0] < UNBOUNDED):
+                verdict = self._measure(frame)
+                if verdict is not None:
+                    return verdict
         if result.__class__ is tuple:  # frame-level: dataArray missing, not a list, empty
             rule, value, fill = result
             return self._reject(rule, value, fill, None, op, tag)
@@ -278,7 +299,7 @@ class Engine:
             if found is not None:
                 rule, value, fill = found
                 return self._reject(rule, value, fill, None, op, tag)
-        if result.count(None) == len(result):
+        if clean:
             return Verdict(True, items=(ACCEPTED,) * len(result))
         data = frame["dataArray"]
         now = self._now()
@@ -287,7 +308,7 @@ class Engine:
             if item is None:
                 items.append(ACCEPTED)
             elif item.__class__ is list:
-                items.append(Verdict(True, warnings=self._notices(item), index=index))
+                items.append(Verdict(True, warnings=notices(item), index=index))
             else:
                 rule, value, fill = item
                 items.append(self._reject(rule, value, fill, data[index], op, tag, now,
@@ -316,29 +337,19 @@ class Engine:
             return (self._batch_rows["batch_expired"], ts, span)
         return None
 
-    @staticmethod
-    def _notices(found: list[tuple[Rule, Any, Any]]) -> tuple[Notice, ...]:
-        out = []
-        for rule, value, fill in found:
-            text = fill if fill.__class__ is str else ", ".join(fill) if fill else ""
-            message = (rule.warning or "").format(value=value, fill=text)
-            out.append(Notice(rule.code, rule.field, value, message, rule.name))
-        return tuple(out)
-
     def _reject(self, rule: Rule, value: Any, fill: Any, data: Any, op: Any, tag: Any,
                 now: Optional[int] = None, index: Optional[int] = None, text: Any = None
                 ) -> Verdict:
         """A rejected verdict: the catalogue's message (filled only when the rule has a fill),
         the reply built on first use (``replies.rejection``) from a snapshot taken now."""
-        entry = KNOWN[rule.code]
-        message = entry.message if fill is None else entry.format(fill)
+        message = message_of(rule.code, fill, rule.message)
         if text is not None and data.__class__ is dict:
             source: Any = (text, data)  # echo the order as written, re-read when asked
         else:
             source = dict(data) if data.__class__ is dict else data  # a snapshot taken now
-        reply = (_reply, (self._stamp if now is None else now, rule, op, tag, fill, value, index,
+        built = (reply, (self._stamp if now is None else now, rule, op, tag, fill, value, index,
                           source, text is not None and data.__class__ is dict))
-        return Verdict(False, entry.code, message, rule.field, value, (), (), None, index, reply,
+        return Verdict(False, rule.code, message, rule.field, value, (), (), None, index, built,
                        rule.name)
 
     def _oversize(self, frame: Any) -> Verdict:
@@ -348,50 +359,10 @@ class Engine:
         entry = KNOWN[rule.code]
         op, tag = (frame.get("op"), frame.get("tag")) if isinstance(frame, dict) else (None, None)
         return Verdict(False, entry.code, entry.message, rule.field, None, (), (), None, None,
-                       (_oversize_reply, (self._stamp, rule, frame, op, tag)), rule.name)
+                       (oversize_reply, (self._stamp, rule, frame, op, tag)), rule.name)
 
     def _stamp(self) -> int:
         return self._clock() if self._clock is not None else system_clock()
-
-
-def _reply(now: Any, rule: Rule, op: Any, tag: Any, fill: Any, value: Any,
-           index: Optional[int], source: Any, from_text: bool) -> Optional[dict[str, Any]]:
-    """The failure reply (``replies.rejection``), built when first asked for. From text, the
-    order is re-read exactly (big integers and long decimals keep their digits)."""
-    data = source
-    if from_text:
-        text, data = source
-        try:
-            frame = decode_exact(text)
-            data = frame["data"] if index is None else frame["dataArray"][index]
-            tag = frame.get("tag")
-        except Exception:
-            pass
-    stamp = now() if callable(now) else now
-    return rejection(rule.code, op=op, tag=tag, data=data, now=stamp, fill=fill,
-                     field=rule.field, value=value, index=index).response
-
-
-def _oversize_reply(now: Any, rule: Rule, source: Any, op: Any, tag: Any
-                    ) -> Optional[dict[str, Any]]:
-    """The 20027 reply: with op and tag (a dict's, taken at check time) when the frame is a JSON
-    object the exchange can read (not nested too deep, no lone surrogate), else without; an
-    integer tag read exactly."""
-    if isinstance(source, dict):
-        if depth_over(source) or has_lone_surrogate(source):
-            op = tag = None
-        return _reply(now, rule, op, tag, None, None, None, None, False)
-    text = source
-    frame = decode(text)
-    op = tag = None
-    if frame.__class__ is dict:
-        op, tag = frame.get("op"), frame.get("tag")
-        if tag.__class__ is float:  # orjson reads integers beyond 64 bits as floats
-            exact = decode_exact(text)
-            tag = exact.get("tag") if exact.__class__ is dict else None
-        if tag.__class__ is Decimal and tag.as_tuple().exponent == 0:
-            tag = int(tag)  # an integer literal of 4,000+ digits (decode_exact's Decimal)
-    return _reply(now, rule, op, tag, None, None, None, None, False)
 
 
 __all__ = ["Engine", "system_clock"]

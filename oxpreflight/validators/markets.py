@@ -54,7 +54,8 @@ class MarketRecord:
 
     __slots__ = ("code", "type", "rate", "tick", "tick_num", "tick_den", "tick_lim", "step", "step_num", "step_den",
                  "step_lim", "step_f", "step_text", "tick_text", "lo", "lo_f", "hi",
-                 "hi_f", "listed", "settles", "market", "unlisted", "perpetual")
+                 "hi_f", "listed", "settles", "market", "unlisted", "perpetual",
+                 "mark")
 
     def __init__(self, market: Market, unlisted: bool = False):
         self.market = market
@@ -80,6 +81,7 @@ class MarketRecord:
         self.hi = market.upperPriceBound
         self.lo_f = None if self.lo is None else float(self.lo)
         self.hi_f = None if self.hi is None else float(self.hi)
+        self.mark = market.markPrice  # the pre-trade limits' reference price
         # Bounds of the active window for one chained comparison on the hot path.
         self.listed = -(2**63) if market.listedAt is None else market.listedAt
         self.settles = 2**63 if market.settlementAt is None else market.settlementAt

@@ -20,7 +20,7 @@ from ..rules import ECHO_ORDER, FIELDS, RULES
 from ..rules.language import (
     BATCH_OF, CANCEL_COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Absent, UnknownMarket,
 )
-from ..rules.catalogue import KNOWN
+from ..rules.local import message_of
 from ..rules.order_types import BY_NAME, MODIFY_DERIVES, Copy
 from .exact import as_text
 from .verdict import Verdict
@@ -134,12 +134,12 @@ def failure_reply(op: Optional[str], tag: Any, data: Any, code: str, message: st
 
 def rejection(code: str, *, op: Any, tag: Any, data: Any, now: int, fill: Any = None,
               field: Optional[str] = None, value: Any = None, index: Optional[int] = None,
-              warnings: tuple = (), rule: Optional[str] = None) -> Verdict:
-    """A rejected verdict: the catalogue's message (``xxx`` filled with ``fill``) and the
-    failure reply, built on first use from a snapshot of ``data`` taken now; ``rule`` names
-    the row."""
-    entry = KNOWN[code]
-    message = entry.format(fill)
+              warnings: tuple = (), rule: Optional[str] = None,
+              message: Optional[str] = None) -> Verdict:
+    """A rejected verdict: the catalogue's message (or the row's own ``message``; ``xxx``
+    filled with ``fill``) and the failure reply, built on first use from a snapshot of
+    ``data`` taken now; ``rule`` names the row."""
+    text = message_of(code, fill, message)
     snapshot = dict(data) if data.__class__ is dict else data
-    return Verdict(False, entry.code, message, field, value, (), warnings, None, index,
-                   partial(failure_reply, op, tag, snapshot, entry.code, message, now), rule)
+    return Verdict(False, code, text, field, value, (), warnings, None, index,
+                   partial(failure_reply, op, tag, snapshot, code, text, now), rule)

@@ -15,8 +15,8 @@ its quotes, colon and comma, plus the value's text. The plans bound each term:
   measured);
 - a value the plan has typed: an enumeration value or market code that passed its rule (a
   market code is at most 64 characters, see ``Market``), a float (at most 24 characters in
-  shortest form), an int inside +-10**18 (at most 19 digits and a sign), a numeric string of
-  at most 15 characters or a digit string of at most 18, with their quotes, fit ``VALUE_ROOM``;
+  shortest form), an int within 64 bits (at most 19 digits and a sign), a numeric string of
+  at most 15 characters or a digit string of at most 19, with their quotes, fit ``VALUE_ROOM``;
   every other value (strings, big ints, Decimals, lists, unknown fields) is added by
   :func:`size_bound`, an upper bound of its compact text (every character of a string counted
   as the 6 of a ``\\uXXXX`` escape).
@@ -30,7 +30,10 @@ frame has fields besides op/tag/payload) the frame is measured: :func:`fits` fir
 encoding), then exactly by :func:`measure` (orjson's compact encoding, the reference).
 
 A batch is bounded item by item the same way; a batch whose items cannot fit even at their
-smallest (``{}`` and a comma, 3 characters each) is refused without reading them.
+smallest (``{}`` and a comma, 3 characters each) is refused without reading them. A batch
+whose bound is over the limit but whose items all passed had every value sized (a value
+nested past ``MAX_DEPTH`` is sized ``UNBOUNDED``), so its one measurement need not count
+brackets (``fits(..., shallow=True)``).
 """
 from __future__ import annotations
 
@@ -98,22 +101,25 @@ def _decimal_default(value: Any) -> Any:
 
 
 def proven(size: list[int], result: Any) -> Any:
-    """``result`` (a fast path's rejection), with ``size`` marked as complete: every value of
-    the frame is in the bound but the rejected one, which the engine adds."""
+    """``result`` (a fast path's rejection), with ``size`` (the plan's ``S``: the bound, and
+    a flag set when a float was read) marked as complete by a third item: every value of the
+    frame is in the bound but the rejected one, which the engine adds."""
     size.append(1)
     return result
 
 
-def fits(frame: Any, limit: int) -> bool:
+def fits(frame: Any, limit: int, shallow: bool = False) -> bool:
     """True when ``frame`` certainly encodes within ``limit`` characters, nested within
     ``MAX_DEPTH`` and as UTF-8 (its bytes bound its characters; nesting deeper than
-    ``MAX_DEPTH`` needs more than ``2 * MAX_DEPTH`` brackets). False: ask :func:`measure`."""
+    ``MAX_DEPTH`` needs more than ``2 * MAX_DEPTH`` brackets). ``shallow``: the caller knows
+    the nesting is within ``MAX_DEPTH`` (a plan sized every value below it), so the brackets
+    are not counted. False: ask :func:`measure`."""
     try:
         raw = orjson.dumps(frame, default=_decimal_default)
     except (TypeError, orjson.JSONEncodeError):
         return False
     size = len(raw)
-    return size <= limit and (size <= 2 * MAX_DEPTH
+    return size <= limit and (shallow or size <= 2 * MAX_DEPTH
                               or raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH)
 
 

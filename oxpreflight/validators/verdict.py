@@ -94,7 +94,8 @@ class Verdict:
         self._response = response
         self._index = index
         # builds the response on first use, so rejections stay cheap: a callable, or a
-        # (function, arguments) pair (cheaper to make than a closure)
+        # (function, arguments) pair (cheaper to make than a closure); ``warnings`` may be
+        # a [builder, findings] list, built into the notices on first read likewise
         self._reply = reply
         self._rule = rule
 
@@ -137,7 +138,10 @@ class Verdict:
     @property
     def warnings(self) -> tuple[Notice, ...]:
         """Warnings, never rejections."""
-        return self._warnings
+        found = self._warnings
+        if found.__class__ is not tuple:  # [builder, findings]: the notices, built on first read
+            found = self._warnings = found[0](found[1])
+        return found
 
     @property
     def index(self) -> Optional[int]:
@@ -163,12 +167,12 @@ class Verdict:
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled with its reply built (the builder may be a compiled plan's function)."""
         return Verdict, (self._ok, self._code, self._message, self._field, self._value,
-                         self._items, self._warnings, self.response, self._index, None,
+                         self._items, self.warnings, self.response, self._index, None,
                          self._rule)
 
     def __repr__(self) -> str:
         if self._ok:
-            extra = f", warnings={len(self._warnings)}" if self._warnings else ""
+            extra = f", warnings={len(self.warnings)}" if self.warnings else ""
             return f"Verdict(ok=True{extra})"
         where = f", field={self._field!r}" if self._field else ""
         return (f"Verdict(ok=False, code={self._code!r}, rule={self._rule!r}, "
@@ -182,9 +186,9 @@ class Verdict:
             out["index"] = self._index
         if self._items:
             out["items"] = [item.as_dict() for item in self._items]
-        if self._warnings:
+        if self.warnings:
             out["warnings"] = [{"code": w.code, "field": w.field, "message": w.message,
-                                "rule": w.rule} for w in self._warnings]
+                                "rule": w.rule} for w in self.warnings]
         return out
 
 

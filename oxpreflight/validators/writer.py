@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from ..rules import language as D
-from .declaration import RuleError, kind_of
+from .declaration import RuleError, conditions, kind_of
 from .sizing import KEY_ROOM
 
 WIDTH = 120
-#: An int inside +-10**18 (at most 19 digits): its size is within ``VALUE_ROOM``.
-SMALL_INT_RANGE = "-1000000000000000000 < {r} < 1000000000000000000"
+#: An int within signed 64 bits (at most 19 digits and a sign): its size is within ``VALUE_ROOM``.
+INT64_RANGE = "-9223372036854775808 <= {r} <= 9223372036854775807"
+#: An int a float holds exactly (|n| <= 2**53): its float stands for it exactly.
+EXACT_INT_RANGE = "-9007199254740992 <= {r} <= 9007199254740992"
 #: Envelope checks the engine makes itself, before any plan runs.
 ENGINE_CHECKS = frozenset({"batch_timestamp_type", "batch_recv_window_type", "batch_expired",
                            "too_long", "not_json", "not_utf8", "too_deep", "unknown_op",
@@ -122,26 +124,34 @@ class Body:
     def num(self, field: str) -> str:
         # Fast paths: a float stands for its shortest text; a plain decimal string of at most
         # 15 characters (so at most 15 digits) survives the round trip through a float, so the
-        # float stands for it exactly too.
+        # float stands for it exactly too; so does the float of an int a float holds exactly
+        # (JSON `68000`, as JavaScript and Go write 68000.0): converted once, it is compared
+        # float to float (faster than int to float) and exactly.
         return self._typed(
             "n_", field, "{r} - {r} == 0", "exact.number({r}, S)",
             "{r}.__class__ is str and len({r}) < 16 and {r}.isascii() and "
             "{r}.replace('.', '', 1).isdigit()", "float", "float",
-            optional_first="present:" + field not in self.facts)
+            optional_first="present:" + field not in self.facts,
+            also=("{r}.__class__ is int and " + EXACT_INT_RANGE, "float({r})"))
 
     def int(self, field: str) -> str:
-        # Fast paths: a digit string of at most 18 ASCII digits is an int below 10**18.
+        # Fast paths: a digit string of at most 19 ASCII digits that is not above 2**63 - 1
+        # (equal-length digit strings compare as their numbers) is a 64-bit int.
         return self._typed(
-            "i_", field, SMALL_INT_RANGE, "exact.integer({r}, S)",
-            "{r}.__class__ is str and len({r}) < 19 and {r}.isascii() and {r}.isdigit()",
+            "i_", field, INT64_RANGE, "exact.integer({r}, S)",
+            "{r}.__class__ is str and len({r}) < 20 and {r}.isascii() and {r}.isdigit() and "
+            "(len({r}) < 19 or {r} <= '9223372036854775807')",
             "int", "int", optional_first=True)
 
     def _typed(self, prefix: str, field: str, fits: str, exact: str, plain: str, kind: str,
-               convert: str, optional_first: bool) -> str:
+               convert: str, optional_first: bool,
+               also: Optional[tuple[str, str]] = None) -> str:
         """Read ``field`` once as a number (``kind`` float) or integer (``kind`` int): the
         general plan takes values of that class that pass ``fits`` as they are and hands the
         rest to ``exact``; a fast path takes them, or a ``plain`` string through ``convert``,
-        and returns the general item function's result for anything else."""
+        or (``also``: test, value) another typed value, and returns the general item
+        function's result for anything else. A float read sets ``S[1]``: from text, the
+        engine then makes sure no float lost digits before it trusts the result."""
         var = prefix + _name(field)
         if field in self.absent:
             return "None"
@@ -152,14 +162,22 @@ class Body:
         typed = f"{r}.__class__ is {kind} and " + fits.format(r=r)
         if not self.documented_only:
             self.assign(var, f"{r} if {r} is None or ({typed}) else {exact.format(r=r)}")
+            if kind == "float":
+                self.line(f"if {var}.__class__ is float: S[1] = 1")
             return var
         if optional_first:  # optional fields are mostly absent: test that first
             self.line(f"if {r} is None:")
             self.line(f"    {var} = None")
         self.line(f"{'elif' if optional_first else 'if'} {typed}:")
         self.line(f"    {var} = {r}")
+        if kind == "float":
+            self.line("    S[1] = 1")
         self.lines += wrap("    " * self.depth, "elif ", plain.format(r=r), ":")
-        for line in (f"    {var} = {convert}({r})", "else:", f"    return {self.general}"):
+        self.line(f"    {var} = {convert}({r})")
+        if also is not None:
+            self.lines += wrap("    " * self.depth, "elif ", also[0].format(r=r), ":")
+            self.line(f"    {var} = {also[1].format(r=r)}")
+        for line in ("else:", f"    return {self.general}"):
             self.line(line)
         return var
 
@@ -208,6 +226,17 @@ class Body:
         if rule.fill == "recvWindow":
             rw = self.int("recvWindow")
             return "1000" if rw == "None" else f"({rw} if {rw}.__class__ is int else 1000)"
+        if rule.fill == "value":
+            return self.value(rule)
+        if rule.fill.startswith(("notional", "band:")):  # the pre-trade limits' figures
+            kind, _, field = rule.fill.partition(":")
+            if kind == "band":
+                band = next(c.band for c in conditions(rule.fails) if hasattr(c, "band"))
+                return f"LIM.band_text({self.num(field)}, {self.market()}.mark, " \
+                       f"{self.const('PRICE_BAND', band)}, X)"
+            q = self.num("quantity")
+            p = f"{self.market()}.mark" if field == "mark" else self.num(field or "price")
+            return f"LIM.notional_text({q}, {p}, X)"
         if rule.fill == "unknown":
             return f"sorted(map(str, d.keys() - {self.known}))"
         raise RuleError(f"rule {rule.code}: unknown fill {rule.fill!r}")
@@ -289,8 +318,9 @@ class Body:
                 test = self.expr(guard)
                 block = [line for rule in run
                          for line in self.rule_lines(rule, self._guard(rule)[1], "    ")]
-                self.line(f"if {test}:")
-                self.lines += block
+                if block:  # every row of the run may fold away on a fast path
+                    self.line(f"if {test}:")
+                    self.lines += block
             index += len(run)
         if not self.typed:
             self.size_lines()

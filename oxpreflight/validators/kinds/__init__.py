@@ -1,6 +1,7 @@
 """The declarations of every condition class of :mod:`oxpreflight.rules.language`, one
 :class:`~oxpreflight.validators.declaration.Kind` each (emitter, predicate, breaker, fixer),
-grouped by concern: :mod:`.logic`, :mod:`.fields`, :mod:`.markets`, :mod:`.frame`.
+grouped by concern: :mod:`.logic`, :mod:`.fields`, :mod:`.markets`, :mod:`.frame`,
+:mod:`.thresholds` (the pre-trade limits' and rule modules' figures).
 
 :func:`validate_rows` holds any rows (the built-in tables, a user's rule module) to the
 declarations: every condition they use has a declaration with every part.
@@ -11,9 +12,9 @@ from typing import Any, Iterable
 
 from ..declaration import BY_ROW, MISSING, PARTS, REGISTRY, Kind, RuleError, conditions, \
     declare, kind_of
-from . import fields, frame, logic, markets
+from . import fields, frame, logic, markets, thresholds
 
-declare(*logic.KINDS, *fields.KINDS, *markets.KINDS, *frame.KINDS)
+declare(*logic.KINDS, *fields.KINDS, *markets.KINDS, *frame.KINDS, *thresholds.KINDS)
 
 #: condition class -> its declaration (the registry, with any the user declared).
 KINDS = REGISTRY
