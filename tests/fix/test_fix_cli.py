@@ -109,3 +109,11 @@ def test_fix_cli_reads_stdin_through_python_m():
                           timeout=60)
     assert done.returncode == 0
     assert json.loads(done.stdout)["data"]["price"] == "68000"
+
+
+@pytest.mark.parametrize("action, price, code", [("error", "68000", 0), ("ignore", "68000.5", 0)])
+def test_fix_cli_follows_the_policy(capsys, files, action, price, code):
+    write, markets = files
+    done = run(capsys, "fix", write(OFF_TICK), "--markets", markets, "--no-config",
+               "--policy", f"W002={action}")
+    assert done[0] == code and json.loads(done[1])["data"]["price"] == price
