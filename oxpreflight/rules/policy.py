@@ -111,7 +111,8 @@ def _as_error(rule: Rule) -> Rule:
     text = rule.warning or rule.code
     fill = rule.fill
     if "{value}" in text:
-        fill = "value"
+        fill = "value"  # one fill per message: a second one (W002's tick) is left out
+        text = text.replace(" {fill}", "")
     text = text.replace("{value}", "xxx").replace("{fill}", "xxx")
     text = text.replace("{{", "{").replace("}}", "}")
     return dataclasses.replace(rule, warning=None, message=text, fill=fill,
