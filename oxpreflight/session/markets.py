@@ -105,7 +105,9 @@ class LiveMarkets:
         try:  # checked like a catalogue: a hostile figure never reaches the record
             record = MarketRecord(valid_market(merged, f"market {code[:64]}"))
         except MarketError as exc:
-            log.warning("market update skipped, the old record kept: %s", exc)
+            # a pushed code may hold lone surrogates: a UTF-8 log handler must be able to write it
+            text = str(exc).encode("utf-8", "backslashreplace").decode("utf-8")
+            log.warning("market update skipped, the old record kept: %s", text)
             return None
         self._raw[code] = merged
         return record

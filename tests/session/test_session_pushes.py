@@ -204,3 +204,16 @@ def test_mutated_pushes_of_every_table_leave_the_session_sound():
         if case % 50 == 0:  # start over now and then: states far from the bases too
             s = _session()
     assert case > 100
+
+
+def test_a_skipped_push_with_a_lone_surrogate_logs_a_line_a_utf8_handler_can_write(caplog):
+    import logging
+
+    from oxpreflight import Preflight
+
+    session = Preflight().session()
+    with caplog.at_level(logging.WARNING, logger="oxpreflight"):
+        session.observe({"table": "market", "data": [
+            {"marketCode": "BTC-USD-SWAP-LIN\ud800", "tickSize": "-1"}]})
+    for record in caplog.records:
+        record.getMessage().encode("utf-8")  # raises UnicodeEncodeError if not writable
