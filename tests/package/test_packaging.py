@@ -47,7 +47,7 @@ def test_extras_let_a_user_take_test_helpers_without_benchmark_contenders():
     assert expanded("testing") == {"hypothesis", "pytest", "websockets"}  # the exchange double
     assert expanded("websocket") == {"websockets"}
     assert expanded("bench") == CONTENDERS
-    assert expanded("dev") == {"hypothesis", "pytest", "websockets", "mypy"} | CONTENDERS
+    assert expanded("dev") == {"hypothesis", "pytest", "websockets", "mypy", "pytest-xdist"} | CONTENDERS
     assert not CONTENDERS & names(PROJECT["dependencies"])
 
 
@@ -66,4 +66,4 @@ def test_ci_installs_everything_itself_and_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "pip install --quiet -e '.[dev]'" in ci and "pip install -e '.[dev]'" in readme
-    assert ci.rstrip().endswith("python -m pytest -q") and "python -m pytest -q" in readme
+    assert ci.rstrip().endswith("python -m pytest -q -n 2") and "python -m pytest -q -n 2" in readme
