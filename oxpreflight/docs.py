@@ -1,11 +1,9 @@
 """Text generated from the rule declarations: the README's rule and code tables, and what
 ``oxpreflight codes`` / ``oxpreflight explain CODE`` print.
 
-Everything here is derived from ``oxpreflight.rules.RULES`` (rows ``check`` enforces),
-``oxpreflight.rules.STATE_RULES`` (rows a session enforces), the code catalogue
-(``oxpreflight.rules.catalogue.KNOWN``: the exchange's table, then the observed codes) and
-``rules/server.py``; nothing is written by hand, so
-a test can regenerate the README tables and compare.
+Derived from ``rules.RULES`` (rows ``check`` enforces), ``rules.STATE_RULES`` (a session's),
+the catalogue (``rules.catalogue.KNOWN``: the exchange's table, then the observed codes) and
+``rules/server.py``; nothing is hand-written, so a test regenerates the README tables.
 """
 from __future__ import annotations
 
@@ -20,9 +18,7 @@ from .rules.catalogue import KNOWN
 from .docs_scope import LIMIT_CODES, example_options, extra_codes, extra_rows, policy_line
 from .docs_scope import known as scoped_known, message as scoped_message
 from .rules.ccxt import CCXT, KEPT
-from .rules.language import (
-    CANCEL_COMMANDS, COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Rule,
-)
+from .rules.language import CANCEL_COMMANDS, COMMANDS, MODIFY_COMMANDS, ORDER_COMMANDS, Rule
 from .validators.fixing import fixable
 
 #: Longest example text shown before it is cut (the 20027 example is 4,000+ characters).
