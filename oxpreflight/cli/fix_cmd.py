@@ -16,7 +16,7 @@ from ..docs import printable
 from ..preflight import Preflight
 from .lines import close_input, is_blank, numbered_blocks, open_input, split_lines
 from .options import (
-    EXIT_FOUND, EXIT_OK, UsageError, add_config_options, clock_spec, epoch_ms, make_clock,
+    EXIT_FOUND, EXIT_OK, UsageError, add_catalogue_options, add_config_options, clock_spec, make_clock,
     preflight,
 )
 
@@ -121,13 +121,6 @@ def add_parser(commands: Any) -> None:
     fix.add_argument("--unsafe", action="store_true",
                      help="also apply unsafe fixes (enumeration case, quantity raised to the "
                           "minimum, price moved inside the bounds)")
-    fix.add_argument("--markets", metavar="PATH",
-                     help="market catalogue: a GET /v3/markets reply or a list of markets "
-                          "(default: the embedded catalogue)")
-    clock = fix.add_mutually_exclusive_group()
-    clock.add_argument("--now", metavar="MS", type=epoch_ms,
-                       help="fixed clock, epoch milliseconds (default: the system clock)")
-    clock.add_argument("--no-clock", action="store_true",
-                       help="switch time-dependent rules off (100015, 200050)")
+    add_catalogue_options(fix)
     add_config_options(fix)
     fix.set_defaults(run=run)

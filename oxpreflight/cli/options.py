@@ -52,7 +52,17 @@ def one_line(exc: BaseException) -> str:
 
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
-    """``--markets``, ``--now`` / ``--no-clock``, ``--json``, ``--no-progress``."""
+    """``--markets``, ``--now`` / ``--no-clock``, ``--json``, ``--no-progress``, the config."""
+    add_catalogue_options(parser)
+    parser.add_argument("--json", action="store_true",
+                        help="one JSON object per line on stdout; the summary goes to stderr")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="no progress bar (it is only drawn when stderr is a terminal)")
+    add_config_options(parser)
+
+
+def add_catalogue_options(parser: argparse.ArgumentParser) -> None:
+    """``--markets`` and ``--now`` / ``--no-clock``: the catalogue and the clock."""
     parser.add_argument("--markets", metavar="PATH",
                         help="market catalogue: a GET /v3/markets reply or a list of markets "
                              "(default: the embedded catalogue, which has no price bounds)")
@@ -61,11 +71,6 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
                        help="fixed clock, epoch milliseconds (default: the system clock)")
     clock.add_argument("--no-clock", action="store_true",
                        help="switch time-dependent rules off (100015, 200050)")
-    parser.add_argument("--json", action="store_true",
-                        help="one JSON object per line on stdout; the summary goes to stderr")
-    parser.add_argument("--no-progress", action="store_true",
-                        help="no progress bar (it is only drawn when stderr is a terminal)")
-    add_config_options(parser)
 
 
 def _policy_item(text: str) -> tuple[str, str]:
